@@ -1,0 +1,150 @@
+// Server-side sessions: stored by the SHA-256 of their id, with idle and absolute expiry checked on every lookup.
+import type { AuditService } from '../audit/index.ts';
+import type { Db } from '../db/index.ts';
+import type { Clock } from '../shared/clock.ts';
+import { digest, newId } from '../shared/ids.ts';
+
+type SessionRow = {
+  id: string;
+  token_hash: string;
+  user_id: string | null;
+  data: string;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: number | string;
+  last_seen_at: number | string;
+  expires_at: number | string;
+  rotate: number | boolean;
+};
+
+/** What the panel keeps in a session. `authAt` is when the user logged in; it bounds the absolute lifetime. */
+export type SessionData = { uid?: string; authAt?: number; csrfSalt?: string; [key: string]: unknown };
+
+export type SessionInfo = {
+  id: string;
+  userId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  createdAt: number;
+  lastSeenAt: number;
+  expiresAt: number;
+  idleExpiresAt: number;
+  rotate: boolean;
+};
+
+export type SessionLookup = { info: SessionInfo; data: SessionData } | { expired: 'idle' | 'absolute'; info: SessionInfo } | null;
+
+export type SessionsService = ReturnType<typeof createSessionsService>;
+
+export function createSessionsService(deps: {
+  db: Db;
+  clock: Clock;
+  audit: AuditService;
+  idleTimeoutMs: number;
+  absoluteTimeoutMs: number;
+  /** last_seen_at is written at most this often, so a busy session costs one write a minute, not one per request. */
+  touchIntervalMs?: number;
+}) {
+  const { db, clock, audit, idleTimeoutMs, absoluteTimeoutMs } = deps;
+  const touchInterval = deps.touchIntervalMs ?? Math.min(60_000, Math.floor(idleTimeoutMs / 10));
+
+  const toInfo = (r: SessionRow): SessionInfo => ({
+    id: r.id,
+    userId: r.user_id,
+    ip: r.ip,
+    userAgent: r.user_agent,
+    createdAt: Number(r.created_at),
+    lastSeenAt: Number(r.last_seen_at),
+    expiresAt: Number(r.expires_at),
+    idleExpiresAt: Number(r.last_seen_at) + idleTimeoutMs,
+    rotate: Boolean(r.rotate),
+  });
+
+  return {
+    idleTimeoutMs,
+    absoluteTimeoutMs,
+    /** Finds a live session by its secret id; an expired one is deleted and reported as such. */
+    async lookup(key: string): Promise<SessionLookup> {
+      const row = (await db<SessionRow>('sessions').where({ token_hash: digest(key) }).first()) as SessionRow | undefined;
+      if (!row) return null;
+      const info = toInfo(row);
+      const now = clock.now();
+      const expired = now >= info.expiresAt ? 'absolute' : now >= info.idleExpiresAt ? 'idle' : null;
+      if (expired) {
+        await db('sessions').where({ id: row.id }).delete();
+        if (row.user_id) {
+          await audit.record({
+            type: 'auth.session.expired',
+            actor: { type: 'user', id: row.user_id, name: null },
+            ip: row.ip,
+            userAgent: row.user_agent,
+            target: { type: 'session', id: row.id, name: null },
+            outcome: 'success',
+            details: { reason: expired },
+          });
+        }
+        return { expired, info };
+      }
+      if (now - info.lastSeenAt >= touchInterval) {
+        await db('sessions').where({ id: row.id }).update({ last_seen_at: now });
+        info.lastSeenAt = now;
+        info.idleExpiresAt = now + idleTimeoutMs;
+      }
+      return { info, data: JSON.parse(row.data) as SessionData };
+    },
+    /** Creates or updates the session stored under this secret id. */
+    async save(key: string, data: SessionData, meta: { ip: string | null; userAgent: string | null }): Promise<SessionInfo> {
+      const tokenHash = digest(key);
+      const now = clock.now();
+      const clean = Object.fromEntries(Object.entries(data).filter(([k]) => !k.startsWith('_')));
+      const existing = (await db<SessionRow>('sessions').where({ token_hash: tokenHash }).first()) as SessionRow | undefined;
+      const expiresAt = (typeof data.authAt === 'number' ? data.authAt : now) + absoluteTimeoutMs;
+      if (existing) {
+        await db('sessions').where({ id: existing.id }).update({ data: JSON.stringify(clean), user_id: data.uid ?? null, expires_at: expiresAt, last_seen_at: now });
+        return toInfo({ ...existing, data: JSON.stringify(clean), user_id: data.uid ?? null, expires_at: expiresAt, last_seen_at: now });
+      }
+      const row: SessionRow = {
+        id: newId(),
+        token_hash: tokenHash,
+        user_id: data.uid ?? null,
+        data: JSON.stringify(clean),
+        ip: meta.ip,
+        user_agent: meta.userAgent?.slice(0, 512) ?? null,
+        created_at: now,
+        last_seen_at: now,
+        expires_at: expiresAt,
+        rotate: false,
+      };
+      await db('sessions').insert(row);
+      return toInfo(row);
+    },
+    async destroyByKey(key: string): Promise<void> {
+      await db('sessions').where({ token_hash: digest(key) }).delete();
+    },
+    async listForUser(userId: string): Promise<SessionInfo[]> {
+      const now = clock.now();
+      const rows = (await db<SessionRow>('sessions').where({ user_id: userId }).andWhere('expires_at', '>', now).orderBy('last_seen_at', 'desc')) as SessionRow[];
+      return rows.map(toInfo).filter((s) => s.idleExpiresAt > now);
+    },
+    async get(id: string): Promise<SessionInfo | null> {
+      const row = (await db<SessionRow>('sessions').where({ id }).first()) as SessionRow | undefined;
+      return row ? toInfo(row) : null;
+    },
+    async revoke(id: string): Promise<boolean> {
+      return (await db('sessions').where({ id }).delete()) > 0;
+    },
+    /** Deletes every session of a user except, optionally, one; returns how many were ended. */
+    async revokeAllForUser(userId: string, exceptId?: string): Promise<number> {
+      const q = db('sessions').where({ user_id: userId });
+      if (exceptId) q.whereNot({ id: exceptId });
+      return q.delete();
+    },
+    async markRotate(userId: string): Promise<void> {
+      await db('sessions').where({ user_id: userId }).update({ rotate: true });
+    },
+    async purgeExpired(): Promise<number> {
+      const now = clock.now();
+      return db('sessions').where('expires_at', '<=', now).orWhere('last_seen_at', '<=', now - idleTimeoutMs).delete();
+    },
+  };
+}

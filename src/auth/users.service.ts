@@ -1,0 +1,253 @@
+// Accounts: create, read, update, disable and delete users, their passwords and their role assignments.
+import type { AuditService } from '../audit/index.ts';
+import type { Db } from '../db/index.ts';
+import type { Clock } from '../shared/clock.ts';
+import { badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
+import { newId } from '../shared/ids.ts';
+import { auditFrom, type Caller } from './caller.ts';
+import type { PasswordHasher } from './password.hasher.ts';
+import type { PasswordPolicy } from './password.policy.ts';
+import { buildGrants, globalScopes, holdsAll, type Grants } from './permissions.ts';
+import type { RolesService } from './roles.service.ts';
+import { toPublicUser, type PublicUser, type RoleAssignment, type UserRow } from './users.rows.ts';
+
+export type AssignmentInput = { roleId: string; serverId: string | null };
+
+export type UsersService = ReturnType<typeof createUsersService>;
+
+export const normalizeUsername = (u: string): string => u.trim().toLowerCase();
+export const normalizeEmail = (e: string): string => e.trim().toLowerCase();
+
+export function createUsersService(deps: {
+  db: Db;
+  clock: Clock;
+  audit: AuditService;
+  roles: RolesService;
+  hasher: PasswordHasher;
+  policy: PasswordPolicy;
+  /** Ends every session of a user (password change, disable, delete). */
+  revokeSessions: (userId: string, reason: string, exceptSessionId?: string) => Promise<number>;
+  /** Marks a user's sessions for a new id on their next request (privilege change). */
+  rotateSessions: (userId: string) => Promise<void>;
+}) {
+  const { db, clock, audit, roles, hasher, policy } = deps;
+
+  async function row(id: string): Promise<UserRow> {
+    const r = (await db<UserRow>('users').where({ id }).first()) as UserRow | undefined;
+    if (!r) throw notFound('User');
+    return r;
+  }
+
+  async function assignments(userIds: string[]): Promise<Map<string, Array<RoleAssignment & { scopes: string[] }>>> {
+    const out = new Map<string, Array<RoleAssignment & { scopes: string[] }>>();
+    if (userIds.length === 0) return out;
+    const rows = (await db('user_roles as ur')
+      .join('roles as r', 'r.id', 'ur.role_id')
+      .whereIn('ur.user_id', userIds)
+      .select('ur.user_id', 'ur.role_id', 'ur.server_id', 'r.name', 'r.scopes')
+      .orderBy('r.name')) as Array<{ user_id: string; role_id: string; server_id: string; name: string; scopes: string }>;
+    for (const r of rows) {
+      const list = out.get(r.user_id) ?? [];
+      list.push({ roleId: r.role_id, roleName: r.name, serverId: r.server_id === '*' ? null : r.server_id, scopes: JSON.parse(r.scopes) as string[] });
+      out.set(r.user_id, list);
+    }
+    return out;
+  }
+
+  async function grantsOf(userId: string): Promise<Grants> {
+    const list = (await assignments([userId])).get(userId) ?? [];
+    return buildGrants(list);
+  }
+
+  async function present(rows: UserRow[]): Promise<PublicUser[]> {
+    const map = await assignments(rows.map((r) => r.id));
+    return rows.map((r) => {
+      const list = map.get(r.id) ?? [];
+      return toPublicUser(
+        r,
+        list.map(({ roleId, roleName, serverId }) => ({ roleId, roleName, serverId })),
+        globalScopes(buildGrants(list)),
+      );
+    });
+  }
+
+  function checkPassword(password: string, username: string, email: string): void {
+    const result = policy.check(password, { username, email });
+    if (!result.ok) throw badRequest('weak_password', `Password rejected: ${result.reasons.join('; ')}.`, { reasons: result.reasons });
+  }
+
+  /** Resolves and checks role assignments: the caller must hold every scope of each role where it is assigned. */
+  async function resolveAssignments(caller: Caller, input: AssignmentInput[]): Promise<Array<{ roleId: string; roleName: string; serverId: string | null; scopes: string[] }>> {
+    const seen = new Set<string>();
+    const out = [];
+    for (const a of input) {
+      const key = `${a.roleId}@${a.serverId ?? '*'}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const role = await roles.get(a.roleId).catch(() => {
+        throw badRequest('unknown_role', `Role ${a.roleId} does not exist.`);
+      });
+      // SECURITY: nobody can hand out a scope they do not hold themselves (on that server, or globally).
+      if (caller.actor && !holdsAll(caller.actor, role.scopes, a.serverId)) {
+        throw forbidden('scope_not_held', `You cannot assign the role "${role.name}": it holds scopes you do not hold.`);
+      }
+      out.push({ roleId: role.id, roleName: role.name, serverId: a.serverId, scopes: role.scopes });
+    }
+    return out;
+  }
+
+  async function activeAdminCount(excludingUserId: string): Promise<number> {
+    const rows = (await db('user_roles as ur')
+      .join('roles as r', 'r.id', 'ur.role_id')
+      .join('users as u', 'u.id', 'ur.user_id')
+      .where('ur.server_id', '*')
+      .andWhere('u.disabled', false)
+      .andWhereNot('u.id', excludingUserId)
+      .select('r.scopes', 'u.id')) as Array<{ scopes: string; id: string }>;
+    return new Set(rows.filter((r) => (JSON.parse(r.scopes) as string[]).includes('admin')).map((r) => r.id)).size;
+  }
+
+  async function guardLastAdmin(userId: string, what: string): Promise<void> {
+    const grants = await grantsOf(userId);
+    if (grants.global.has('admin') && (await activeAdminCount(userId)) === 0) {
+      throw conflict('last_admin', `Cannot ${what} the last active administrator.`);
+    }
+  }
+
+  async function get(id: string): Promise<PublicUser> {
+    const [user] = await present([await row(id)]);
+    return user as PublicUser;
+  }
+
+  return {
+    grantsOf,
+    get,
+    async count(): Promise<number> {
+      const r = (await db('users').count({ n: '*' }).first()) as { n: number | string } | undefined;
+      return Number(r?.n ?? 0);
+    },
+    /** The row needed to log in: by username or e-mail, case-insensitively. */
+    async findForLogin(login: string): Promise<UserRow | undefined> {
+      const key = login.trim().toLowerCase();
+      return (await db<UserRow>('users').where('username', key).orWhere('email', key).first()) as UserRow | undefined;
+    },
+    row,
+    async list(opts: { limit: number; after?: string | undefined }): Promise<PublicUser[]> {
+      const q = db<UserRow>('users').select('*').orderBy('username').limit(opts.limit);
+      if (opts.after !== undefined) q.where('username', '>', opts.after);
+      return present((await q) as UserRow[]);
+    },
+    async create(caller: Caller, input: { username: string; email: string; password: string; roles: AssignmentInput[] }): Promise<PublicUser> {
+      const username = normalizeUsername(input.username);
+      const email = normalizeEmail(input.email);
+      checkPassword(input.password, username, email);
+      const resolved = await resolveAssignments(caller, input.roles);
+      if (await db('users').where({ username }).orWhere({ email }).first()) {
+        throw conflict('user_exists', 'A user with this username or e-mail already exists.');
+      }
+      const hash = await hasher.hash(input.password);
+      const now = clock.now();
+      const id = newId();
+      await db.transaction(async (trx) => {
+        await trx('users').insert({ id, username, email, password_hash: hash, disabled: false, created_at: now, updated_at: now, password_changed_at: now });
+        for (const a of resolved) await trx('user_roles').insert({ user_id: id, role_id: a.roleId, server_id: a.serverId ?? '*', created_at: now });
+      });
+      await audit.record({
+        type: 'user.created',
+        ...auditFrom(caller),
+        target: { type: 'user', id, name: username },
+        outcome: 'success',
+        details: { email, roles: resolved.map((r) => ({ role: r.roleName, serverId: r.serverId })) },
+      });
+      return (await present([await row(id)]))[0] as PublicUser;
+    },
+    async update(caller: Caller, id: string, patch: { email?: string | undefined; disabled?: boolean | undefined }): Promise<PublicUser> {
+      const before = await row(id);
+      const changes: Record<string, unknown> = {};
+      if (patch.email !== undefined && normalizeEmail(patch.email) !== before.email) {
+        const email = normalizeEmail(patch.email);
+        if (await db('users').where({ email }).whereNot({ id }).first()) throw conflict('user_exists', 'Another user has this e-mail address.');
+        changes.email = email;
+      }
+      if (patch.disabled !== undefined && patch.disabled !== Boolean(before.disabled)) {
+        if (patch.disabled) {
+          if (caller.actor?.id === id) throw conflict('cannot_disable_self', 'You cannot disable your own account.');
+          await guardLastAdmin(id, 'disable');
+        }
+        changes.disabled = patch.disabled;
+      }
+      if (Object.keys(changes).length === 0) return get(id);
+      await db('users').where({ id }).update({ ...changes, updated_at: clock.now() });
+      if (changes.disabled === true) await deps.revokeSessions(id, 'user_disabled');
+      const type = changes.disabled === true ? 'user.disabled' : changes.disabled === false ? 'user.enabled' : 'user.updated';
+      await audit.record({
+        type,
+        ...auditFrom(caller),
+        target: { type: 'user', id, name: before.username },
+        outcome: 'success',
+        details: { changes: Object.keys(changes), ...(changes.email ? { emailBefore: before.email, emailAfter: changes.email } : {}) },
+      });
+      return get(id);
+    },
+    async remove(caller: Caller, id: string): Promise<void> {
+      const before = await row(id);
+      if (caller.actor?.id === id) throw conflict('cannot_delete_self', 'You cannot delete your own account.');
+      await guardLastAdmin(id, 'delete');
+      await deps.revokeSessions(id, 'user_deleted');
+      await db('users').where({ id }).delete();
+      await audit.record({ type: 'user.deleted', ...auditFrom(caller), target: { type: 'user', id, name: before.username }, outcome: 'success', details: { email: before.email } });
+    },
+    async setRoles(caller: Caller, id: string, input: AssignmentInput[]): Promise<PublicUser> {
+      const user = await row(id);
+      const current = (await assignments([id])).get(id) ?? [];
+      // SECURITY: removing a role is also a grant decision: the caller must hold what is being taken away.
+      for (const a of current) {
+        if (caller.actor && !holdsAll(caller.actor, a.scopes, a.serverId)) {
+          throw forbidden('scope_not_held', `You cannot change the role "${a.roleName}": it holds scopes you do not hold.`);
+        }
+      }
+      const resolved = await resolveAssignments(caller, input);
+      const willBeAdmin = resolved.some((r) => r.serverId === null && r.scopes.includes('admin'));
+      if (!willBeAdmin && !user.disabled) await guardLastAdmin(id, 'remove the admin role from');
+      const now = clock.now();
+      await db.transaction(async (trx) => {
+        await trx('user_roles').where({ user_id: id }).delete();
+        for (const a of resolved) await trx('user_roles').insert({ user_id: id, role_id: a.roleId, server_id: a.serverId ?? '*', created_at: now });
+      });
+      await deps.rotateSessions(id);
+      await audit.record({
+        type: 'user.roles_changed',
+        ...auditFrom(caller),
+        target: { type: 'user', id, name: user.username },
+        outcome: 'success',
+        details: {
+          before: current.map((r) => ({ role: r.roleName, serverId: r.serverId })),
+          after: resolved.map((r) => ({ role: r.roleName, serverId: r.serverId })),
+        },
+      });
+      return get(id);
+    },
+    /** Sets a new password (policy checked) and ends every other session of the user. */
+    async setPassword(caller: Caller, id: string, password: string, opts: { keepSessionId?: string; type?: string } = {}): Promise<void> {
+      const user = await row(id);
+      checkPassword(password, user.username, user.email);
+      const hash = await hasher.hash(password);
+      const now = clock.now();
+      await db('users').where({ id }).update({ password_hash: hash, password_changed_at: now, updated_at: now });
+      const revoked = await deps.revokeSessions(id, 'password_changed', opts.keepSessionId);
+      await audit.record({
+        type: opts.type ?? 'user.password_changed',
+        ...auditFrom(caller),
+        target: { type: 'user', id, name: user.username },
+        outcome: 'success',
+        details: { sessionsRevoked: revoked },
+      });
+    },
+    async recordLogin(id: string, ip: string | null): Promise<void> {
+      await db('users').where({ id }).update({ last_login_at: clock.now(), last_login_ip: ip });
+    },
+    async rehash(id: string, password: string): Promise<void> {
+      await db('users').where({ id }).update({ password_hash: await hasher.hash(password) });
+    },
+  };
+}

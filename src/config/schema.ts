@@ -1,0 +1,126 @@
+// The one configuration schema: every key, its default and what it means. Unknown keys are refused.
+import { z } from 'zod';
+import { isValidCidr } from '../shared/cidr.ts';
+
+const cidr = z.string().refine(isValidCidr, { message: 'must be an IPv4/IPv6 address or CIDR range' });
+
+const limiter = (points: number, durationSeconds: number, blockSeconds: number, what: string) =>
+  z
+    .strictObject({
+      points: z.number().int().min(1).max(1_000_000).default(points).describe(`How many ${what} are allowed per window.`),
+      durationSeconds: z.number().int().min(1).max(86_400).default(durationSeconds).describe('Length of the window in seconds.'),
+      blockSeconds: z
+        .number()
+        .int()
+        .min(0)
+        .max(86_400)
+        .default(blockSeconds)
+        .describe('How long a key is blocked once it runs out of points (0: until the window ends). Repeated blocks double it, up to 24 h.'),
+    })
+    .prefault({})
+    .describe(`Limit on ${what}.`);
+
+const sqlConnection = z.strictObject({
+  host: z.string().min(1).default('127.0.0.1').describe('Database server host name or address.'),
+  port: z.number().int().min(1).max(65535).optional().describe('Database server port (default of the engine when omitted).'),
+  user: z.string().min(1).describe('Database user.'),
+  password: z.string().default('').describe('Database password.'),
+  database: z.string().min(1).describe('Database (schema) name.'),
+  ssl: z.boolean().default(false).describe('Connect with TLS.'),
+});
+
+export const databaseSchema = z
+  .discriminatedUnion('client', [
+    z.strictObject({
+      client: z.literal('sqlite').describe('Embedded SQLite database file.'),
+      filename: z.string().min(1).default('database.db').describe('SQLite file, relative to dataDir unless absolute.'),
+      busyTimeoutMs: z.number().int().min(0).max(600_000).default(5000).describe('How long a writer waits for a lock before failing.'),
+    }),
+    sqlConnection.extend({ client: z.literal('mysql').describe('MySQL or MariaDB server (mysql2).') }),
+    sqlConnection.extend({ client: z.literal('postgres').describe('PostgreSQL server (pg).') }),
+  ])
+  .describe('Where the panel keeps its data.');
+
+export const configSchema = z
+  .strictObject({
+    dataDir: z.string().min(1).default('data').describe('Directory for the database, keys and server data; relative to the config file.'),
+    logDir: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Directory for panel.log and audit.log; relative to the config file. Default: <dataDir>/logs.'),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Minimum level written to the logs.'),
+    http: z
+      .strictObject({
+        host: z.string().min(1).default('127.0.0.1').describe('Address the web panel listens on. Use 0.0.0.0 behind a firewall or a TLS proxy.'),
+        port: z.number().int().min(0).max(65535).default(8080).describe('TCP port of the web panel and API.'),
+        trustedProxies: z
+          .array(cidr)
+          .max(256)
+          .default([])
+          .describe('Proxies (CIDRs) whose X-Forwarded-For and X-Forwarded-Proto headers are believed. Nobody else is.'),
+        publicUrl: z
+          .url({ protocol: /^https?$/ })
+          .optional()
+          .describe('Public origin of the panel (https://panel.example.com), used in printed links and Origin checks.'),
+        bodyLimitBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024).describe('Largest JSON request body accepted.'),
+      })
+      .prefault({})
+      .describe('The web panel and API listener.'),
+    database: databaseSchema.default({ client: 'sqlite', filename: 'database.db', busyTimeoutMs: 5000 }),
+    session: z
+      .strictObject({
+        idleTimeoutMinutes: z.number().int().min(1).max(24 * 60).default(30).describe('A session unused for this long is ended.'),
+        absoluteTimeoutHours: z.number().int().min(1).max(24 * 30).default(12).describe('A session ends this long after login, used or not.'),
+        sameSite: z
+          .enum(['strict', 'lax'])
+          .default('strict')
+          .describe('SameSite attribute of the session cookie. strict keeps the cookie off every cross-site request.'),
+      })
+      .prefault({})
+      .describe('Browser sessions.'),
+    passwordPolicy: z
+      .strictObject({
+        minLength: z.number().int().min(8).max(256).default(12).describe('Minimum number of characters.'),
+        maxLength: z.number().int().min(16).max(1024).default(256).describe('Maximum number of characters.'),
+        minClasses: z.number().int().min(1).max(4).default(3).describe('How many of lower case, upper case, digits and symbols must appear.'),
+        rejectCommon: z.boolean().default(true).describe('Refuse the 10,000 most common passwords.'),
+        rejectPersonal: z.boolean().default(true).describe('Refuse passwords that contain the username or the e-mail name.'),
+      })
+      .prefault({})
+      .describe('Rules every new password must meet.'),
+    passwordHashing: z
+      .strictObject({
+        memoryCost: z.number().int().min(8192).max(1024 * 1024).default(19456).describe('argon2id memory in KiB.'),
+        timeCost: z.number().int().min(1).max(20).default(2).describe('argon2id iterations.'),
+        parallelism: z.number().int().min(1).max(16).default(1).describe('argon2id lanes.'),
+        maxConcurrent: z.number().int().min(1).max(64).default(4).describe('Hashes computed at once; the rest wait.'),
+        maxQueue: z.number().int().min(0).max(10_000).default(64).describe('Hashes allowed to wait; beyond that logins are refused with 429.'),
+      })
+      .prefault({})
+      .describe('Password hashing cost and the cap that keeps a login flood from exhausting memory.'),
+    rateLimits: z
+      .strictObject({
+        loginPerIp: limiter(30, 900, 900, 'failed logins from one IP address'),
+        loginPerAccount: limiter(10, 900, 300, 'failed logins on one account, from any address'),
+        loginPerIpAccount: limiter(5, 900, 60, 'failed logins on one account from one address'),
+        apiPerIp: limiter(600, 60, 0, 'API requests from one IP address'),
+        apiPerPrincipal: limiter(1200, 60, 0, 'API requests by one signed-in user or client'),
+      })
+      .prefault({})
+      .describe('Rate limits. Keys are per address and per account: there is no global bucket.'),
+    security: z
+      .strictObject({
+        adminAllowlist: z
+          .array(cidr)
+          .max(1024)
+          .default([])
+          .describe('If not empty, anyone holding the admin scope may only use the panel from these CIDRs (added to those set in the panel).'),
+      })
+      .prefault({})
+      .describe('Access restrictions.'),
+  })
+  .describe('Aether Panel configuration (config.json).');
+
+export type Config = z.infer<typeof configSchema>;
+export type DatabaseConfig = z.infer<typeof databaseSchema>;

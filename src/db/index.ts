@@ -1,0 +1,3 @@
+// Database access: the knex factory and migrations.
+export { createDb, ping, type Db } from './knex.ts';
+export { migrateLatest, pendingMigrations } from './migrate.ts';

@@ -1,0 +1,25 @@
+// Runs the migrations in src/db/migrations, listed here in order; migrations are append-only and never edited.
+import type { Knex } from 'knex';
+import type { Db } from './knex.ts';
+import * as m001 from './migrations/001-core.ts';
+
+type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
+
+const MIGRATIONS: ReadonlyArray<[string, Migration]> = [['001-core', m001]];
+
+const source: Knex.MigrationSource<[string, Migration]> = {
+  getMigrations: async () => [...MIGRATIONS],
+  getMigrationName: ([name]) => name,
+  getMigration: async ([, migration]) => migration,
+};
+
+/** Applies every pending migration; returns the names applied. */
+export async function migrateLatest(db: Db): Promise<string[]> {
+  const [, applied] = (await db.migrate.latest({ migrationSource: source })) as [number, string[]];
+  return applied;
+}
+
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const [, pending] = (await db.migrate.list({ migrationSource: source })) as [unknown, Array<{ file?: string } | string | [string, Migration]>];
+  return pending.map((p) => (Array.isArray(p) ? p[0] : typeof p === 'string' ? p : String(p.file)));
+}

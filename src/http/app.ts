@@ -1,0 +1,120 @@
+// The Koa application: security middleware in front of every request, then the API routers and the web UI.
+import Koa from 'koa';
+import compose from 'koa-compose';
+import type { Logger } from '../shared/logger.ts';
+import { AppError, notFound } from '../shared/errors.ts';
+import { isApiPath, type AppMiddleware, type AppState } from './context.ts';
+import { accessLog } from './middleware/access-log.ts';
+import { adminAllowlist } from './middleware/admin-allowlist.ts';
+import { apiRateLimit } from './middleware/api-rate-limit.ts';
+import { authenticate } from './middleware/authenticate.ts';
+import { clientIp } from './middleware/client-ip.ts';
+import { errorHandler } from './middleware/errors.ts';
+import { requestId } from './middleware/request-id.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
+import { sessionMiddleware } from './middleware/session.ts';
+import { buildOpenApi } from './openapi.ts';
+import { defineRoute, type AnyRoute } from './route.ts';
+import { buildRouter } from './router.ts';
+import { auditRoutes } from './routes/audit.routes.ts';
+import { authRoutes } from './routes/auth.routes.ts';
+import { healthRoutes } from './routes/health.routes.ts';
+import { meRoutes } from './routes/me.routes.ts';
+import { rolesRoutes } from './routes/roles.routes.ts';
+import { settingsRoutes } from './routes/settings.routes.ts';
+import { setupRoutes } from './routes/setup.routes.ts';
+import { usersRoutes } from './routes/users.routes.ts';
+import type { Services } from './services.ts';
+import { serveUi } from './static.ts';
+
+export const API_PREFIX = '/api/v1';
+
+export type HttpOptions = {
+  trustedProxies: readonly string[];
+  publicUrl: string | undefined;
+  bodyLimitBytes: number;
+  sameSite: 'strict' | 'lax';
+  uiRoot: string;
+  version: string;
+};
+
+/** Every route the panel serves, by mount prefix: used by the app, the OpenAPI document and the route-scope test. */
+export function allRoutes(s: Services, version: string): Array<{ prefix: string; routes: AnyRoute[] }> {
+  const api: AnyRoute[] = [
+    ...setupRoutes(s),
+    ...authRoutes(s),
+    // /users/me* before /users/:id so "me" is never taken for an id.
+    ...meRoutes(s),
+    ...usersRoutes(s),
+    ...rolesRoutes(s),
+    ...auditRoutes(s),
+    ...settingsRoutes(s),
+  ];
+  const mounted = [
+    { prefix: '', routes: healthRoutes(s) },
+    { prefix: API_PREFIX, routes: api },
+  ];
+  let doc: Record<string, unknown> | null = null;
+  api.push(
+    defineRoute({
+      method: 'GET',
+      path: '/openapi.json',
+      summary: 'This API\'s OpenAPI 3.1 document, generated from the route declarations.',
+      tag: 'meta',
+      access: { public: true },
+      responses: { 200: { description: 'OpenAPI document' } },
+      handler: (ctx) => {
+        doc ??= buildOpenApi(mounted, version);
+        ctx.body = doc;
+      },
+    }),
+  );
+  return mounted;
+}
+
+export function createApp(s: Services, logger: Logger, opts: HttpOptions): Koa<AppState> {
+  const app = new Koa<AppState>();
+  // SECURITY: Koa's own proxy trust is off; client-ip.ts believes forwarding headers from configured proxies only.
+  app.proxy = false;
+  app.on('error', (err: unknown) => logger.debug({ err }, 'connection error'));
+
+  const mounted = allRoutes(s, opts.version);
+  const routerDeps = { audit: s.audit, csrfKey: s.csrfKey, publicUrl: opts.publicUrl, bodyLimit: opts.bodyLimitBytes };
+  const routers = mounted.map(({ prefix, routes }) => buildRouter(prefix, routes, routerDeps));
+  const [healthRouter, apiRouter] = routers as [ReturnType<typeof buildRouter>, ReturnType<typeof buildRouter>];
+
+  const allowed = apiRouter.allowedMethods({
+    throw: true,
+    methodNotAllowed: () => new AppError(405, 'method_not_allowed', 'Method not allowed on this path.'),
+    notImplemented: () => new AppError(405, 'method_not_allowed', 'Method not allowed.'),
+  });
+
+  const api = compose<Parameters<AppMiddleware>[0]>([
+    apiRateLimit({ limiter: s.limits.apiPerIp, audit: s.audit, name: 'api_ip', key: (ctx) => ctx.state.ip }),
+    sessionMiddleware(app as unknown as Koa, { sessions: s.sessions, sameSite: opts.sameSite }),
+    authenticate({ users: s.users, sessions: s.sessions, audit: s.audit }),
+    adminAllowlist({ allowlist: s.allowlist, audit: s.audit }),
+    apiRateLimit({ limiter: s.limits.apiPerPrincipal, audit: s.audit, name: 'api_principal', key: (ctx) => (ctx.state.actor ? `${ctx.state.actor.type}:${ctx.state.actor.id}` : null) }),
+    apiRouter.routes() as unknown as AppMiddleware,
+    allowed as unknown as AppMiddleware,
+    () => {
+      throw notFound('API endpoint');
+    },
+  ] as AppMiddleware[]);
+
+  const site = compose<Parameters<AppMiddleware>[0]>([
+    healthRouter.routes() as unknown as AppMiddleware,
+    serveUi(opts.uiRoot),
+    () => {
+      throw notFound('Page');
+    },
+  ] as AppMiddleware[]);
+
+  app.use(requestId() as Koa.Middleware<AppState>);
+  app.use(accessLog(logger) as Koa.Middleware<AppState>);
+  app.use(errorHandler(logger) as Koa.Middleware<AppState>);
+  app.use(clientIp(opts.trustedProxies) as Koa.Middleware<AppState>);
+  app.use(securityHeaders() as Koa.Middleware<AppState>);
+  app.use(((ctx, next) => (isApiPath(ctx.path) ? api(ctx, next) : site(ctx, next))) as Koa.Middleware<AppState>);
+  return app;
+}

@@ -1,0 +1,27 @@
+// The per-request state every middleware and route shares, and the Koa types built on it.
+import type { Context, Next, ParameterizedContext } from 'koa';
+import type { Actor } from '../auth/permissions.ts';
+import type { Caller } from '../auth/caller.ts';
+import type { SessionInfo } from '../auth/sessions.service.ts';
+
+export type AppState = {
+  requestId: string;
+  /** The client address, after trusted-proxy resolution. */
+  ip: string;
+  /** Whether the client reached us over HTTPS (directly or through a trusted proxy). */
+  secure: boolean;
+  actor: Actor | null;
+  /** How the actor authenticated: a browser session cookie or a bearer token. */
+  authMethod: 'session' | 'bearer' | null;
+  session: SessionInfo | null;
+  /** The secret session id of this request, known only after the session middleware ran. */
+  sessionKey: string | null;
+  caller: Caller;
+  /** The matched route's template, for the access log. */
+  route?: string;
+};
+
+export type AppContext = ParameterizedContext<AppState> & Context;
+export type AppMiddleware = (ctx: AppContext, next: Next) => Promise<void> | void;
+
+export const isApiPath = (path: string): boolean => path === '/api' || path.startsWith('/api/');

@@ -1,0 +1,24 @@
+// One structured log line per request: method, route, status, duration, address and actor.
+import type { Logger } from '../../shared/logger.ts';
+import type { AppMiddleware } from '../context.ts';
+
+export const accessLog = (logger: Logger): AppMiddleware => async (ctx, next) => {
+  const start = process.hrtime.bigint();
+  try {
+    await next();
+  } finally {
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    const line = {
+      reqId: ctx.state.requestId,
+      method: ctx.method,
+      path: ctx.path,
+      route: ctx.state.route,
+      status: ctx.status,
+      ms: Math.round(ms * 100) / 100,
+      ip: ctx.state.ip,
+      actor: ctx.state.actor ? `${ctx.state.actor.type}:${ctx.state.actor.name}` : undefined,
+    };
+    if (ctx.status >= 500) logger.error(line, 'request');
+    else logger.info(line, 'request');
+  }
+};

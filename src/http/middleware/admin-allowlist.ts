@@ -1,0 +1,21 @@
+// Anyone holding the admin scope may use the panel only from the admin IP allowlist; others are not affected.
+import type { AllowlistService } from '../../auth/allowlist.service.ts';
+import type { AuditService } from '../../audit/index.ts';
+import { auditFrom } from '../../auth/caller.ts';
+import { forbidden } from '../../shared/errors.ts';
+import type { AppMiddleware } from '../context.ts';
+
+export const adminAllowlist = (deps: { allowlist: AllowlistService; audit: AuditService }): AppMiddleware => async (ctx, next) => {
+  const actor = ctx.state.actor;
+  if (actor?.grants.global.has('admin') && !(await deps.allowlist.isAllowed(ctx.state.ip))) {
+    await deps.audit.record({
+      type: 'auth.ip_not_allowed',
+      ...auditFrom(ctx.state.caller),
+      target: { type: 'route', id: null, name: `${ctx.method} ${ctx.path}`.slice(0, 254) },
+      outcome: 'denied',
+      details: { method: ctx.method, path: ctx.path.slice(0, 200) },
+    });
+    throw forbidden('ip_not_allowed', 'Administrative access is not allowed from your IP address.');
+  }
+  await next();
+};

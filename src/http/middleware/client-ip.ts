@@ -1,0 +1,48 @@
+// Resolves the client address and scheme: X-Forwarded-For/-Proto are believed only from configured trusted proxies.
+import { ipInCidrs, normalizeIp, isIp, parseCidr } from '../../shared/cidr.ts';
+import type { AppMiddleware } from '../context.ts';
+
+export function resolveClient(
+  socketIp: string,
+  socketEncrypted: boolean,
+  headers: { forwardedFor?: string | undefined; forwardedProto?: string | undefined },
+  trusted: ReturnType<typeof parseCidr>[],
+): { ip: string; secure: boolean } {
+  let ip = normalizeIp(socketIp);
+  let secure = socketEncrypted;
+  if (trusted.length === 0 || !ipInCidrs(ip, trusted)) return { ip, secure };
+  // SECURITY: walk X-Forwarded-For from the right, past our own proxies only; the first untrusted hop is the client.
+  const hops = (headers.forwardedFor ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+  const protos = (headers.forwardedProto ?? '').split(',').map((p) => p.trim().toLowerCase()).filter(Boolean);
+  const proto = protos[protos.length - 1];
+  if (proto === 'https') secure = true;
+  else if (proto === 'http') secure = false;
+  for (let i = hops.length - 1; i >= 0; i -= 1) {
+    const hop = hops[i] as string;
+    if (!isIp(hop)) break;
+    ip = normalizeIp(hop);
+    if (!ipInCidrs(ip, trusted)) break;
+  }
+  return { ip, secure };
+}
+
+export const clientIp = (trustedProxies: readonly string[]): AppMiddleware => {
+  const trusted = trustedProxies.map(parseCidr);
+  return async (ctx, next) => {
+    const resolved = resolveClient(
+      ctx.req.socket.remoteAddress ?? '0.0.0.0',
+      Boolean((ctx.req.socket as { encrypted?: boolean }).encrypted),
+      { forwardedFor: ctx.get('X-Forwarded-For') || undefined, forwardedProto: ctx.get('X-Forwarded-Proto') || undefined },
+      trusted,
+    );
+    ctx.state.ip = resolved.ip;
+    ctx.state.secure = resolved.secure;
+    ctx.cookies.secure = resolved.secure;
+    ctx.state.actor = null;
+    ctx.state.authMethod = null;
+    ctx.state.session = null;
+    ctx.state.sessionKey = null;
+    ctx.state.caller = { actor: null, ip: resolved.ip, userAgent: ctx.get('User-Agent').slice(0, 512) || null };
+    await next();
+  };
+};

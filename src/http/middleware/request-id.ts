@@ -1,0 +1,10 @@
+// Gives every request an id, returned in X-Request-Id and written in the access log and error bodies.
+import { randomUUID } from 'node:crypto';
+import type { AppMiddleware } from '../context.ts';
+
+export const requestId = (): AppMiddleware => async (ctx, next) => {
+  // SECURITY: a client-supplied id is never trusted; it could forge or poison log correlation.
+  ctx.state.requestId = randomUUID();
+  ctx.set('X-Request-Id', ctx.state.requestId);
+  await next();
+};

@@ -1,0 +1,54 @@
+// Mounts declared routes: each is a pipeline of access check, CSRF check, input validation and the handler.
+import Router from '@koa/router';
+import type { AuditService } from '../audit/index.ts';
+import { auditFrom } from '../auth/caller.ts';
+import { can } from '../auth/permissions.ts';
+import { forbidden, unauthenticated } from '../shared/errors.ts';
+import type { AppContext } from './context.ts';
+import { readJsonBody } from './middleware/body.ts';
+import { checkCsrf, checkOrigin } from './middleware/csrf.ts';
+import type { AnyRoute } from './route.ts';
+import { parseInput } from './validation.ts';
+
+export type RouterDeps = { audit: AuditService; csrfKey: Buffer; publicUrl: string | undefined; bodyLimit: number };
+
+async function checkAccess(ctx: AppContext, route: AnyRoute, audit: AuditService): Promise<void> {
+  const access = route.access;
+  if ('public' in access) return;
+  const actor = ctx.state.actor;
+  if (!actor) throw unauthenticated();
+  if ('authenticated' in access) return;
+  const serverId = access.serverParam ? (ctx.params as Record<string, string>)[access.serverParam] : undefined;
+  if (can(actor, access.scope, serverId)) return;
+  await audit.record({
+    type: 'auth.permission_denied',
+    ...auditFrom(ctx.state.caller),
+    target: serverId ? { type: 'server', id: serverId, name: null } : null,
+    outcome: 'denied',
+    details: { scope: access.scope, method: ctx.method, route: route.path },
+  });
+  throw forbidden('forbidden', `You need the "${access.scope}" permission for this.`);
+}
+
+export function buildRouter(prefix: string, routes: readonly AnyRoute[], deps: RouterDeps): Router {
+  const router = new Router({ prefix });
+  for (const route of routes) {
+    const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
+    router[method](route.path, async (ctx) => {
+      const c = ctx as unknown as AppContext;
+      c.state.route = `${route.method} ${prefix}${route.path}`;
+      await checkAccess(c, route, deps.audit);
+      if (route.method !== 'GET') {
+        if (route.csrf === false) checkOrigin(c, deps.publicUrl, false);
+        else checkCsrf(c, deps.csrfKey, deps.publicUrl);
+      }
+      const params = parseInput(route.params, c.params, 'params');
+      const query = parseInput(route.query, { ...c.query }, 'query');
+      const body = route.body ? parseInput(route.body, await readJsonBody(c, deps.bodyLimit), 'body') : undefined;
+      if (route.method === 'GET' || route.method === 'DELETE') c.set('Cache-Control', 'no-store');
+      await route.handler(c, { body, query, params });
+      c.set('Cache-Control', 'no-store');
+    });
+  }
+  return router;
+}

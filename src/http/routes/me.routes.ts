@@ -1,0 +1,94 @@
+// My account: profile, password change and my sessions.
+import { z } from 'zod';
+import { AppError, notFound } from '../../shared/errors.ts';
+import type { AppContext } from '../context.ts';
+import { defineRoute, type AnyRoute } from '../route.ts';
+import { idParam, password, userSchema } from '../schemas.ts';
+import type { Services } from '../services.ts';
+import { rotateSession } from './session.helpers.ts';
+
+export const sessionItem = z.object({
+  id: z.string(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  createdAt: z.string(),
+  lastSeenAt: z.string(),
+  current: z.boolean(),
+});
+
+export const presentSessions = async (s: Services, ctx: AppContext, userId: string) =>
+  (await s.sessions.listForUser(userId)).map((x) => ({
+    id: x.id,
+    ip: x.ip,
+    userAgent: x.userAgent,
+    createdAt: new Date(x.createdAt).toISOString(),
+    lastSeenAt: new Date(x.lastSeenAt).toISOString(),
+    current: x.id === ctx.state.session?.id,
+  }));
+
+export const meRoutes = (s: Services): AnyRoute[] => [
+  defineRoute({
+    method: 'GET',
+    path: '/users/me',
+    summary: 'The signed-in user.',
+    tag: 'account',
+    access: { authenticated: true },
+    responses: { 200: { description: 'Me', schema: z.object({ user: userSchema }) } },
+    handler: async (ctx) => {
+      ctx.body = { user: await s.users.get(ctx.state.actor!.id) };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/users/me/password',
+    summary: 'Change my password; every other session of mine is ended and this one gets a new id.',
+    tag: 'account',
+    access: { authenticated: true },
+    body: z.strictObject({ currentPassword: password, newPassword: password }),
+    responses: { 200: { description: 'Changed', schema: z.object({ csrfToken: z.string() }) }, 400: { description: 'weak_password or invalid_password' } },
+    handler: async (ctx, { body }) => {
+      const actor = ctx.state.actor!;
+      if (actor.type !== 'user' || ctx.state.authMethod !== 'session') throw new AppError(403, 'session_required', 'Passwords can only be changed from a browser session.');
+      const row = await s.users.row(actor.id);
+      const key = `${ctx.state.ip}|${row.username}`;
+      const wait = await s.limits.loginPerIpAccount.blockedFor(key);
+      if (wait > 0) throw new AppError(429, 'rate_limited', 'Too many wrong passwords. Try again later.', { headers: { 'Retry-After': String(Math.ceil(wait / 1000)) } });
+      if (!(await s.hasher.verify(row.password_hash, body.currentPassword))) {
+        await s.limits.loginPerIpAccount.hit(key);
+        await s.audit.record({ type: 'user.password_change_failed', actor: { type: 'user', id: actor.id, name: actor.name }, ip: ctx.state.ip, userAgent: ctx.state.caller.userAgent, target: { type: 'user', id: actor.id, name: actor.name }, outcome: 'failure', details: { reason: 'wrong_current_password' } });
+        throw new AppError(400, 'invalid_password', 'The current password is wrong.');
+      }
+      await s.users.setPassword(ctx.state.caller, actor.id, body.newPassword, { keepSessionId: ctx.state.session?.id ?? '' });
+      ctx.body = { csrfToken: await rotateSession(ctx, s) };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/users/me/sessions',
+    summary: 'My active sessions.',
+    tag: 'account',
+    access: { authenticated: true },
+    responses: { 200: { description: 'Sessions', schema: z.object({ items: z.array(sessionItem) }) } },
+    handler: async (ctx) => {
+      ctx.body = { items: await presentSessions(s, ctx, ctx.state.actor!.id) };
+    },
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/users/me/sessions/:id',
+    summary: 'End one of my sessions.',
+    tag: 'account',
+    access: { authenticated: true },
+    params: idParam,
+    responses: { 204: { description: 'Ended' }, 404: { description: 'No such session of mine' } },
+    handler: async (ctx, { params }) => {
+      const actor = ctx.state.actor!;
+      const target = await s.sessions.get(params.id);
+      if (!target || target.userId !== actor.id) throw notFound('Session');
+      await s.sessions.revoke(params.id);
+      if (params.id === ctx.state.session?.id) ctx.session = null;
+      await s.audit.record({ type: 'auth.session.revoked', actor: { type: 'user', id: actor.id, name: actor.name }, ip: ctx.state.ip, userAgent: ctx.state.caller.userAgent, target: { type: 'session', id: params.id, name: null }, outcome: 'success', details: { sessionIp: target.ip } });
+      ctx.status = 204;
+    },
+  }),
+];

@@ -1,0 +1,41 @@
+// First-admin setup through the one-time link printed on the console.
+import { z } from 'zod';
+import { defineRoute, type AnyRoute } from '../route.ts';
+import { email, password, userSchema, username } from '../schemas.ts';
+import type { Services } from '../services.ts';
+import { startSession } from './session.helpers.ts';
+
+export const setupRoutes = (s: Services): AnyRoute[] => [
+  defineRoute({
+    method: 'GET',
+    path: '/setup/status',
+    summary: 'Whether the first administrator still has to be created.',
+    tag: 'setup',
+    access: { public: true },
+    responses: { 200: { description: 'Status', schema: z.object({ setupRequired: z.boolean() }) } },
+    handler: async (ctx) => {
+      ctx.body = { setupRequired: await s.setup.required() };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/setup',
+    summary: 'Create the first administrator with the one-time setup token, and sign in.',
+    tag: 'setup',
+    access: { public: true },
+    csrf: false,
+    body: z.strictObject({ token: z.string().min(1).max(200), username, email, password }),
+    responses: {
+      201: { description: 'Administrator created and signed in', schema: z.object({ user: userSchema, csrfToken: z.string() }) },
+      403: { description: 'Invalid, used or expired token' },
+    },
+    handler: async (ctx, { body }) => {
+      const user = await s.setup.complete(body.token, body, { ip: ctx.state.ip, userAgent: ctx.state.caller.userAgent });
+      const grants = await s.users.grantsOf(user.id);
+      const csrfToken = await startSession(ctx, s, user, grants);
+      await s.audit.record({ type: 'auth.login.success', actor: { type: 'user', id: user.id, name: user.username }, ip: ctx.state.ip, userAgent: ctx.state.caller.userAgent, target: { type: 'user', id: user.id, name: user.username }, outcome: 'success', details: { method: 'setup' } });
+      ctx.status = 201;
+      ctx.body = { user, csrfToken };
+    },
+  }),
+];

@@ -1,0 +1,76 @@
+// The panel as one object: config -> database -> services -> HTTP server, with start and stop.
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { LoadedConfig } from './config/index.ts';
+import { createDb, migrateLatest, type Db } from './db/index.ts';
+import { createApp } from './http/app.ts';
+import { createServices, type CoreServices } from './services.ts';
+import type { Clock } from './shared/clock.ts';
+import type { Logger } from './shared/logger.ts';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const UI_ROOT = fileURLToPath(new URL('../dist/ui', import.meta.url));
+
+export type Panel = {
+  config: LoadedConfig;
+  db: Db;
+  services: CoreServices;
+  server: Server;
+  /** Listens on the configured host and port; resolves with the actual port. */
+  listen(): Promise<number>;
+  stop(): Promise<void>;
+};
+
+export async function createPanel(opts: { config: LoadedConfig; logger: Logger; clock?: Clock; uiRoot?: string }): Promise<Panel> {
+  const { config, logger } = opts;
+  const db = createDb(config.database, config.paths.database);
+  await migrateLatest(db);
+  const services = createServices({ config, db, logger, ...(opts.clock ? { clock: opts.clock } : {}) });
+  await services.roles.ensureBuiltins();
+  const app = createApp(services, logger.child({ module: 'http' }), {
+    trustedProxies: config.http.trustedProxies,
+    publicUrl: config.http.publicUrl,
+    bodyLimitBytes: config.http.bodyLimitBytes,
+    sameSite: config.session.sameSite,
+    uiRoot: opts.uiRoot ?? UI_ROOT,
+    version: VERSION,
+  });
+  const server = createServer(app.callback());
+  // SECURITY: slow-loris and idle connections cannot hold sockets for ever.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  server.keepAliveTimeout = 5_000;
+  server.maxHeadersCount = 100;
+
+  const purge = setInterval(() => {
+    services.sessions.purgeExpired().catch((err: unknown) => logger.warn({ err }, 'session purge failed'));
+  }, 60_000);
+  purge.unref();
+
+  return {
+    config,
+    db,
+    services,
+    server,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.http.port, config.http.host, () => {
+          server.off('error', reject);
+          resolve((server.address() as AddressInfo).port);
+        });
+      }),
+    async stop() {
+      clearInterval(purge);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await services.sink.close();
+      await db.destroy();
+    },
+  };
+}

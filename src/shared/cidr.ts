@@ -1,0 +1,42 @@
+// IPv4/IPv6 addresses and CIDR ranges: parsing, normalising (IPv4-mapped IPv6) and matching.
+import ipaddr from 'ipaddr.js';
+
+export type Cidr = { text: string; range: [ipaddr.IPv4 | ipaddr.IPv6, number] };
+
+/** Normalises an address: strips IPv4-mapped IPv6 (::ffff:1.2.3.4 -> 1.2.3.4) and zone ids. */
+export function normalizeIp(ip: string): string {
+  const bare = ip.split('%')[0] ?? ip;
+  if (!ipaddr.isValid(bare)) return bare;
+  const parsed = ipaddr.parse(bare);
+  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
+    return (parsed as ipaddr.IPv6).toIPv4Address().toString();
+  }
+  return parsed.toString();
+}
+
+export const isIp = (ip: string): boolean => ipaddr.isValid(ip.split('%')[0] ?? ip);
+
+/** Parses "10.0.0.0/8", "::1/128" or a bare address (as a /32 or /128). Throws on anything else. */
+export function parseCidr(text: string): Cidr {
+  const trimmed = text.trim();
+  const withPrefix = trimmed.includes('/') ? trimmed : `${trimmed}/${trimmed.includes(':') ? 128 : 32}`;
+  if (!ipaddr.isValidCIDR(withPrefix)) throw new Error(`"${text}" is not an IP address or CIDR range`);
+  const [addr, bits] = ipaddr.parseCIDR(withPrefix);
+  return { text: `${addr.toString()}/${bits}`, range: [addr, bits] };
+}
+
+export const isValidCidr = (text: string): boolean => {
+  try {
+    parseCidr(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export function ipInCidrs(ip: string, cidrs: readonly Cidr[]): boolean {
+  const norm = normalizeIp(ip);
+  if (!ipaddr.isValid(norm)) return false;
+  const addr = ipaddr.parse(norm);
+  return cidrs.some(({ range }) => addr.kind() === range[0].kind() && addr.match(range));
+}

@@ -1,0 +1,96 @@
+// The one HTTP client for /api/v1: JSON bodies, same-origin cookie, CSRF header and error mapping.
+import { ApiError } from './api-error.ts';
+
+const API_BASE = '/api/v1';
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+// SECURITY: the CSRF token lives only in memory; a reload fetches it again from /auth/session.
+let csrfToken: string | null = null;
+let onUnauthenticated: (() => void) | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Called when any request finds the session gone (expired, revoked), so the UI can sign out. */
+export function setUnauthenticatedHandler(handler: (() => void) | null): void {
+  onUnauthenticated = handler;
+}
+
+export type RequestOptions = {
+  body?: unknown;
+  query?: Record<string, string | number | null | undefined>;
+  /** Do not trigger the global sign-out on 401 (login, session probe). */
+  expectUnauthenticated?: boolean;
+};
+
+export async function apiRequest<T>(method: Method, path: string, opts: RequestOptions = {}): Promise<T> {
+  const url = API_BASE + path + queryString(opts.query);
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  let body: string | undefined;
+  if (opts.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(opts.body);
+  }
+  if (UNSAFE_METHODS.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+
+  let res: Response;
+  try {
+    res = await fetch(url, { method, headers, body, credentials: 'same-origin', cache: 'no-store' });
+  } catch {
+    throw new ApiError({ status: 0, code: 'network_error', message: 'Cannot reach the panel. Check your connection.' });
+  }
+
+  const data = await readJson(res);
+  if (res.ok) return data as T;
+
+  const err = toApiError(res, data);
+  if (err.status === 401 && err.code === 'unauthenticated' && !opts.expectUnauthenticated) {
+    onUnauthenticated?.();
+  }
+  throw err;
+}
+
+function queryString(query: RequestOptions['query']): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== null && value !== undefined && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+async function readJson(res: Response): Promise<unknown> {
+  if (res.status === 204) return undefined;
+  const type = res.headers.get('Content-Type') ?? '';
+  if (!type.includes('json')) return undefined;
+  try {
+    return await res.json();
+  } catch {
+    return undefined;
+  }
+}
+
+function toApiError(res: Response, data: unknown): ApiError {
+  const body = (data as { error?: { code?: unknown; message?: unknown; requestId?: unknown } } | undefined)?.error;
+  const retry = Number.parseInt(res.headers.get('Retry-After') ?? '', 10);
+  return new ApiError({
+    status: res.status,
+    code: typeof body?.code === 'string' ? body.code : `http_${res.status}`,
+    message: typeof body?.message === 'string' && body.message ? body.message : fallbackMessage(res),
+    requestId: typeof body?.requestId === 'string' ? body.requestId : null,
+    retryAfterSeconds: Number.isFinite(retry) ? retry : null,
+  });
+}
+
+function fallbackMessage(res: Response): string {
+  if (res.status === 401) return 'Please sign in.';
+  if (res.status === 403) return 'You do not have permission to do that.';
+  if (res.status === 404) return 'Not found.';
+  if (res.status === 429) return 'Too many requests.';
+  if (res.status >= 500) return 'The panel hit an internal error.';
+  return res.statusText || `Request failed (${res.status}).`;
+}

@@ -1,0 +1,32 @@
+// API calls for managing user accounts.
+import { apiRequest } from './client.ts';
+import type { NewUserInput, Page, RoleAssignment, User } from './types.ts';
+
+const userPath = (id: string) => `/users/${encodeURIComponent(id)}`;
+
+export function listUsers(cursor: string | null, limit = 50): Promise<Page<User>> {
+  return apiRequest('GET', '/users', { query: { limit, cursor } });
+}
+
+export async function createUser(input: NewUserInput): Promise<User> {
+  const res = await apiRequest<{ user: User }>('POST', '/users', { body: input });
+  return res.user;
+}
+
+export async function updateUser(id: string, patch: { email?: string; disabled?: boolean }): Promise<User> {
+  const res = await apiRequest<{ user: User }>('PATCH', userPath(id), { body: patch });
+  return res.user;
+}
+
+export async function setUserRoles(id: string, roles: RoleAssignment[]): Promise<User> {
+  const res = await apiRequest<{ user: User }>('PUT', `${userPath(id)}/roles`, { body: { roles } });
+  return res.user;
+}
+
+export function deleteUser(id: string): Promise<void> {
+  return apiRequest('DELETE', userPath(id));
+}
+
+export function revokeUserSessions(id: string): Promise<void> {
+  return apiRequest('POST', `${userPath(id)}/sessions/revoke`);
+}

@@ -1,0 +1,48 @@
+// The sidebar navigation; lists only the pages the signed-in user may open.
+import { useSession } from '../session/session-context.ts';
+import { hasAnyScope } from '../session/scopes.ts';
+import { Link } from '../router/link.tsx';
+import { appRoutes, type AppRoute } from '../routes.tsx';
+
+type NavProps = {
+  currentPath: string;
+  open: boolean;
+  onNavigate: () => void;
+};
+
+export function Nav({ currentPath, open, onNavigate }: NavProps) {
+  const { user } = useSession();
+  const visible = appRoutes.filter((route) => hasAnyScope(user, route.anyOf));
+  const main = visible.filter((route) => !route.laterGroup);
+  const later = visible.filter((route) => route.laterGroup);
+
+  const item = (route: AppRoute) => (
+    <li key={route.path}>
+      <Link
+        href={route.path}
+        class="nav-link"
+        data-testid={route.testId}
+        aria-current={route.path === currentPath ? 'page' : undefined}
+        onClick={onNavigate}
+      >
+        {route.label}
+      </Link>
+    </li>
+  );
+
+  return (
+    <nav id="main-nav" class={open ? 'sidebar sidebar-open' : 'sidebar'} aria-label="Main">
+      <ul class="nav-list">{main.map(item)}</ul>
+      {later.length > 0 ? (
+        <>
+          <p class="nav-group" id="nav-coming-soon">
+            Coming soon
+          </p>
+          <ul class="nav-list" aria-labelledby="nav-coming-soon">
+            {later.map(item)}
+          </ul>
+        </>
+      ) : null}
+    </nav>
+  );
+}

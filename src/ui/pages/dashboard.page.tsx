@@ -1,0 +1,72 @@
+// Dashboard: greeting, the user's access, and shortcuts to the pages the user may open.
+import { PageHeader } from '../components/page-header.tsx';
+import { TimeText } from '../components/time-text.tsx';
+import { appRoutes } from '../routes.tsx';
+import { Link } from '../router/link.tsx';
+import { hasAnyScope } from '../session/scopes.ts';
+import { useSession } from '../session/session-context.ts';
+
+export function DashboardPage() {
+  const { user, state } = useSession();
+  if (!user) return null;
+  const shortcuts = appRoutes.filter((route) => route.path !== '/' && !route.comingSoon && hasAnyScope(user, route.anyOf));
+  const planned = appRoutes.filter((route) => route.comingSoon);
+  const roleNames = user.roles.map((role) => role.roleName);
+
+  return (
+    <section>
+      <PageHeader title="Dashboard" description={`Welcome, ${user.username}.`} />
+      <div class="card-grid">
+        <div class="card">
+          <h2>Your access</h2>
+          <dl class="facts">
+            <dt>Roles</dt>
+            <dd>{roleNames.length ? roleNames.join(', ') : <span class="muted">No roles</span>}</dd>
+            <dt>Scopes</dt>
+            <dd>
+              {user.scopes.length ? (
+                <ul class="chips">
+                  {user.scopes.map((scope) => (
+                    <li key={scope} class="chip">
+                      {scope}
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <span class="muted">None</span>
+              )}
+            </dd>
+            {state.status === 'authenticated' && state.absoluteExpiresAt ? (
+              <>
+                <dt>Session ends</dt>
+                <dd>
+                  <TimeText iso={state.absoluteExpiresAt} /> at the latest
+                </dd>
+              </>
+            ) : null}
+          </dl>
+        </div>
+        <div class="card">
+          <h2>Go to</h2>
+          <ul class="link-list">
+            {shortcuts.map((route) => (
+              <li key={route.path}>
+                <Link href={route.path}>{route.label}</Link>
+              </li>
+            ))}
+          </ul>
+        </div>
+        <div class="card">
+          <h2>Coming soon</h2>
+          <ul class="link-list">
+            {planned.map((route) => (
+              <li key={route.path}>
+                <Link href={route.path}>{route.label}</Link>
+              </li>
+            ))}
+          </ul>
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,157 @@
+// Users page: list accounts, create, edit, enable/disable, revoke sessions and delete.
+import { useState } from 'preact/hooks';
+import { describeError } from '../api/api-error.ts';
+import { listRoles } from '../api/roles.api.ts';
+import type { Role, User } from '../api/types.ts';
+import { deleteUser, listUsers, revokeUserSessions, updateUser } from '../api/users.api.ts';
+import { ConfirmDialog } from '../components/confirm-dialog.tsx';
+import { ErrorMessage } from '../components/error-message.tsx';
+import { LoadMore } from '../components/load-more.tsx';
+import { Loading } from '../components/loading.tsx';
+import { Notice } from '../components/notice.tsx';
+import { PageHeader } from '../components/page-header.tsx';
+import { useLoad } from '../hooks/use-load.ts';
+import { usePagedList } from '../hooks/use-paged-list.ts';
+import { hasScope } from '../session/scopes.ts';
+import { useSession } from '../session/session-context.ts';
+import { UserCreateForm } from './users/user-create-form.tsx';
+import { UserEditForm } from './users/user-edit-form.tsx';
+import { UsersTable } from './users/users-table.tsx';
+
+type Panel = { kind: 'none' } | { kind: 'create' } | { kind: 'edit'; user: User };
+
+const noRoles = async (): Promise<Role[]> => [];
+
+export function UsersPage() {
+  const session = useSession();
+  const canEdit = hasScope(session.user, 'users.edit');
+  const users = usePagedList((cursor) => listUsers(cursor));
+  const roles = useLoad(canEdit ? listRoles : noRoles, [canEdit]);
+  const [panel, setPanel] = useState<Panel>({ kind: 'none' });
+  const [toDelete, setToDelete] = useState<User | null>(null);
+  const [busyId, setBusyId] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const replaceUser = (user: User) => {
+    users.setItems((items) => items.map((item) => (item.id === user.id ? user : item)));
+    if (user.id === session.user?.id) session.updateUser(user);
+  };
+
+  const runAction = async (user: User, action: () => Promise<string>) => {
+    setBusyId(user.id);
+    setError(null);
+    setNotice(null);
+    try {
+      setNotice(await action());
+    } catch (err) {
+      setError(describeError(err));
+    } finally {
+      setBusyId(null);
+    }
+  };
+
+  const toggleDisabled = (user: User) =>
+    runAction(user, async () => {
+      const updated = await updateUser(user.id, { disabled: !user.disabled });
+      replaceUser(updated);
+      return `${user.username} is now ${updated.disabled ? 'disabled' : 'enabled'}.`;
+    });
+
+  const revokeSessions = (user: User) =>
+    runAction(user, async () => {
+      await revokeUserSessions(user.id);
+      return `All sessions of ${user.username} were revoked.`;
+    });
+
+  const confirmDelete = async () => {
+    const user = toDelete;
+    if (!user) return;
+    await runAction(user, async () => {
+      await deleteUser(user.id);
+      users.setItems((items) => items.filter((item) => item.id !== user.id));
+      return `${user.username} was deleted.`;
+    });
+    setToDelete(null);
+  };
+
+  const openCreate = () => {
+    setNotice(null);
+    setPanel({ kind: 'create' });
+  };
+
+  return (
+    <section>
+      <PageHeader
+        title="Users"
+        description="Accounts that can sign in to the panel."
+        actions={
+          canEdit && panel.kind !== 'create' ? (
+            <button type="button" class="btn btn-primary" onClick={openCreate} data-testid="user-new">
+              New user
+            </button>
+          ) : null
+        }
+      />
+      {canEdit ? <ErrorMessage message={roles.error} /> : null}
+      {panel.kind === 'create' ? (
+        <UserCreateForm
+          roles={roles.data ?? []}
+          onCancel={() => setPanel({ kind: 'none' })}
+          onCreated={(user) => {
+            users.setItems((items) => [...items, user]);
+            setPanel({ kind: 'none' });
+            setNotice(`User ${user.username} was created.`);
+          }}
+        />
+      ) : null}
+      {panel.kind === 'edit' ? (
+        <UserEditForm
+          key={panel.user.id}
+          user={panel.user}
+          roles={roles.data ?? []}
+          isSelf={panel.user.id === session.user?.id}
+          onCancel={() => setPanel({ kind: 'none' })}
+          onSaved={(user) => {
+            replaceUser(user);
+            setPanel({ kind: 'none' });
+            setNotice(`Changes to ${user.username} were saved.`);
+          }}
+        />
+      ) : null}
+      <Notice message={notice} />
+      <ErrorMessage message={error ?? users.error} />
+      {users.loading ? (
+        <Loading />
+      ) : (
+        <UsersTable
+          users={users.items}
+          canEdit={canEdit}
+          currentUserId={session.user?.id ?? null}
+          busyId={busyId}
+          onEdit={(user) => {
+            setNotice(null);
+            setPanel({ kind: 'edit', user });
+          }}
+          onToggleDisabled={toggleDisabled}
+          onRevokeSessions={revokeSessions}
+          onDelete={setToDelete}
+        />
+      )}
+      <LoadMore hasMore={users.nextCursor !== null} loading={users.loadingMore} onLoadMore={users.loadMore} />
+      <ConfirmDialog
+        open={toDelete !== null}
+        title="Delete user?"
+        confirmLabel="Delete user"
+        danger
+        busy={toDelete !== null && busyId === toDelete.id}
+        onCancel={() => setToDelete(null)}
+        onConfirm={confirmDelete}
+      >
+        <p>
+          <strong>{toDelete?.username}</strong> will be deleted and signed out everywhere. This cannot be undone.
+        </p>
+      </ConfirmDialog>
+    </section>
+  );
+}

@@ -1,0 +1,81 @@
+// One row of the users table, with the actions the signed-in user is allowed to take.
+import type { User } from '../../api/types.ts';
+import { TimeText } from '../../components/time-text.tsx';
+
+export type UserRowActions = {
+  onEdit: (user: User) => void;
+  onToggleDisabled: (user: User) => void;
+  onRevokeSessions: (user: User) => void;
+  onDelete: (user: User) => void;
+};
+
+type UserRowProps = UserRowActions & {
+  user: User;
+  canEdit: boolean;
+  isSelf: boolean;
+  busy: boolean;
+};
+
+export function UserRow({ user, canEdit, isSelf, busy, ...actions }: UserRowProps) {
+  const roleNames = user.roles.map((role) => (role.serverId ? `${role.roleName} (server ${role.serverId})` : role.roleName));
+  return (
+    <tr data-testid={`user-row-${user.username}`}>
+      <th scope="row">
+        {user.username}
+        {isSelf ? <span class="muted"> (you)</span> : null}
+      </th>
+      <td>{user.email}</td>
+      <td>{roleNames.length ? roleNames.join(', ') : <span class="muted">None</span>}</td>
+      <td>
+        {user.disabled ? <span class="badge badge-danger">Disabled</span> : <span class="badge badge-success">Active</span>}
+      </td>
+      <td>
+        <TimeText iso={user.lastLoginAt} />
+        {user.lastLoginIp ? <div class="muted mono small">{user.lastLoginIp}</div> : null}
+      </td>
+      {canEdit ? (
+        <td>
+          <div class="row-actions">
+            <button type="button" class="btn btn-small" onClick={() => actions.onEdit(user)} disabled={busy} data-testid="user-edit" aria-label={`Edit ${user.username}`}>
+              Edit
+            </button>
+            {isSelf ? null : (
+              <button
+                type="button"
+                class="btn btn-small"
+                onClick={() => actions.onToggleDisabled(user)}
+                disabled={busy}
+                data-testid="user-toggle-disabled"
+                aria-label={`${user.disabled ? 'Enable' : 'Disable'} ${user.username}`}
+              >
+                {user.disabled ? 'Enable' : 'Disable'}
+              </button>
+            )}
+            <button
+              type="button"
+              class="btn btn-small"
+              onClick={() => actions.onRevokeSessions(user)}
+              disabled={busy}
+              data-testid="user-revoke-sessions"
+              aria-label={`Revoke sessions of ${user.username}`}
+            >
+              Revoke sessions
+            </button>
+            {isSelf ? null : (
+              <button
+                type="button"
+                class="btn btn-small btn-danger-outline"
+                onClick={() => actions.onDelete(user)}
+                disabled={busy}
+                data-testid="user-delete"
+                aria-label={`Delete ${user.username}`}
+              >
+                Delete
+              </button>
+            )}
+          </div>
+        </td>
+      ) : null}
+    </tr>
+  );
+}

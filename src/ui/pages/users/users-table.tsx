@@ -1,0 +1,50 @@
+// The table of user accounts.
+import type { User } from '../../api/types.ts';
+import { UserRow, type UserRowActions } from './user-row.tsx';
+
+type UsersTableProps = UserRowActions & {
+  users: User[];
+  canEdit: boolean;
+  currentUserId: string | null;
+  busyId: string | null;
+};
+
+export function UsersTable({ users, canEdit, currentUserId, busyId, ...actions }: UsersTableProps) {
+  return (
+    <div class="table-wrap">
+      <table class="table" data-testid="users-table">
+        <caption class="visually-hidden">User accounts</caption>
+        <thead>
+          <tr>
+            <th scope="col">Username</th>
+            <th scope="col">Email</th>
+            <th scope="col">Roles</th>
+            <th scope="col">Status</th>
+            <th scope="col">Last login</th>
+            {canEdit ? <th scope="col">Actions</th> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {users.length === 0 ? (
+            <tr>
+              <td colSpan={canEdit ? 6 : 5} class="empty">
+                No users yet.
+              </td>
+            </tr>
+          ) : (
+            users.map((user) => (
+              <UserRow
+                key={user.id}
+                user={user}
+                canEdit={canEdit}
+                isSelf={user.id === currentUserId}
+                busy={busyId === user.id}
+                {...actions}
+              />
+            ))
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,75 @@
+// The one table of in-app pages: path, navigation label, required scopes and the page to render.
+import type { ComponentType } from 'preact';
+import { AccountPage } from './pages/account.page.tsx';
+import { AuditPage } from './pages/audit.page.tsx';
+import { ComingSoonPage } from './pages/coming-soon.page.tsx';
+import { DashboardPage } from './pages/dashboard.page.tsx';
+import { RolesPage } from './pages/roles.page.tsx';
+import { SettingsPage } from './pages/settings.page.tsx';
+import { UsersPage } from './pages/users.page.tsx';
+
+export type AppRoute = {
+  path: string;
+  label: string;
+  testId: string;
+  /** The user needs at least one of these scopes (none = any signed-in user). `admin` implies all. */
+  anyOf: readonly string[];
+  page: ComponentType;
+  /** The page is a placeholder for a capability that is not available yet. */
+  comingSoon?: boolean;
+  /** Listed in the separate "Coming soon" group of the navigation instead of the main one. */
+  laterGroup?: boolean;
+};
+
+const planned = (title: string, text: string): ComponentType =>
+  function PlannedPage() {
+    return <ComingSoonPage title={title} text={text} />;
+  };
+
+export const appRoutes: readonly AppRoute[] = [
+  { path: '/', label: 'Dashboard', testId: 'nav-dashboard', anyOf: [], page: DashboardPage },
+  {
+    path: '/servers',
+    label: 'Servers',
+    testId: 'nav-servers',
+    anyOf: [],
+    comingSoon: true,
+    page: planned('Servers', 'Create, start and stop game and application servers running in Docker, with console, files and resource graphs.'),
+  },
+  { path: '/users', label: 'Users', testId: 'nav-users', anyOf: ['users.view'], page: UsersPage },
+  { path: '/roles', label: 'Roles', testId: 'nav-roles', anyOf: ['roles.edit', 'users.view'], page: RolesPage },
+  { path: '/audit', label: 'Audit log', testId: 'nav-audit', anyOf: ['audit.view'], page: AuditPage },
+  { path: '/settings', label: 'Settings', testId: 'nav-settings', anyOf: ['settings.edit'], page: SettingsPage },
+  { path: '/account', label: 'My account', testId: 'nav-account', anyOf: [], page: AccountPage },
+  {
+    path: '/alerts',
+    label: 'Alerts',
+    testId: 'nav-alerts',
+    anyOf: [],
+    comingSoon: true,
+    laterGroup: true,
+    page: planned('Alerts', 'Security detections and resource alerts, with delivery by email and webhook.'),
+  },
+  {
+    path: '/api-clients',
+    label: 'API clients',
+    testId: 'nav-api-clients',
+    anyOf: [],
+    comingSoon: true,
+    laterGroup: true,
+    page: planned('API clients', 'OAuth2 client credentials for automation, limited to a subset of your scopes.'),
+  },
+  {
+    path: '/backups',
+    label: 'Backups',
+    testId: 'nav-backups',
+    anyOf: [],
+    comingSoon: true,
+    laterGroup: true,
+    page: planned('Backups', 'Scheduled backups of servers and panel data, with restore, verification and retention.'),
+  },
+];
+
+export function findRoute(path: string): AppRoute | undefined {
+  return appRoutes.find((route) => route.path === path);
+}

@@ -1,0 +1,33 @@
+// Starts a real panel (real SQLite file in a temp dir, real HTTP server on a random port) for integration tests.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type LoadedConfig } from '../../src/config/index.ts';
+import { createPanel, type Panel } from '../../src/panel.ts';
+import { createLogger, silentLogger } from '../../src/shared/logger.ts';
+import type { Clock } from '../../src/shared/clock.ts';
+
+export type TestPanel = Panel & { url: string; dir: string; close(): Promise<void> };
+
+/** Fast hashing parameters for tests that are not about hashing cost. */
+export const FAST_HASHING = { memoryCost: 8192, timeCost: 1, parallelism: 1, maxConcurrent: 4, maxQueue: 256 };
+
+export async function startPanel(overrides: Record<string, unknown> = {}, opts: { clock?: Clock; uiRoot?: string } = {}): Promise<TestPanel> {
+  const dir = mkdtempSync(join(tmpdir(), 'aether-test-'));
+  const configPath = join(dir, 'config.json');
+  writeFileSync(configPath, JSON.stringify({ logLevel: 'silent', http: { host: '127.0.0.1', port: 0 }, passwordHashing: FAST_HASHING, ...overrides }));
+  const config: LoadedConfig = loadConfig({ path: configPath, env: {} });
+  // AETHER_TEST_LOG=debug shows the panel's own log while debugging a test.
+  const logger = process.env.AETHER_TEST_LOG ? createLogger({ level: process.env.AETHER_TEST_LOG }) : silentLogger();
+  const panel = await createPanel({ config, logger, ...opts });
+  const port = await panel.listen();
+  return {
+    ...panel,
+    url: `http://127.0.0.1:${port}`,
+    dir,
+    async close() {
+      await panel.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
