@@ -8,4 +8,4 @@ if (process.argv[2] === 'start' || process.argv.length === 2) {
 }
 register();
 const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2), process.env);

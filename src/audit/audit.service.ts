@@ -41,8 +41,7 @@ export function createAuditService(deps: { db: Db; clock: Clock; sink: AuditSink
     return head;
   }
 
-  async function append(input: AuditInput): Promise<AuditEvent> {
-    const prev = await loadHead();
+  function build(input: AuditInput, prev: { id: number; hash: string }): AuditEvent {
     const base: Omit<AuditEvent, 'hash'> = {
       id: prev.id + 1,
       ts: clock.now(),
@@ -59,17 +58,25 @@ export function createAuditService(deps: { db: Db; clock: Clock; sink: AuditSink
       details: JSON.parse(JSON.stringify(input.details ?? {})) as Record<string, unknown>,
       prevHash: prev.hash,
     };
-    const event: AuditEvent = { ...base, hash: hashEvent(base) };
-    try {
-      await db('audit_events').insert(toRow(event));
-    } catch (err) {
-      head = null; // re-read the head next time: another writer may have moved it
-      throw err;
+    return { ...base, hash: hashEvent(base) };
+  }
+
+  async function append(input: AuditInput): Promise<AuditEvent> {
+    // Another process (the CLI, another replica) may have appended since the head was cached: the id is the
+    // primary key, so a stale head fails the insert instead of forking the chain, and the append is retried.
+    for (let attempt = 0; ; attempt += 1) {
+      const event = build(input, await loadHead());
+      try {
+        await db('audit_events').insert(toRow(event));
+        head = { id: event.id, hash: event.hash };
+        sink.write(event);
+        bus.publish(event);
+        return event;
+      } catch (err) {
+        head = null;
+        if (attempt >= 5) throw err;
+      }
     }
-    head = { id: event.id, hash: event.hash };
-    sink.write(event);
-    bus.publish(event);
-    return event;
   }
 
   return {

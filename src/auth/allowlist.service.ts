@@ -7,6 +7,7 @@ import { badRequest, conflict } from '../shared/errors.ts';
 import { auditFrom, type Caller } from './caller.ts';
 
 const KEY = 'admin_allowlist';
+const RELOAD_MS = 2000;
 
 export type AllowlistEntry = { cidr: string; source: 'config' | 'panel' };
 
@@ -16,11 +17,14 @@ export function createAllowlistService(deps: { db: Db; clock: Clock; audit: Audi
   const { db, clock, audit } = deps;
   const fromConfig: Cidr[] = deps.configured.map(parseCidr);
   let panel: Cidr[] | null = null;
+  let loadedAt = 0;
 
   async function load(): Promise<Cidr[]> {
-    if (panel) return panel;
+    // Re-read every few seconds so `aether allowlist clear` from another process takes effect on a running panel.
+    if (panel && clock.now() - loadedAt < RELOAD_MS) return panel;
     const row = (await db('settings').where({ key: KEY }).first()) as { value: string } | undefined;
     panel = row ? (JSON.parse(row.value) as string[]).map(parseCidr) : [];
+    loadedAt = clock.now();
     return panel;
   }
 
@@ -31,6 +35,7 @@ export function createAllowlistService(deps: { db: Db; clock: Clock; audit: Audi
     const updated = await db('settings').where({ key: KEY }).update({ value, updated_at: now });
     if (!updated) await db('settings').insert({ key: KEY, value, updated_at: now });
     panel = next;
+    loadedAt = clock.now();
     await audit.record({ type, ...auditFrom(caller), target: { type: 'settings', id: KEY, name: 'admin IP allowlist' }, outcome: 'success', details: { before, after: next.map((c) => c.text) } });
   }
 
