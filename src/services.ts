@@ -29,7 +29,8 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
   const audit = createAuditService({ db, clock, sink, bus, logger: logger.child({ module: 'audit' }) });
   const hasher = createPasswordHasher(config.passwordHashing);
   const policy = createPasswordPolicy(config.passwordPolicy);
-  const roles = createRolesService({ db, clock, audit });
+  // A role's scopes are part of every cached principal holding it.
+  const roles = createRolesService({ db, clock, audit, onChange: () => users.invalidate() });
   const sessions = createSessionsService({
     db,
     clock,

@@ -13,6 +13,11 @@ import { toPublicUser, type PublicUser, type RoleAssignment, type UserRow } from
 
 export type AssignmentInput = { roleId: string; serverId: string | null };
 
+/** A signed-in user as the request pipeline needs it. */
+export type Principal = { row: UserRow; user: PublicUser; grants: Grants };
+
+const PRINCIPAL_CACHE_MS = 2000;
+
 export type UsersService = ReturnType<typeof createUsersService>;
 
 export const normalizeUsername = (u: string): string => u.trim().toLowerCase();
@@ -119,9 +124,42 @@ export function createUsersService(deps: {
     return user as PublicUser;
   }
 
+  // SECURITY: who a signed-in user is and what they hold is cached for at most PRINCIPAL_CACHE_MS, and dropped at once
+  // by every change made in this process. Sessions themselves are checked in the database on every request, so ending
+  // a session or disabling a user (which ends its sessions) always takes effect immediately, from any process.
+  const principals = new Map<string, { at: number; value: Principal }>();
+  const invalidate = (userId?: string): void => {
+    if (userId === undefined) principals.clear();
+    else principals.delete(userId);
+  };
+
+  /** The user behind a session: its row, public shape and grants; null when gone. */
+  async function principal(userId: string): Promise<Principal | null> {
+    const hit = principals.get(userId);
+    const now = clock.now();
+    if (hit && now - hit.at < PRINCIPAL_CACHE_MS) return hit.value;
+    const r = (await db<UserRow>('users').where({ id: userId }).first()) as UserRow | undefined;
+    if (!r) {
+      principals.delete(userId);
+      return null;
+    }
+    const list = (await assignments([userId])).get(userId) ?? [];
+    const grants = buildGrants(list);
+    const value: Principal = {
+      row: r,
+      grants,
+      user: toPublicUser(r, list.map(({ roleId, roleName, serverId }) => ({ roleId, roleName, serverId })), globalScopes(grants)),
+    };
+    if (principals.size >= 10_000) principals.clear();
+    principals.set(userId, { at: now, value });
+    return value;
+  }
+
   return {
     grantsOf,
     get,
+    principal,
+    invalidate,
     async count(): Promise<number> {
       const r = (await db('users').count({ n: '*' }).first()) as { n: number | string } | undefined;
       return Number(r?.n ?? 0);
@@ -178,6 +216,7 @@ export function createUsersService(deps: {
       }
       if (Object.keys(changes).length === 0) return get(id);
       await db('users').where({ id }).update({ ...changes, updated_at: clock.now() });
+      invalidate(id);
       if (changes.disabled === true) await deps.revokeSessions(id, 'user_disabled');
       const type = changes.disabled === true ? 'user.disabled' : changes.disabled === false ? 'user.enabled' : 'user.updated';
       await audit.record({
@@ -195,6 +234,7 @@ export function createUsersService(deps: {
       await guardLastAdmin(id, 'delete');
       await deps.revokeSessions(id, 'user_deleted');
       await db('users').where({ id }).delete();
+      invalidate(id);
       await audit.record({ type: 'user.deleted', ...auditFrom(caller), target: { type: 'user', id, name: before.username }, outcome: 'success', details: { email: before.email } });
     },
     async setRoles(caller: Caller, id: string, input: AssignmentInput[]): Promise<PublicUser> {
@@ -214,6 +254,7 @@ export function createUsersService(deps: {
         await trx('user_roles').where({ user_id: id }).delete();
         for (const a of resolved) await trx('user_roles').insert({ user_id: id, role_id: a.roleId, server_id: a.serverId ?? '*', created_at: now });
       });
+      invalidate(id);
       await deps.rotateSessions(id);
       await audit.record({
         type: 'user.roles_changed',
@@ -234,6 +275,7 @@ export function createUsersService(deps: {
       const hash = await hasher.hash(password);
       const now = clock.now();
       await db('users').where({ id }).update({ password_hash: hash, password_changed_at: now, updated_at: now });
+      invalidate(id);
       const revoked = await deps.revokeSessions(id, 'password_changed', opts.keepSessionId);
       await audit.record({
         type: opts.type ?? 'user.password_changed',
@@ -245,6 +287,7 @@ export function createUsersService(deps: {
     },
     async recordLogin(id: string, ip: string | null): Promise<void> {
       await db('users').where({ id }).update({ last_login_at: clock.now(), last_login_ip: ip });
+      invalidate(id);
     },
     async rehash(id: string, password: string): Promise<void> {
       await db('users').where({ id }).update({ password_hash: await hasher.hash(password) });

@@ -26,8 +26,8 @@ export const authenticate = (deps: { users: UsersService; sessions: SessionsServ
     const data = ctx.session as ({ uid?: string } & Record<string, unknown>) | null;
     const info = ctx.state.session;
     if (data?.uid && info) {
-      const row = await deps.users.row(data.uid).catch(() => null);
-      if (!row || row.disabled) {
+      const principal = await deps.users.principal(data.uid);
+      if (!principal || principal.row.disabled) {
         // The account went away or was disabled after this session began.
         ctx.session = null;
         ctx.state.session = null;
@@ -36,7 +36,7 @@ export const authenticate = (deps: { users: UsersService; sessions: SessionsServ
           // SECURITY: the user's privileges changed since login; issue a new session id before honouring the request.
           await ctx.session!.regenerate();
         }
-        const grants = await deps.users.grantsOf(row.id);
+        const { row, grants } = principal;
         const actor = { type: 'user' as const, id: row.id, name: row.username, grants };
         ctx.state.actor = actor;
         ctx.state.authMethod = 'session';

@@ -35,7 +35,9 @@ export const meRoutes = (s: Services): AnyRoute[] => [
     access: { authenticated: true },
     responses: { 200: { description: 'Me', schema: z.object({ user: userSchema }) } },
     handler: async (ctx) => {
-      ctx.body = { user: await s.users.get(ctx.state.actor!.id) };
+      const principal = await s.users.principal(ctx.state.actor!.id);
+      if (!principal) throw notFound('User');
+      ctx.body = { user: principal.user };
     },
   }),
   defineRoute({
