@@ -37,9 +37,9 @@ export const appRoutes: readonly AppRoute[] = [
     page: planned('Servers', 'Create, start and stop game and application servers running in Docker, with console, files and resource graphs.'),
   },
   { path: '/users', label: 'Users', testId: 'nav-users', anyOf: ['users.view'], page: UsersPage },
-  { path: '/roles', label: 'Roles', testId: 'nav-roles', anyOf: ['roles.edit', 'users.view'], page: RolesPage },
+  { path: '/roles', label: 'Roles', testId: 'nav-roles', anyOf: ['roles.view'], page: RolesPage },
   { path: '/audit', label: 'Audit log', testId: 'nav-audit', anyOf: ['audit.view'], page: AuditPage },
-  { path: '/settings', label: 'Settings', testId: 'nav-settings', anyOf: ['settings.edit'], page: SettingsPage },
+  { path: '/settings', label: 'Settings', testId: 'nav-settings', anyOf: ['settings.view'], page: SettingsPage },
   { path: '/account', label: 'My account', testId: 'nav-account', anyOf: [], page: AccountPage },
   {
     path: '/alerts',

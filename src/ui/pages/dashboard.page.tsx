@@ -17,7 +17,7 @@ export function DashboardPage() {
     <section>
       <PageHeader title="Dashboard" description={`Welcome, ${user.username}.`} />
       <div class="card-grid">
-        <div class="card">
+        <div class="card card-full">
           <h2>Your access</h2>
           <dl class="facts">
             <dt>Roles</dt>

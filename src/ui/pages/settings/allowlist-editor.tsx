@@ -11,6 +11,8 @@ import { hostCidr, parseCidrLines } from '../../util/cidr.ts';
 type AllowlistEditorProps = {
   allowlist: Allowlist;
   onSaved: (allowlist: Allowlist) => void;
+  /** Without settings.edit the list is shown but cannot be changed. */
+  readOnly?: boolean;
 };
 
 const panelText = (allowlist: Allowlist) =>
@@ -19,7 +21,7 @@ const panelText = (allowlist: Allowlist) =>
     .map((entry) => entry.cidr)
     .join('\n');
 
-export function AllowlistEditor({ allowlist, onSaved }: AllowlistEditorProps) {
+export function AllowlistEditor({ allowlist, onSaved, readOnly = false }: AllowlistEditorProps) {
   const textareaId = useId();
   const [text, setText] = useState(() => panelText(allowlist));
   const [error, setError] = useState<string | null>(null);
@@ -81,6 +83,7 @@ export function AllowlistEditor({ allowlist, onSaved }: AllowlistEditorProps) {
           onInput={(e) => setText(e.currentTarget.value)}
           class="mono"
           spellcheck={false}
+          readOnly={readOnly}
           aria-describedby={`${textareaId}-hint`}
           data-testid="allowlist-input"
         />
@@ -90,6 +93,7 @@ export function AllowlistEditor({ allowlist, onSaved }: AllowlistEditorProps) {
       </div>
       <ErrorMessage message={error} />
       <Notice message={notice} />
+      {readOnly ? null : (
       <div class="form-actions">
         <button type="submit" class="btn btn-primary" disabled={busy} data-testid="allowlist-save">
           {busy ? 'Saving…' : 'Save allowlist'}
@@ -98,6 +102,7 @@ export function AllowlistEditor({ allowlist, onSaved }: AllowlistEditorProps) {
           Add my IP
         </button>
       </div>
+      )}
     </form>
   );
 }

@@ -1,0 +1,96 @@
+// Browser tests: launches Debian's chromium through playwright-core, watches pages for CSP violations and errors, saves screenshots.
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import { needs } from './require-component.ts';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+// The init script below runs in the page; the project compiles without the DOM library, so it types what it uses.
+type CspViolationEvent = { effectiveDirective: string; blockedURI: string; documentURI: string };
+declare const document: { addEventListener(type: 'securitypolicyviolation', listener: (e: CspViolationEvent) => void): void };
+declare const window: { __aetherReportCsp?: (text: string) => void };
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** Where browser tests leave their screenshots (git-ignored). */
+export const SCREENSHOT_DIR = join(ROOT, 'test-artifacts', 'screenshots');
+
+export function chromiumInstalled(): boolean {
+  return existsSync(CHROMIUM_PATH);
+}
+
+/** Skips the test (or fails it under AETHER_TEST_REQUIRE_ALL=1) when chromium is not installed; see needs(). */
+export function needsChromium(t: TestContext): boolean {
+  return needs(t, 'chromium', chromiumInstalled(), `not found at ${CHROMIUM_PATH}: install Debian package chromium`);
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+}
+
+export type PageProblems = {
+  /** Content-Security-Policy violations, from the console and from `securitypolicyviolation` events. */
+  csp: string[];
+  /** Uncaught exceptions and unhandled rejections in the page. */
+  pageErrors: string[];
+  /** Every console message of level error (CSP violations and failed requests included). */
+  consoleErrors: string[];
+};
+
+const CSP_TEXT = /Content[ -]Security[ -]Policy|Refused to (load|execute|apply|connect|frame)/i;
+
+/**
+ * Records CSP violations, page errors and console errors of every page of the context, from the first document on.
+ * Call before opening pages.
+ */
+export async function watchContext(context: BrowserContext): Promise<PageProblems> {
+  const problems: PageProblems = { csp: [], pageErrors: [], consoleErrors: [] };
+  const onConsole = (msg: ConsoleMessage) => {
+    if (msg.type() !== 'error' && !CSP_TEXT.test(msg.text())) return;
+    const where = msg.location().url ? ` (${msg.location().url})` : '';
+    if (msg.type() === 'error') problems.consoleErrors.push(`${msg.text()}${where}`);
+    if (CSP_TEXT.test(msg.text())) problems.csp.push(`console: ${msg.text()}${where}`);
+  };
+  const watch = (page: Page) => {
+    page.on('console', onConsole);
+    page.on('pageerror', (err) => problems.pageErrors.push(`${page.url()}: ${err.stack ?? err.message}`));
+  };
+  context.pages().forEach(watch);
+  context.on('page', watch);
+  // The browser's own report of every blocked resource or inline code, independent of how the console words it.
+  await context.exposeBinding('__aetherReportCsp', (_source, text: string) => {
+    problems.csp.push(`event: ${text}`);
+  });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__aetherReportCsp?.(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} on ${e.documentURI}`);
+    });
+  });
+  return problems;
+}
+
+/** Saves a full-page PNG under test-artifacts/screenshots/ and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  rmSync(path, { force: true }); // a file left by an earlier run must not pass for this run's
+  await page.screenshot({ path, fullPage: true, animations: 'disabled', caret: 'hide' });
+  return path;
+}
+
+/** Size of a saved screenshot in bytes, 0 when it is missing. */
+export function fileSize(path: string): number {
+  return existsSync(path) ? statSync(path).size : 0;
+}
