@@ -95,11 +95,13 @@ export function createApp(s: Services, logger: Logger, opts: HttpOptions): Koa<A
     authenticate({ users: s.users, sessions: s.sessions, audit: s.audit }),
     adminAllowlist({ allowlist: s.allowlist, audit: s.audit }),
     apiRateLimit({ limiter: s.limits.apiPerPrincipal, audit: s.audit, name: 'api_principal', key: (ctx) => (ctx.state.actor ? `${ctx.state.actor.type}:${ctx.state.actor.id}` : null) }),
-    apiRouter.routes() as unknown as AppMiddleware,
-    allowed as unknown as AppMiddleware,
-    () => {
-      throw notFound('API endpoint');
+    // allowedMethods decides 405 after the router has run, so the 404 for an unmatched path is thrown on the way back out.
+    async (ctx, next) => {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) throw notFound('API endpoint');
     },
+    allowed as unknown as AppMiddleware,
+    apiRouter.routes() as unknown as AppMiddleware,
   ] as AppMiddleware[]);
 
   const site = compose<Parameters<AppMiddleware>[0]>([

@@ -19,13 +19,16 @@ export async function readJsonBody(ctx: AppContext, limit: number): Promise<unkn
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of ctx.req) {
+  // Leaving the loop early must not destroy the request, or the connection hangs instead of draining; so the
+  // remaining body is drained only after the loop has let go of the stream.
+  for await (const chunk of ctx.req.iterator({ destroyOnReturn: false })) {
     size += (chunk as Buffer).length;
-    if (size > limit) {
-      ctx.req.resume();
-      throw tooLarge(limit);
-    }
+    if (size > limit) break;
     chunks.push(chunk as Buffer);
+  }
+  if (size > limit) {
+    ctx.req.resume();
+    throw tooLarge(limit);
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') return undefined;
