@@ -6,33 +6,32 @@ import type { DatabaseConfig } from '../config/index.ts';
 
 export type Db = Knex;
 
-type SqliteConnection = { run(sql: string, cb: (err: Error | null) => void): void };
+type SqliteConnection = { pragma(sql: string): unknown };
 
 export function createDb(database: DatabaseConfig, sqlitePath: string | null): Db {
   if (database.client === 'sqlite') {
     if (!sqlitePath) throw new Error('SQLite needs a file path');
     mkdirSync(dirname(sqlitePath), { recursive: true, mode: 0o700 });
     const busy = database.busyTimeoutMs;
+    // better-sqlite3 runs statements on the main thread: SQLite never waits behind argon2 for a libuv worker,
+    // so a login flood cannot stall every other query (with the sqlite3 driver both shared the 4-thread pool).
     return knexFactory({
-      client: 'sqlite3',
+      client: 'better-sqlite3',
       connection: { filename: sqlitePath },
       useNullAsDefault: true,
       pool: {
         min: 1,
         max: 1,
         afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: SqliteConnection) => void) {
-          const pragmas = [
-            'PRAGMA journal_mode = WAL',
-            'PRAGMA foreign_keys = ON',
-            `PRAGMA busy_timeout = ${Number(busy)}`,
-            'PRAGMA synchronous = NORMAL',
-          ];
-          const next = (i: number): void => {
-            const sql = pragmas[i];
-            if (sql === undefined) return done(null, conn);
-            conn.run(sql, (err) => (err ? done(err, conn) : next(i + 1)));
-          };
-          next(0);
+          try {
+            conn.pragma('journal_mode = WAL');
+            conn.pragma('foreign_keys = ON');
+            conn.pragma(`busy_timeout = ${Number(busy)}`);
+            conn.pragma('synchronous = NORMAL');
+            done(null, conn);
+          } catch (err) {
+            done(err as Error, conn);
+          }
         },
       },
     });

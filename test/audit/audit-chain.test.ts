@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import sqlite3 from 'sqlite3';
+import Database from 'better-sqlite3';
 import { createAuditService, createEventBus, createFileSink, verifyAuditChain, type AuditEvent } from '../../src/audit/index.ts';
 import { main } from '../../src/cli/main.ts';
 import { loadConfig } from '../../src/config/index.ts';
@@ -31,11 +31,13 @@ async function fixture(events = 5) {
 }
 
 /** Runs SQL on the database file through a separate SQLite connection, as an attacker with file access would. */
-function tamper(file: string, sql: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const conn = new sqlite3.Database(file);
-    conn.run(sql, (err) => conn.close(() => (err ? reject(err) : resolve())));
-  });
+function tamper(file: string, sql: string): void {
+  const conn = new Database(file);
+  try {
+    conn.exec(sql);
+  } finally {
+    conn.close();
+  }
 }
 
 async function verifyCli(configPath: string) {
@@ -119,7 +121,7 @@ describe('audit chain', () => {
       const f = await fixture(5);
       await f.sink.close();
       await f.db.destroy();
-      await tamper(f.config.paths.database!, c.sql);
+      tamper(f.config.paths.database!, c.sql);
       const cli = await verifyCli(f.configPath);
       assert.equal(cli.code, 1);
       assert.match(cli.err, new RegExp(`BROKEN at event id ${c.badId}\\b`));
