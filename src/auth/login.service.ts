@@ -12,6 +12,11 @@ export type LoginRequest = { login: string; password: string; ip: string; userAg
 
 export type LoginService = ReturnType<typeof createLoginService>;
 
+const MAX_IN_FLIGHT_PER_IP = 8;
+
+/** The per-address-and-account limiter key of an existing user; password re-checks share it with logins. */
+export const ipAccountKey = (ip: string, userId: string): string => `${ip}|id:${userId}`;
+
 export const invalidCredentials = () => new AppError(401, 'invalid_credentials', 'Invalid username or password.');
 
 export function createLoginService(deps: {
@@ -23,33 +28,52 @@ export function createLoginService(deps: {
 }) {
   const { users, hasher, limits, allowlist, audit } = deps;
 
-  const keysFor = (req: LoginRequest) => {
-    const account = req.login.trim().toLowerCase().slice(0, 254);
-    return { ip: req.ip, account, ipAccount: `${req.ip}|${account}` };
+  // An existing account is keyed by its id, so its username and e-mail share one budget of attempts.
+  const keysFor = (req: LoginRequest, user: UserRow | undefined) => {
+    const account = user ? `id:${user.id}` : `name:${req.login.trim().toLowerCase().slice(0, 254)}`;
+    return { ip: req.ip, account, ipAccount: user ? ipAccountKey(req.ip, user.id) : `${req.ip}|${account}` };
   };
 
+  const loginName = (req: LoginRequest) => req.login.trim().toLowerCase().slice(0, 254);
+
   async function fail(req: LoginRequest, reason: string, user: UserRow | undefined): Promise<never> {
-    const keys = keysFor(req);
-    const results = await Promise.all([
-      limits.loginPerIp.hit(keys.ip),
-      limits.loginPerAccount.hit(keys.account),
-      limits.loginPerIpAccount.hit(keys.ipAccount),
-    ]);
     await audit.record({
       type: 'auth.login.failure',
-      actor: user ? { type: 'user', id: user.id, name: user.username } : { type: 'anonymous', id: null, name: keys.account },
+      actor: user ? { type: 'user', id: user.id, name: user.username } : { type: 'anonymous', id: null, name: loginName(req) },
       ip: req.ip,
       userAgent: req.userAgent,
       target: user ? { type: 'user', id: user.id, name: user.username } : null,
       outcome: 'failure',
       details: { reason },
     });
+    throw invalidCredentials();
+  }
+
+  /**
+   * Counts the attempt on every limiter before any password is checked, so a burst of concurrent guesses cannot all
+   * pass the check before the first failure is counted. N points allow N attempts per window; a success gives its
+   * point back.
+   */
+  async function admit(req: LoginRequest, user: UserRow | undefined): Promise<void> {
+    const keys = keysFor(req, user);
+    const waits = await Promise.all([
+      limits.loginPerIp.blockedFor(keys.ip),
+      limits.loginPerAccount.blockedFor(keys.account),
+      limits.loginPerIpAccount.blockedFor(keys.ipAccount),
+    ]);
+    const wait = Math.max(...waits);
+    if (wait > 0) throw tooManyRequests(wait / 1000, 'Too many failed logins. Try again later.');
+    const results = await Promise.all([
+      limits.loginPerIp.hit(keys.ip),
+      limits.loginPerAccount.hit(keys.account),
+      limits.loginPerIpAccount.hit(keys.ipAccount),
+    ]);
     const names = ['ip', 'account', 'ip_account'] as const;
     for (const [i, r] of results.entries()) {
       if (r.firstBlock) {
         await audit.record({
           type: 'auth.rate_limited',
-          actor: { type: 'anonymous', id: null, name: keys.account },
+          actor: { type: 'anonymous', id: null, name: loginName(req) },
           ip: req.ip,
           userAgent: req.userAgent,
           target: user ? { type: 'user', id: user.id, name: user.username } : null,
@@ -58,45 +82,55 @@ export function createLoginService(deps: {
         });
       }
     }
-    throw invalidCredentials();
+    const blocked = Math.max(...results.map((r) => (r.blocked ? r.retryAfterMs : 0)));
+    if (blocked > 0) throw tooManyRequests(blocked / 1000, 'Too many failed logins. Try again later.');
+  }
+
+  // SECURITY: one address can only have a few logins waiting for the hasher, so it cannot fill the queue for everyone.
+  const inFlight = new Map<string, number>();
+
+  async function check(req: LoginRequest, user: UserRow | undefined): Promise<{ user: UserRow; grants: Grants }> {
+    // SECURITY: an unknown user costs one argon2 verification too, so timing does not reveal which accounts exist.
+    const ok = user ? await hasher.verify(user.password_hash, req.password) : await hasher.verifyDummy(req.password);
+    if (!user) return fail(req, 'unknown_user', undefined);
+    if (!ok) return fail(req, 'wrong_password', user);
+    if (user.disabled) return fail(req, 'account_disabled', user);
+
+    const grants = await users.grantsOf(user.id);
+    if (grants.global.has('admin') && !(await allowlist.isAllowed(req.ip))) {
+      await audit.record({
+        type: 'auth.login.failure',
+        actor: { type: 'user', id: user.id, name: user.username },
+        ip: req.ip,
+        userAgent: req.userAgent,
+        target: { type: 'user', id: user.id, name: user.username },
+        outcome: 'denied',
+        details: { reason: 'ip_not_allowed' },
+      });
+      throw forbidden('ip_not_allowed', 'Administrators may not sign in from this address.');
+    }
+    const keys = keysFor(req, user);
+    await Promise.all([limits.loginPerIpAccount.reset(keys.ipAccount), limits.loginPerIp.refund(keys.ip), limits.loginPerAccount.refund(keys.account)]);
+    if (hasher.needsRehash(user.password_hash)) await users.rehash(user.id, req.password);
+    await users.recordLogin(user.id, req.ip);
+    return { user, grants };
   }
 
   return {
     /** Checks the password; returns the user and grants, or throws 401/403/429. Never says whether the user exists. */
     async login(req: LoginRequest): Promise<{ user: UserRow; grants: Grants }> {
-      const keys = keysFor(req);
-      const waits = await Promise.all([
-        limits.loginPerIp.blockedFor(keys.ip),
-        limits.loginPerAccount.blockedFor(keys.account),
-        limits.loginPerIpAccount.blockedFor(keys.ipAccount),
-      ]);
-      const wait = Math.max(...waits);
-      if (wait > 0) throw tooManyRequests(wait / 1000, 'Too many failed logins. Try again later.');
-
-      const user = await users.findForLogin(req.login);
-      // SECURITY: an unknown user costs one argon2 verification too, so timing does not reveal which accounts exist.
-      const ok = user ? await hasher.verify(user.password_hash, req.password) : await hasher.verifyDummy(req.password);
-      if (!user) return fail(req, 'unknown_user', undefined);
-      if (!ok) return fail(req, 'wrong_password', user);
-      if (user.disabled) return fail(req, 'account_disabled', user);
-
-      const grants = await users.grantsOf(user.id);
-      if (grants.global.has('admin') && !(await allowlist.isAllowed(req.ip))) {
-        await audit.record({
-          type: 'auth.login.failure',
-          actor: { type: 'user', id: user.id, name: user.username },
-          ip: req.ip,
-          userAgent: req.userAgent,
-          target: { type: 'user', id: user.id, name: user.username },
-          outcome: 'denied',
-          details: { reason: 'ip_not_allowed' },
-        });
-        throw forbidden('ip_not_allowed', 'Administrators may not sign in from this address.');
+      const pending = inFlight.get(req.ip) ?? 0;
+      if (pending >= MAX_IN_FLIGHT_PER_IP) throw tooManyRequests(1, 'Too many logins in progress from your address.');
+      inFlight.set(req.ip, pending + 1);
+      try {
+        const user = await users.findForLogin(req.login);
+        await admit(req, user);
+        return await check(req, user);
+      } finally {
+        const left = (inFlight.get(req.ip) ?? 1) - 1;
+        if (left <= 0) inFlight.delete(req.ip);
+        else inFlight.set(req.ip, left);
       }
-      await limits.loginPerIpAccount.reset(keys.ipAccount);
-      if (hasher.needsRehash(user.password_hash)) await users.rehash(user.id, req.password);
-      await users.recordLogin(user.id, req.ip);
-      return { user, grants };
     },
   };
 }

@@ -8,6 +8,8 @@ export type Limiter = {
   blockedFor(key: string): Promise<number>;
   /** Counts one hit; returns whether this hit crossed the limit (the key is now blocked) and for how long. */
   hit(key: string): Promise<{ blocked: boolean; firstBlock: boolean; retryAfterMs: number }>;
+  /** Gives one point back (an attempt that turned out legitimate). */
+  refund(key: string): Promise<void>;
   reset(key: string): Promise<void>;
 };
 
@@ -57,6 +59,9 @@ export function createLimiter(name: string, spec: LimitSpec): Limiter {
         if (blockedUntil.size > 100_000) for (const k of blockedUntil.keys()) remaining(k);
         return { blocked: true, firstBlock: true, retryAfterMs: seconds * 1000 };
       }
+    },
+    async refund(key) {
+      if (remaining(key) === 0) await counter.reward(key, 1);
     },
     async reset(key) {
       blockedUntil.delete(key);

@@ -94,7 +94,13 @@ export const configSchema = z
         memoryCost: z.number().int().min(8192).max(1024 * 1024).default(19456).describe('argon2id memory in KiB.'),
         timeCost: z.number().int().min(1).max(20).default(2).describe('argon2id iterations.'),
         parallelism: z.number().int().min(1).max(16).default(1).describe('argon2id lanes.'),
-        maxConcurrent: z.number().int().min(1).max(64).default(4).describe('Hashes computed at once; the rest wait.'),
+        maxConcurrent: z
+          .number()
+          .int()
+          .min(1)
+          .max(64)
+          .default(2)
+          .describe('Hashes computed at once; the rest wait. Keep it below UV_THREADPOOL_SIZE (4 by default) so file I/O always has a worker.'),
         maxQueue: z.number().int().min(0).max(10_000).default(64).describe('Hashes allowed to wait; beyond that logins are refused with 429.'),
       })
       .prefault({})

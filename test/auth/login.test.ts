@@ -133,8 +133,9 @@ describe('disabled accounts', () => {
   });
 });
 
-// Limits: N points means N failed logins are answered normally; the failure that goes over N starts the block and
-// every later attempt on that key, right password or not, gets 429 until it ends.
+// Limits: N points means N attempts per window. Each attempt is counted before its password is checked (so concurrent
+// guesses cannot slip past), a successful login gives its point back, and attempt N+1 starts the block: every later
+// attempt on that key, right password or not, gets 429 until it ends.
 describe('rate limit per address and account (3 failures)', () => {
   let panel: TestPanel;
   let admin: TestClient;
@@ -154,8 +155,8 @@ describe('rate limit per address and account (3 failures)', () => {
   after(() => panel.close());
 
   test('hammering one account from 127.0.0.1 ends in 429 with Retry-After', async () => {
-    for (let i = 1; i <= 4; i += 1) assertInvalidCredentials(await attempt(panel, victim.username, `Wrong-Guess-${i}x`));
-    const blocked = await attempt(panel, victim.username, 'Wrong-Guess-5x');
+    for (let i = 1; i <= 3; i += 1) assertInvalidCredentials(await attempt(panel, victim.username, `Wrong-Guess-${i}x`));
+    const blocked = await attempt(panel, victim.username, 'Wrong-Guess-4x');
     assertRateLimited(blocked, 60);
     assert.equal(blocked.body.error.details.retryAfterSeconds, Number(blocked.headers['retry-after']));
   });
@@ -198,12 +199,39 @@ describe('a successful login resets the address-and-account count', () => {
   });
   after(() => panel.close());
 
-  test('3 failures, a success, 3 more failures: never 429', async () => {
+  test('2 failures, a success, 2 more failures, a success: never 429', async () => {
     const user = await createUser(panel, admin, ['auditor']);
-    for (let i = 0; i < 3; i += 1) assertInvalidCredentials(await attempt(panel, user.username, 'Wrong-Guess-1x'));
+    for (let i = 0; i < 2; i += 1) assertInvalidCredentials(await attempt(panel, user.username, 'Wrong-Guess-1x'));
     assert.equal((await attempt(panel, user.username, user.password)).status, 200);
-    for (let i = 0; i < 3; i += 1) assertInvalidCredentials(await attempt(panel, user.username, 'Wrong-Guess-2x'));
+    for (let i = 0; i < 2; i += 1) assertInvalidCredentials(await attempt(panel, user.username, 'Wrong-Guess-2x'));
     assert.equal((await attempt(panel, user.username, user.password)).status, 200);
+  });
+
+  test('username and e-mail share one budget of attempts', async () => {
+    const user = await createUser(panel, admin, ['auditor']);
+    assertInvalidCredentials(await attempt(panel, user.username, 'Wrong-Guess-1x'));
+    assertInvalidCredentials(await attempt(panel, user.email, 'Wrong-Guess-2x'));
+    assertInvalidCredentials(await attempt(panel, user.username.toUpperCase(), 'Wrong-Guess-3x'));
+    assertRateLimited(await attempt(panel, user.email, user.password), 60);
+  });
+
+  test('concurrent guesses are counted before any password is checked', async () => {
+    const user = await createUser(panel, admin, ['auditor']);
+    let verified = 0;
+    const original = panel.services.hasher.verify;
+    panel.services.hasher.verify = async (...args) => {
+      verified += 1;
+      return original(...args);
+    };
+    try {
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => attempt(panel, user.username, `Burst-Guess-${i}x`, '127.0.0.9')));
+      const statuses = results.map((r) => r.status);
+      assert.equal(statuses.filter((s) => s === 401).length, 3, statuses.join(','));
+      assert.equal(statuses.filter((s) => s === 429).length, 17);
+      assert.equal(verified, 3, 'only the admitted attempts reach argon2');
+    } finally {
+      panel.services.hasher.verify = original;
+    }
   });
 });
 
@@ -222,7 +250,7 @@ describe('rate limit per address (5 failures, any accounts)', () => {
 
   test('spraying many accounts from one address blocks that address for everyone', async () => {
     const user = await createUser(panel, admin, ['auditor']);
-    for (let i = 1; i <= 6; i += 1) assertInvalidCredentials(await attempt(panel, `ghost-${i}`, 'Spray-Password-1', '127.0.0.3'));
+    for (let i = 1; i <= 5; i += 1) assertInvalidCredentials(await attempt(panel, `ghost-${i}`, 'Spray-Password-1', '127.0.0.3'));
     assertRateLimited(await attempt(panel, user.username, user.password, '127.0.0.3'), 60);
     assert.equal((await attempt(panel, user.username, user.password, '127.0.0.4')).status, 200, 'other addresses are not affected');
     const [event] = await rateLimitEvents(panel);
@@ -249,7 +277,7 @@ describe('rate limit per account (4 failures, from any address)', () => {
     const victim = await createUser(panel, admin, ['auditor']);
     const other = await createUser(panel, admin, ['auditor']);
     for (let i = 0; i < 3; i += 1) assertInvalidCredentials(await attempt(panel, victim.username, 'Wrong-Guess-1x', '127.0.0.5'));
-    for (let i = 0; i < 2; i += 1) assertInvalidCredentials(await attempt(panel, victim.username, 'Wrong-Guess-2x', '127.0.0.6'));
+    assertInvalidCredentials(await attempt(panel, victim.username, 'Wrong-Guess-2x', '127.0.0.6'));
     assertRateLimited(await attempt(panel, victim.username, victim.password, '127.0.0.7'), 120);
     assert.equal((await attempt(panel, other.username, other.password, '127.0.0.7')).status, 200);
     const [event] = await rateLimitEvents(panel);

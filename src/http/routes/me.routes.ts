@@ -1,5 +1,6 @@
 // My account: profile, password change and my sessions.
 import { z } from 'zod';
+import { ipAccountKey } from '../../auth/login.service.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
 import type { AppContext } from '../context.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
@@ -52,7 +53,7 @@ export const meRoutes = (s: Services): AnyRoute[] => [
       const actor = ctx.state.actor!;
       if (actor.type !== 'user' || ctx.state.authMethod !== 'session') throw new AppError(403, 'session_required', 'Passwords can only be changed from a browser session.');
       const row = await s.users.row(actor.id);
-      const key = `${ctx.state.ip}|${row.username}`;
+      const key = ipAccountKey(ctx.state.ip, row.id);
       const wait = await s.limits.loginPerIpAccount.blockedFor(key);
       if (wait > 0) throw new AppError(429, 'rate_limited', 'Too many wrong passwords. Try again later.', { headers: { 'Retry-After': String(Math.ceil(wait / 1000)) } });
       if (!(await s.hasher.verify(row.password_hash, body.currentPassword))) {
