@@ -36,6 +36,8 @@ export type SessionLookup = { info: SessionInfo; data: SessionData } | { expired
 
 export type SessionsService = ReturnType<typeof createSessionsService>;
 
+const SESSION_CACHE_MS = 1000;
+
 export function createSessionsService(deps: {
   db: Db;
   clock: Clock;
@@ -60,17 +62,38 @@ export function createSessionsService(deps: {
     rotate: Boolean(r.rotate),
   });
 
+  // SECURITY: a session read from the database is reused for at most SESSION_CACHE_MS. Every change made by this
+  // process (logout, revoke, password change, disable, rotation) drops the cached copy at once; a change made by
+  // another process (the CLI) is seen within SESSION_CACHE_MS. Expiry is checked on every request either way.
+  const cache = new Map<string, { at: number; row: SessionRow }>();
+  const forget = (pred: (row: SessionRow) => boolean): void => {
+    for (const [hash, entry] of cache) if (pred(entry.row)) cache.delete(hash);
+  };
+
+  async function readRow(tokenHash: string): Promise<SessionRow | undefined> {
+    const now = clock.now();
+    const hit = cache.get(tokenHash);
+    if (hit && now - hit.at < SESSION_CACHE_MS) return hit.row;
+    const row = (await db<SessionRow>('sessions').where({ token_hash: tokenHash }).first()) as SessionRow | undefined;
+    if (row) {
+      if (cache.size >= 10_000) cache.clear();
+      cache.set(tokenHash, { at: now, row });
+    } else cache.delete(tokenHash);
+    return row;
+  }
+
   return {
     idleTimeoutMs,
     absoluteTimeoutMs,
     /** Finds a live session by its secret id; an expired one is deleted and reported as such. */
     async lookup(key: string): Promise<SessionLookup> {
-      const row = (await db<SessionRow>('sessions').where({ token_hash: digest(key) }).first()) as SessionRow | undefined;
+      const row = await readRow(digest(key));
       if (!row) return null;
       const info = toInfo(row);
       const now = clock.now();
       const expired = now >= info.expiresAt ? 'absolute' : now >= info.idleExpiresAt ? 'idle' : null;
       if (expired) {
+        cache.delete(row.token_hash);
         await db('sessions').where({ id: row.id }).delete();
         if (row.user_id) {
           await audit.record({
@@ -87,6 +110,7 @@ export function createSessionsService(deps: {
       }
       if (now - info.lastSeenAt >= touchInterval) {
         await db('sessions').where({ id: row.id }).update({ last_seen_at: now });
+        row.last_seen_at = now;
         info.lastSeenAt = now;
         info.idleExpiresAt = now + idleTimeoutMs;
       }
@@ -97,6 +121,7 @@ export function createSessionsService(deps: {
       const tokenHash = digest(key);
       const now = clock.now();
       const clean = Object.fromEntries(Object.entries(data).filter(([k]) => !k.startsWith('_')));
+      cache.delete(tokenHash);
       const existing = (await db<SessionRow>('sessions').where({ token_hash: tokenHash }).first()) as SessionRow | undefined;
       const expiresAt = (typeof data.authAt === 'number' ? data.authAt : now) + absoluteTimeoutMs;
       if (existing) {
@@ -119,6 +144,7 @@ export function createSessionsService(deps: {
       return toInfo(row);
     },
     async destroyByKey(key: string): Promise<void> {
+      cache.delete(digest(key));
       await db('sessions').where({ token_hash: digest(key) }).delete();
     },
     async listForUser(userId: string): Promise<SessionInfo[]> {
@@ -131,18 +157,22 @@ export function createSessionsService(deps: {
       return row ? toInfo(row) : null;
     },
     async revoke(id: string): Promise<boolean> {
+      forget((r) => r.id === id);
       return (await db('sessions').where({ id }).delete()) > 0;
     },
     /** Deletes every session of a user except, optionally, one; returns how many were ended. */
     async revokeAllForUser(userId: string, exceptId?: string): Promise<number> {
+      forget((r) => r.user_id === userId && r.id !== exceptId);
       const q = db('sessions').where({ user_id: userId });
       if (exceptId) q.whereNot({ id: exceptId });
       return q.delete();
     },
     async markRotate(userId: string): Promise<void> {
+      forget((r) => r.user_id === userId);
       await db('sessions').where({ user_id: userId }).update({ rotate: true });
     },
     async purgeExpired(): Promise<number> {
+      cache.clear();
       const now = clock.now();
       return db('sessions').where('expires_at', '<=', now).orWhere('last_seen_at', '<=', now - idleTimeoutMs).delete();
     },
