@@ -28,13 +28,24 @@ export function resolveClient(
 
 export const clientIp = (trustedProxies: readonly string[]): AppMiddleware => {
   const trusted = trustedProxies.map(parseCidr);
+  // A direct client's address cannot change on a kept-alive connection, so it is resolved once per socket.
+  const direct = new WeakMap<object, { ip: string; secure: boolean }>();
   return async (ctx, next) => {
-    const resolved = resolveClient(
-      ctx.req.socket.remoteAddress ?? '0.0.0.0',
-      Boolean((ctx.req.socket as { encrypted?: boolean }).encrypted),
-      { forwardedFor: ctx.get('X-Forwarded-For') || undefined, forwardedProto: ctx.get('X-Forwarded-Proto') || undefined },
-      trusted,
-    );
+    const socket = ctx.req.socket;
+    let resolved = direct.get(socket);
+    if (!resolved) {
+      resolved = resolveClient(
+        socket.remoteAddress ?? '0.0.0.0',
+        Boolean((socket as { encrypted?: boolean }).encrypted),
+        { forwardedFor: ctx.get('X-Forwarded-For') || undefined, forwardedProto: ctx.get('X-Forwarded-Proto') || undefined },
+        trusted,
+      );
+      // Only when the peer is not a trusted proxy: a proxy's requests each carry their own client in the headers.
+      if (trusted.length === 0 || !ipInCidrs(resolved.ip, trusted)) {
+        const peer = normalizeIp(socket.remoteAddress ?? '0.0.0.0');
+        if (peer === resolved.ip) direct.set(socket, resolved);
+      }
+    }
     ctx.state.ip = resolved.ip;
     ctx.state.secure = resolved.secure;
     ctx.cookies.secure = resolved.secure;
