@@ -1,0 +1,82 @@
+// Runs the benchmarks (all, or those named on the command line), prints a table and then one JSON summary line; never fails on timing.
+import { availableParallelism } from 'node:os';
+import { LOGIN_FLOOD, runLoginFlood, type LoginFloodResult } from './login-flood.bench.ts';
+import { runThroughput, type ThroughputResult } from './throughput.bench.ts';
+
+const BENCHES = ['login-flood', 'throughput'] as const;
+type BenchName = (typeof BENCHES)[number];
+
+const met = (ok: boolean) => (ok ? 'met' : 'NOT MET');
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => `  ${r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}`).join('\n');
+}
+
+function printLoginFlood(r: LoginFloodResult): void {
+  const h = r.passwordHashing;
+  console.log(
+    `\nLogin flood: ${r.floodRequests} concurrent wrong-password logins from ${LOGIN_FLOOD.floodAddress}, one real login from ${LOGIN_FLOOD.userAddress}` +
+      `\n  (argon2id m=${h.memoryCost} t=${h.timeCost} p=${h.parallelism}, maxConcurrent ${h.maxConcurrent}, maxQueue ${h.maxQueue})`,
+  );
+  const outcomes = Object.entries(r.floodOutcomes)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, n]) => `${k}: ${n}`)
+    .join(', ');
+  console.log(
+    table([
+      ['metric', 'value', 'target'],
+      ['peak RSS of the panel (VmHWM)', `${r.peakRssMiB} MiB`, `<= ${r.targetPeakRssMiB} MiB: ${met(r.peakRssMiB <= r.targetPeakRssMiB)}`],
+      [`peak RSS sampled (VmRSS every ${LOGIN_FLOOD.sampleEveryMs} ms)`, `${r.peakSampledRssMiB} MiB (${r.rssSamples} samples)`, ''],
+      ['RSS before the flood', `${r.rssBeforeMiB} MiB`, ''],
+      [`legit login, no flood (median of ${r.baselineRunsMs.length})`, `${r.baselineMs} ms`, `runs: ${r.baselineRunsMs.join(', ')} ms`],
+      ['legit login during the flood', `${r.user.ms} ms -> ${r.user.status}`, `${r.user.attempts} attempt(s); first answered ${r.user.firstStatus} in ${r.user.firstMs} ms`],
+      ['ratio flood / baseline', `${r.latencyRatio}x`, ''],
+      ['flood answered 429', `${r.flood429} / ${r.floodRequests}`, ''],
+      ['flood answers', outcomes, ''],
+      ['wrong passwords checked (401)', `${r.floodChecked}`, `limits: ${r.loginLimits.perAccount} per account, ${r.loginLimits.perIp} per address`],
+      ['flood wall time', `${r.floodMs} ms`, ''],
+    ]),
+  );
+}
+
+function printThroughput(r: ThroughputResult): void {
+  const s = r.settings;
+  console.log(
+    `\nThroughput: signed-in GET /api/v1/users/me vs bare Koa constant JSON` +
+      `\n  (autocannon, ${s.connections} connections, pipelining ${s.pipelining}, ${s.warmupSeconds} s warm-up then ${s.durationSeconds} s)`,
+  );
+  const row = (name: string, x: ThroughputResult['panel']) => [name, String(x.reqPerSec), String(x.latencyP50Ms), String(x.latencyP99Ms), String(x.requests), String(x.non2xx), String(x.errors), String(x.timeouts)];
+  console.log(
+    table([
+      ['server', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors', 'timeouts'],
+      row('bare Koa', r.bare),
+      row('panel', r.panel),
+    ]),
+  );
+  console.log(`  ratio panel / bare: ${r.ratio}x (target >= ${r.targetRatio}x: ${met(r.ratio >= r.targetRatio)})`);
+  if (r.panel.non2xx > 0) console.log(`  WARNING: the panel answered ${r.panel.non2xx} requests with a non-2xx status; its req/s is not the request path alone.`);
+}
+
+const asked = process.argv.slice(2);
+const unknown = asked.filter((a) => !(BENCHES as readonly string[]).includes(a));
+if (unknown.length) {
+  console.error(`Unknown benchmark(s): ${unknown.join(', ')}. Known: ${BENCHES.join(', ')}.`);
+  process.exit(2);
+}
+const selected: BenchName[] = asked.length ? (asked as BenchName[]) : [...BENCHES];
+
+console.log(`Aether Panel benchmarks: node ${process.version}, ${availableParallelism()} CPUs, ${new Date().toISOString()}`);
+const summary: { node: string; cpus: number; loginFlood?: LoginFloodResult; throughput?: ThroughputResult } = {
+  node: process.version,
+  cpus: availableParallelism(),
+};
+if (selected.includes('login-flood')) {
+  summary.loginFlood = await runLoginFlood();
+  printLoginFlood(summary.loginFlood);
+}
+if (selected.includes('throughput')) {
+  summary.throughput = await runThroughput();
+  printThroughput(summary.throughput);
+}
+console.log(`\n${JSON.stringify(summary)}`);

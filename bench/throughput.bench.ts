@@ -1,0 +1,80 @@
+// Throughput: signed-in GET /api/v1/users/me on the panel against a bare Koa app with a constant JSON body, both under autocannon.
+import autocannon, { type Result } from 'autocannon';
+import { TestClient } from '../test/helpers/client.ts';
+import type { BareServerInfo } from './bare-koa-server.ts';
+import type { PanelServerInfo } from './panel-server.ts';
+import { startServer } from './server-process.ts';
+
+export const THROUGHPUT = {
+  warmupSeconds: 2,
+  durationSeconds: 10,
+  connections: 50,
+  pipelining: 1,
+  /** The schema's ceiling: high enough that the API limits never answer 429 here, so the request path is what is measured. */
+  apiPoints: 1_000_000,
+  targetRatio: 0.5,
+};
+
+export type Run = { reqPerSec: number; latencyP50Ms: number; latencyP99Ms: number; requests: number; non2xx: number; errors: number; timeouts: number };
+
+export type ThroughputResult = {
+  settings: { warmupSeconds: number; durationSeconds: number; connections: number; pipelining: number };
+  bare: Run;
+  panel: Run;
+  /** Panel req/s over bare Koa req/s. */
+  ratio: number;
+  targetRatio: number;
+};
+
+async function measure(url: string, headers: Record<string, string>): Promise<Run> {
+  const opts = { url, headers, connections: THROUGHPUT.connections, pipelining: THROUGHPUT.pipelining };
+  await autocannon({ ...opts, duration: THROUGHPUT.warmupSeconds });
+  const r: Result = await autocannon({ ...opts, duration: THROUGHPUT.durationSeconds });
+  return {
+    reqPerSec: Math.round(r.requests.average),
+    latencyP50Ms: r.latency.p50,
+    latencyP99Ms: r.latency.p99,
+    requests: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+  };
+}
+
+/** Starts the panel with API limits out of the way and signs the bench user in; returns the Cookie header to send. */
+async function signedInPanel(nodeFlags: string[]) {
+  const limit = { points: THROUGHPUT.apiPoints, durationSeconds: 60, blockSeconds: 0 };
+  const panel = await startServer<PanelServerInfo>('./panel-server.ts', [JSON.stringify({ rateLimits: { apiPerIp: limit, apiPerPrincipal: limit } })], nodeFlags);
+  const url = `http://127.0.0.1:${panel.info.port}`;
+  const client = new TestClient(url);
+  const login = await client.login(panel.info.user.username, panel.info.user.password);
+  if (login.status !== 200) throw new Error(`bench login failed: ${login.status} ${login.text}`);
+  const me = await client.get('/api/v1/users/me');
+  if (me.status !== 200) throw new Error(`GET /api/v1/users/me failed: ${me.status} ${me.text}`);
+  return { panel, url: `${url}/api/v1/users/me`, cookie: client.cookieHeader() };
+}
+
+/** nodeFlags are added to both children alike (e.g. --cpu-prof while profiling). */
+export async function runThroughput(nodeFlags: string[] = []): Promise<ThroughputResult> {
+  const bare = await startServer<BareServerInfo>('./bare-koa-server.ts', [], nodeFlags);
+  let bareRun: Run;
+  try {
+    bareRun = await measure(`http://127.0.0.1:${bare.info.port}/api/v1/users/me`, {});
+  } finally {
+    await bare.stop();
+  }
+  const { panel, url, cookie } = await signedInPanel(nodeFlags);
+  let panelRun: Run;
+  try {
+    panelRun = await measure(url, { cookie });
+  } finally {
+    await panel.stop();
+  }
+  return {
+    settings: { warmupSeconds: THROUGHPUT.warmupSeconds, durationSeconds: THROUGHPUT.durationSeconds, connections: THROUGHPUT.connections, pipelining: THROUGHPUT.pipelining },
+    bare: bareRun,
+    panel: panelRun,
+    ratio: Math.round((panelRun.reqPerSec / bareRun.reqPerSec) * 100) / 100,
+    targetRatio: THROUGHPUT.targetRatio,
+  };
+}
