@@ -112,6 +112,17 @@ export function createUsersService(deps: {
     return new Set(rows.filter((r) => (JSON.parse(r.scopes) as string[]).includes('admin')).map((r) => r.id)).size;
   }
 
+  /** SECURITY: acting on an account (edit, disable, delete, sign out) needs every scope that account holds. */
+  async function guardTarget(caller: Caller, userId: string, what: string): Promise<void> {
+    if (!caller.actor || caller.actor.id === userId) return;
+    const held = (await assignments([userId])).get(userId) ?? [];
+    for (const a of held) {
+      if (!holdsAll(caller.actor, a.scopes, a.serverId)) {
+        throw forbidden('scope_not_held', `You cannot ${what} a user who holds scopes you do not hold (role "${a.roleName}").`);
+      }
+    }
+  }
+
   async function guardLastAdmin(userId: string, what: string): Promise<void> {
     const grants = await grantsOf(userId);
     if (grants.global.has('admin') && (await activeAdminCount(userId)) === 0) {
@@ -201,6 +212,7 @@ export function createUsersService(deps: {
     },
     async update(caller: Caller, id: string, patch: { email?: string | undefined; disabled?: boolean | undefined }): Promise<PublicUser> {
       const before = await row(id);
+      await guardTarget(caller, id, 'change');
       const changes: Record<string, unknown> = {};
       if (patch.email !== undefined && normalizeEmail(patch.email) !== before.email) {
         const email = normalizeEmail(patch.email);
@@ -230,6 +242,7 @@ export function createUsersService(deps: {
     },
     async remove(caller: Caller, id: string): Promise<void> {
       const before = await row(id);
+      await guardTarget(caller, id, 'delete');
       if (caller.actor?.id === id) throw conflict('cannot_delete_self', 'You cannot delete your own account.');
       await guardLastAdmin(id, 'delete');
       await deps.revokeSessions(id, 'user_deleted');
@@ -284,6 +297,14 @@ export function createUsersService(deps: {
         outcome: 'success',
         details: { sessionsRevoked: revoked },
       });
+    },
+    /** Ends every session of a user (an administrator's action); returns how many were ended. */
+    async signOutEverywhere(caller: Caller, id: string): Promise<number> {
+      const user = await row(id);
+      await guardTarget(caller, id, 'sign out');
+      const count = await deps.revokeSessions(id, 'revoked_by_admin');
+      await audit.record({ type: 'auth.session.revoked_all', ...auditFrom(caller), target: { type: 'user', id, name: user.username }, outcome: 'success', details: { count } });
+      return count;
     },
     async recordLogin(id: string, ip: string | null): Promise<void> {
       await db('users').where({ id }).update({ last_login_at: clock.now(), last_login_ip: ip });

@@ -181,6 +181,31 @@ describe('granting only what one holds, over HTTP', () => {
     assert.equal(res.body.error.code, 'scope_not_held');
   });
 
+  test('a user manager cannot disable, delete, edit or sign out an administrator: 403 scope_not_held', async () => {
+    const me = (await admin.get('/api/v1/users/me')).body.user;
+    const attempts = [
+      await manager.client.patch(`/api/v1/users/${me.id}`, { disabled: true }),
+      await manager.client.patch(`/api/v1/users/${me.id}`, { email: 'hijacked@example.test' }),
+      await manager.client.del(`/api/v1/users/${me.id}`),
+      await manager.client.post(`/api/v1/users/${me.id}/sessions/revoke`),
+    ];
+    for (const res of attempts) {
+      assert.equal(res.status, 403, res.text);
+      assert.equal(res.body.error.code, 'scope_not_held');
+    }
+    const after = (await admin.get(`/api/v1/users/${me.id}`)).body.user;
+    assert.equal(after.disabled, false);
+    assert.equal(after.email, me.email);
+    assert.equal((await admin.get('/api/v1/users/me')).status, 200, 'the admin is still signed in');
+  });
+
+  test('a user manager can disable and sign out a user holding no more than they do', async () => {
+    const peer = await createUser(panel, admin, ['user-manager']);
+    assert.equal((await manager.client.post(`/api/v1/users/${peer.id}/sessions/revoke`)).status, 204);
+    assert.equal((await peer.client.get('/api/v1/users/me')).status, 401);
+    assert.equal((await manager.client.patch(`/api/v1/users/${peer.id}`, { disabled: true })).body.user.disabled, true);
+  });
+
   test('a user manager cannot create roles at all without roles.edit: 403 forbidden', async () => {
     const res = await manager.client.post('/api/v1/roles', { name: 'sneaky', scopes: ['users.view'] });
     assert.equal(res.status, 403, res.text);

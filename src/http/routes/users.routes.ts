@@ -1,6 +1,5 @@
 // User administration: list, create, edit, disable, delete, roles and sessions.
 import { z } from 'zod';
-import { auditFrom } from '../../auth/caller.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 import { cursorQuery, decodeCursor, email, encodeCursor, idParam, limitQuery, page, password, roleAssignment, userSchema, username } from '../schemas.ts';
 import type { Services } from '../services.ts';
@@ -108,10 +107,8 @@ export const usersRoutes = (s: Services): AnyRoute[] => [
     params: idParam,
     responses: { 204: { description: 'Ended' } },
     handler: async (ctx, { params }) => {
-      const user = await s.users.row(params.id);
-      const count = await s.sessions.revokeAllForUser(params.id);
+      await s.users.signOutEverywhere(ctx.state.caller, params.id);
       if (params.id === ctx.state.actor?.id) ctx.session = null;
-      await s.audit.record({ type: 'auth.session.revoked_all', ...auditFrom(ctx.state.caller), target: { type: 'user', id: user.id, name: user.username }, outcome: 'success', details: { count } });
       ctx.status = 204;
     },
   }),
