@@ -121,6 +121,8 @@ function validateOptions(opts: PasswordPolicyOptions): void {
 export function createPasswordPolicy(opts: PasswordPolicyOptions): PasswordPolicy {
   validateOptions(opts);
   const { minLength, minClasses, maxLength, rejectCommon, rejectPersonal } = opts;
+  // Read the list now, so a missing or unreadable file stops start-up instead of failing the first password change.
+  if (rejectCommon) loadCommonPasswords();
 
   function check(password: string, context: PasswordContext): PasswordCheckResult {
     const length = [...password].length;
