@@ -83,11 +83,8 @@ export function createApp(s: Services, logger: Logger, opts: HttpOptions): Koa<A
   const routers = mounted.map(({ prefix, routes }) => buildRouter(prefix, routes, routerDeps));
   const [healthRouter, apiRouter] = routers as [ReturnType<typeof buildRouter>, ReturnType<typeof buildRouter>];
 
-  const allowed = apiRouter.allowedMethods({
-    throw: true,
-    methodNotAllowed: () => new AppError(405, 'method_not_allowed', 'Method not allowed on this path.'),
-    notImplemented: () => new AppError(405, 'method_not_allowed', 'Method not allowed.'),
-  });
+  // Not thrown: this way the router sets the Allow header, and the step below turns the status into an error body.
+  const allowed = apiRouter.allowedMethods({ throw: false });
 
   const api = compose<Parameters<AppMiddleware>[0]>([
     apiRateLimit({ limiter: s.limits.apiPerIp, audit: s.audit, name: 'api_ip', key: (ctx) => ctx.state.ip }),
@@ -98,7 +95,9 @@ export function createApp(s: Services, logger: Logger, opts: HttpOptions): Koa<A
     // allowedMethods decides 405 after the router has run, so the 404 for an unmatched path is thrown on the way back out.
     async (ctx, next) => {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) throw notFound('API endpoint');
+      if (ctx.body !== undefined && ctx.body !== null && ctx.body !== '') return;
+      if (ctx.status === 405 || ctx.status === 501) throw new AppError(405, 'method_not_allowed', `Method not allowed. Allowed: ${ctx.response.get('Allow') || 'none'}.`);
+      if (ctx.status === 404) throw notFound('API endpoint');
     },
     allowed as unknown as AppMiddleware,
     apiRouter.routes() as unknown as AppMiddleware,

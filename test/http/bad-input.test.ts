@@ -159,6 +159,7 @@ function assertClientError(res: Res, expected: { status: number; code?: string |
   assert.equal(typeof error.code, 'string');
   assert.ok(error.code.length > 0);
   if (expected.code) assert.equal(error.code, expected.code);
+  if (expected.status === 405) assert.match(String(res.headers.allow), /^[A-Z]+(, [A-Z]+)*$/, '405 names the allowed methods');
   assert.equal(typeof error.message, 'string');
   assert.ok(error.message.length > 0);
   assert.equal(error.requestId, res.headers['x-request-id']);
