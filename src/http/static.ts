@@ -30,6 +30,7 @@ export const serveUi = (root: string): AppMiddleware => async (ctx, next) => {
   const inside = candidate.startsWith(root + sep) && !rel.includes('\0');
   let file = inside && existsSync(candidate) && statSync(candidate).isFile() ? candidate : join(root, 'index.html');
   if (!existsSync(file)) {
+    ctx.set('Cache-Control', 'no-store');
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = NOT_BUILT;
     return;

@@ -83,4 +83,19 @@ describe('first-run setup', () => {
       await panel.close();
     }
   });
+
+  test('with an admin IP allowlist in config, setup from outside it is refused and keeps the link', async () => {
+    const panel = await startPanel({ security: { adminAllowlist: ['10.20.0.0/16'] } });
+    try {
+      const token = await panel.services.setup.issueToken();
+      const res = await new TestClient(panel.url).post('/api/v1/setup', { token, ...ADMIN });
+      assert.equal(res.status, 403);
+      assert.equal(res.body.error.code, 'ip_not_allowed');
+      assert.equal(await panel.services.users.count(), 0);
+      const row = await panel.db('setup_tokens').first();
+      assert.equal(row.used_at, null, 'the link is still usable from an allowed address');
+    } finally {
+      await panel.close();
+    }
+  });
 });

@@ -1,5 +1,6 @@
 // First-admin setup through the one-time link printed on the console.
 import { z } from 'zod';
+import { forbidden } from '../../shared/errors.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 import { email, password, userSchema, username } from '../schemas.ts';
 import type { Services } from '../services.ts';
@@ -27,9 +28,14 @@ export const setupRoutes = (s: Services): AnyRoute[] => [
     body: z.strictObject({ token: z.string().min(1).max(200), username, email, password }),
     responses: {
       201: { description: 'Administrator created and signed in', schema: z.object({ user: userSchema, csrfToken: z.string() }) },
-      403: { description: 'Invalid, used or expired token' },
+      403: { description: 'setup_token_invalid, or ip_not_allowed outside the admin IP allowlist' },
     },
     handler: async (ctx, { body }) => {
+      // SECURITY: the first administrator is created only from where administrators may work.
+      if (!(await s.allowlist.isAllowed(ctx.state.ip))) {
+        await s.audit.record({ type: 'setup.failure', actor: { type: 'anonymous', id: null, name: null }, ip: ctx.state.ip, userAgent: ctx.state.caller.userAgent, outcome: 'denied', details: { reason: 'ip_not_allowed' } });
+        throw forbidden('ip_not_allowed', 'The first administrator must be created from an address in the admin IP allowlist.');
+      }
       const user = await s.setup.complete(body.token, body, { ip: ctx.state.ip, userAgent: ctx.state.caller.userAgent });
       const grants = await s.users.grantsOf(user.id);
       const csrfToken = await startSession(ctx, s, user, grants);
