@@ -1,7 +1,14 @@
 // Benchmark child: a bare Koa app answering every request with one constant JSON body, the floor the panel is compared with.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Koa from 'koa';
+import { accessLog } from '../src/http/middleware/access-log.ts';
+import { requestId } from '../src/http/middleware/request-id.ts';
+import { securityHeaders } from '../src/http/middleware/security-headers.ts';
+import { createLogger } from '../src/shared/logger.ts';
 import { reportReady } from './ready-line.ts';
 
 export type BareServerInfo = { port: number; pid: number };
@@ -21,8 +28,28 @@ const BODY = {
   },
 };
 
+/**
+ * With the argument "floor", the same app also runs the panel's own per-response duties that no implementation can
+ * skip: a request id, the security headers and one access-log line (stdout and a log file). Its rate is the ceiling
+ * for any Koa app that honours those, which puts the panel's ratio in context.
+ */
+const floor = process.argv[2] === 'floor';
 const app = new Koa();
+let logDir: string | null = null;
+if (floor) {
+  logDir = mkdtempSync(join(tmpdir(), 'aether-bench-floor-'));
+  const logger = createLogger({ level: 'info', logDir });
+  app.use(requestId() as unknown as Koa.Middleware);
+  app.use(accessLog(logger) as unknown as Koa.Middleware);
+  app.use(((ctx: { state: Record<string, unknown> }, next: () => Promise<void>) => {
+    ctx.state.ip = '127.0.0.1';
+    ctx.state.secure = false;
+    return next();
+  }) as unknown as Koa.Middleware);
+  app.use(securityHeaders() as unknown as Koa.Middleware);
+}
 app.use((ctx) => {
+  if (floor) ctx.set('Cache-Control', 'no-store');
   ctx.body = BODY;
 });
 const server = createServer(app.callback());
@@ -33,6 +60,9 @@ server.listen(0, '127.0.0.1', () => {
   reportReady(info);
 });
 process.on('SIGTERM', () => {
-  server.close(() => process.exit(0));
+  server.close(() => {
+    if (logDir) rmSync(logDir, { recursive: true, force: true });
+    process.exit(0);
+  });
   server.closeAllConnections();
 });

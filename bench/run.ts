@@ -51,10 +51,13 @@ function printThroughput(r: ThroughputResult): void {
     table([
       ['server', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors', 'timeouts'],
       row('bare Koa', r.bare),
+      row('Koa floor', r.floor),
       row('panel', r.panel),
     ]),
   );
   console.log(`  ratio panel / bare: ${r.ratio}x (target >= ${r.targetRatio}x: ${met(r.ratio >= r.targetRatio)})`);
+  console.log(`  ratio Koa floor / bare: ${r.floorRatio}x (bare Koa plus the panel's request id, security headers and access-log line)`);
+  console.log(`  ratio panel / Koa floor: ${r.panelOverFloor}x`);
   if (r.panel.non2xx > 0) console.log(`  WARNING: the panel answered ${r.panel.non2xx} requests with a non-2xx status; its req/s is not the request path alone.`);
 }
 

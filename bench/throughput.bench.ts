@@ -20,9 +20,15 @@ export type Run = { reqPerSec: number; latencyP50Ms: number; latencyP99Ms: numbe
 export type ThroughputResult = {
   settings: { warmupSeconds: number; durationSeconds: number; connections: number; pipelining: number };
   bare: Run;
+  /** Bare Koa plus the panel's request id, security headers and access-log line: what no implementation can skip. */
+  floor: Run;
   panel: Run;
   /** Panel req/s over bare Koa req/s. */
   ratio: number;
+  /** Floor req/s over bare Koa req/s: the best ratio any Koa app with those duties reaches on this machine. */
+  floorRatio: number;
+  /** Panel req/s over floor req/s. */
+  panelOverFloor: number;
   targetRatio: number;
 };
 
@@ -56,13 +62,16 @@ async function signedInPanel(nodeFlags: string[]) {
 
 /** nodeFlags are added to both children alike (e.g. --cpu-prof while profiling). */
 export async function runThroughput(nodeFlags: string[] = []): Promise<ThroughputResult> {
-  const bare = await startServer<BareServerInfo>('./bare-koa-server.ts', [], nodeFlags);
-  let bareRun: Run;
-  try {
-    bareRun = await measure(`http://127.0.0.1:${bare.info.port}/api/v1/users/me`, {});
-  } finally {
-    await bare.stop();
-  }
+  const measureBare = async (args: string[]) => {
+    const bare = await startServer<BareServerInfo>('./bare-koa-server.ts', args, nodeFlags);
+    try {
+      return await measure(`http://127.0.0.1:${bare.info.port}/api/v1/users/me`, {});
+    } finally {
+      await bare.stop();
+    }
+  };
+  const bareRun = await measureBare([]);
+  const floorRun = await measureBare(['floor']);
   const { panel, url, cookie } = await signedInPanel(nodeFlags);
   let panelRun: Run;
   try {
@@ -73,8 +82,11 @@ export async function runThroughput(nodeFlags: string[] = []): Promise<Throughpu
   return {
     settings: { warmupSeconds: THROUGHPUT.warmupSeconds, durationSeconds: THROUGHPUT.durationSeconds, connections: THROUGHPUT.connections, pipelining: THROUGHPUT.pipelining },
     bare: bareRun,
+    floor: floorRun,
     panel: panelRun,
     ratio: Math.round((panelRun.reqPerSec / bareRun.reqPerSec) * 100) / 100,
+    floorRatio: Math.round((floorRun.reqPerSec / bareRun.reqPerSec) * 100) / 100,
+    panelOverFloor: Math.round((panelRun.reqPerSec / floorRun.reqPerSec) * 100) / 100,
     targetRatio: THROUGHPUT.targetRatio,
   };
 }
