@@ -57,14 +57,18 @@ export function createPasswordHasher(opts: PasswordHasherOptions): PasswordHashe
   const semaphore = createSemaphore(opts.maxConcurrent, opts.maxQueue, () => new HasherBusyError());
   let dummyHash: Promise<string> | undefined;
 
+  // SECURITY: passwords are NFKC-normalised before hashing (NIST SP 800-63B), so the same password typed on another
+  // keyboard or OS, composed differently, still matches.
+  const normalize = (password: string): string => password.normalize('NFKC');
+
   function hash(password: string): Promise<string> {
-    return semaphore.run(() => argon2.hash(password, { ...params, type: argon2.argon2id }));
+    return semaphore.run(() => argon2.hash(normalize(password), { ...params, type: argon2.argon2id }));
   }
 
   function verify(storedHash: string, password: string): Promise<boolean> {
     return semaphore.run(async () => {
       try {
-        return await argon2.verify(storedHash, password);
+        return await argon2.verify(storedHash, normalize(password));
       } catch {
         // A malformed or foreign hash string cannot match any password; it is not the caller's error to handle.
         return false;

@@ -148,4 +148,14 @@ describe('createPasswordHasher', () => {
   for (const c of invalid) {
     it(`throws at creation on ${c.name}`, () => assert.throws(() => createPasswordHasher({ ...defaults, ...c.opts }), c.message));
   }
+
+  it('a password composed differently (NFC vs NFD) still verifies', async () => {
+    const hasher = createPasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1, maxConcurrent: 2, maxQueue: 8 });
+    const composed = 'Caf\u00e9-Cr\u00e8me-Br\u00fbl\u00e9e-42';
+    const decomposed = composed.normalize('NFD');
+    assert.notEqual(composed, decomposed);
+    const stored = await hasher.hash(composed);
+    assert.equal(await hasher.verify(stored, decomposed), true);
+    assert.equal(await hasher.verify(stored, 'Cafe-Creme-Brulee-42'), false);
+  });
 });
