@@ -25,7 +25,8 @@ if (files.length === 0) {
   process.exit(1);
 }
 ensureUi();
-const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+// A test file that leaves a handle open must not hang the run; a test stuck for two minutes fails.
+const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', '--test-timeout=120000', '--test-reporter=spec', ...files], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, NODE_ENV: 'test' },

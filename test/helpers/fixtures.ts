@@ -4,18 +4,24 @@ import { startPanel, type TestPanel } from './panel.ts';
 
 export const ADMIN = { username: 'root-admin', email: 'admin@example.test', password: 'Correct-Horse-Battery-9' };
 
-export async function setupAdmin(panel: TestPanel): Promise<TestClient> {
+export async function setupAdmin(panel: TestPanel, opts: { localAddress?: string } = {}): Promise<TestClient> {
   const token = await panel.services.setup.issueToken();
-  const client = new TestClient(panel.url);
+  const client = new TestClient(panel.url, opts);
   const res = await client.post('/api/v1/setup', { token, ...ADMIN });
   if (res.status !== 201) throw new Error(`setup failed: ${res.status} ${res.text}`);
   client.csrf = res.body.csrfToken;
   return client;
 }
 
-export async function panelWithAdmin(overrides: Record<string, unknown> = {}): Promise<{ panel: TestPanel; admin: TestClient }> {
+export async function panelWithAdmin(overrides: Record<string, unknown> = {}, opts: { localAddress?: string } = {}): Promise<{ panel: TestPanel; admin: TestClient }> {
   const panel = await startPanel(overrides);
-  return { panel, admin: await setupAdmin(panel) };
+  try {
+    return { panel, admin: await setupAdmin(panel, opts) };
+  } catch (err) {
+    // A failed setup must not leave a server holding the test process open.
+    await panel.close();
+    throw err;
+  }
 }
 
 let n = 0;

@@ -25,8 +25,14 @@ describe('allowlist from config that excludes the admin\'s address', () => {
   let panel: TestPanel;
   let admin: TestClient;
   before(async () => {
-    // Setup itself is not held back by the allowlist (it has no admin yet); every admin request after it is.
-    ({ panel, admin } = await panelWithAdmin({ security: { adminAllowlist: ['10.9.9.0/24'] } }));
+    // The admin is created from the one allowed address (setup obeys the allowlist too); the same session then
+    // arrives from 127.0.0.1, as a stolen cookie or a changed network would.
+    const setup = await panelWithAdmin({ security: { adminAllowlist: ['10.9.9.0/24', '127.0.0.2/32'] } }, { localAddress: '127.0.0.2' });
+    panel = setup.panel;
+    admin = new TestClient(panel.url, { localAddress: '127.0.0.1' });
+    for (const [k, v] of setup.admin.jar) admin.jar.set(k, v);
+    admin.csrf = setup.admin.csrf;
+    assert.equal((await setup.admin.get('/api/v1/users/me')).status, 200, 'allowed from 127.0.0.2');
   });
   after(() => panel.close());
 
@@ -54,7 +60,10 @@ describe('allowlist from config that excludes the admin\'s address', () => {
 
   test('the config entries are listed with source config', async () => {
     const entries = await panel.services.allowlist.entries();
-    assert.deepEqual(entries, [{ cidr: '10.9.9.0/24', source: 'config' }]);
+    assert.deepEqual(entries, [
+      { cidr: '10.9.9.0/24', source: 'config' },
+      { cidr: '127.0.0.2/32', source: 'config' },
+    ]);
   });
 });
 
