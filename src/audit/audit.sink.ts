@@ -26,6 +26,7 @@ export function createFileSink(logDir: string): AuditSink {
     },
     close: () =>
       new Promise((resolve) => {
+        if (stream.writableEnded) return resolve();
         stream.end(() => resolve());
       }),
   };

@@ -1,5 +1,6 @@
 // Maintenance commands: migrate, config check, audit verify, allowlist clear.
-import { verifyAuditChain } from '../audit/index.ts';
+import { join } from 'node:path';
+import { checkAuditLog, verifyAuditChain } from '../audit/index.ts';
 import { systemCaller } from '../auth/index.ts';
 import { pendingMigrations, migrateLatest, createDb } from '../db/index.ts';
 import { writeConfigFile } from '../config/index.ts';
@@ -40,17 +41,24 @@ export const configCheckCommand: Command = {
 
 export const auditVerifyCommand: Command = {
   name: 'audit verify',
-  summary: 'Check the audit trail hash chain; exits 1 and names the first bad row if anything was edited or deleted.',
+  summary: 'Check the audit hash chain and compare it with audit.log; exits 1 and names the first bad event if anything was edited or deleted.',
   usage: 'aether audit verify [--config FILE]',
   options: {},
   async run(ctx) {
-    const result = await verifyAuditChain(await ctx.db());
-    if (result.ok) {
-      ctx.io.out(`Audit chain OK: ${result.count} event(s), head ${result.headHash}.`);
-      return EXIT.ok;
+    const db = await ctx.db();
+    const result = await verifyAuditChain(db);
+    if (!result.ok) {
+      ctx.io.err(`Audit chain BROKEN at event id ${result.badId}: ${result.reason}. ${result.count} event(s) before it verified.`);
+      return EXIT.failure;
     }
-    ctx.io.err(`Audit chain BROKEN at event id ${result.badId}: ${result.reason}. ${result.count} event(s) before it verified.`);
-    return EXIT.failure;
+    const logFile = join(ctx.config().paths.logDir, 'audit.log');
+    const log = await checkAuditLog(db, logFile);
+    if (!log.ok) {
+      ctx.io.err(`Audit chain BROKEN at event id ${log.badId}: ${log.reason}. Compared with ${logFile}.`);
+      return EXIT.failure;
+    }
+    ctx.io.out(`Audit chain OK: ${result.count} event(s), head ${result.headHash}; ${log.checked} event(s) match ${logFile}.`);
+    return EXIT.ok;
   },
 };
 

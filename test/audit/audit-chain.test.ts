@@ -56,9 +56,11 @@ describe('audit chain', () => {
       const rows = await f.db('audit_events').orderBy('id');
       for (let i = 1; i < rows.length; i += 1) assert.equal(rows[i].prev_hash, rows[i - 1].hash);
       assert.equal(f.seen.length, 5, 'every event reaches the bus');
+      await f.sink.close(); // audit.log is written through a stream; let it land before the CLI reads it
       const cli = await verifyCli(f.configPath);
       assert.equal(cli.code, 0);
       assert.match(cli.out, /Audit chain OK: 5 event/);
+      assert.match(cli.out, /5 event\(s\) match .*audit\.log/);
     } finally {
       await f.sink.close();
       await f.db.destroy();
@@ -115,6 +117,7 @@ describe('audit chain', () => {
     { name: 'edited details', sql: `UPDATE audit_events SET details = '{"reason":"ok"}' WHERE id = 2`, badId: 2, reason: /edited/ },
     { name: 'a deleted row', sql: 'DELETE FROM audit_events WHERE id = 2', badId: 3, reason: /missing/ },
     { name: 'a re-hashed row', sql: "UPDATE audit_events SET outcome = 'success', hash = 'f'||substr(hash,2) WHERE id = 4", badId: 4, reason: /edited/ },
+    { name: 'the newest rows deleted (the chain alone still links)', sql: 'DELETE FROM audit_events WHERE id >= 4', badId: 4, reason: /in audit\.log but missing from the database/ },
   ];
   for (const c of tampering) {
     test(`aether audit verify exits 1 and names the row after ${c.name}`, async () => {
