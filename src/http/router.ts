@@ -45,7 +45,6 @@ export function buildRouter(prefix: string, routes: readonly AnyRoute[], deps: R
       const params = parseInput(route.params, c.params, 'params');
       const query = parseInput(route.query, { ...c.query }, 'query');
       const body = route.body ? parseInput(route.body, await readJsonBody(c, deps.bodyLimit), 'body') : undefined;
-      if (route.method === 'GET' || route.method === 'DELETE') c.set('Cache-Control', 'no-store');
       await route.handler(c, { body, query, params });
       c.set('Cache-Control', 'no-store');
     });
