@@ -94,14 +94,14 @@ export function AllowlistEditor({ allowlist, onSaved, readOnly = false }: Allowl
       <ErrorMessage message={error} />
       <Notice message={notice} />
       {readOnly ? null : (
-      <div class="form-actions">
-        <button type="submit" class="btn btn-primary" disabled={busy} data-testid="allowlist-save">
-          {busy ? 'Saving…' : 'Save allowlist'}
-        </button>
-        <button type="button" class="btn" onClick={addMyIp} disabled={busy} data-testid="allowlist-add-my-ip">
-          Add my IP
-        </button>
-      </div>
+        <div class="form-actions">
+          <button type="submit" class="btn btn-primary" disabled={busy} data-testid="allowlist-save">
+            {busy ? 'Saving…' : 'Save allowlist'}
+          </button>
+          <button type="button" class="btn" onClick={addMyIp} disabled={busy} data-testid="allowlist-add-my-ip">
+            Add my IP
+          </button>
+        </div>
       )}
     </form>
   );
