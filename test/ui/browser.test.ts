@@ -195,9 +195,17 @@ test('web UI in chromium: setup, users, an auditor who can read but not write, l
     }
   });
 
-  await step('the auditor signs in', async () => {
+  await step('the auditor signs in with the keyboard alone', async () => {
     await logout(page);
-    await login(page, AUDITOR.username, AUDITOR.password);
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null);
+    for (let i = 0; i < 10 && (await focused()) !== 'login-username'; i += 1) await page.keyboard.press('Tab');
+    assert.equal(await focused(), 'login-username', 'Tab reaches the username field');
+    await page.keyboard.type(AUDITOR.username);
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(), 'login-password', 'Tab moves on to the password field');
+    await page.keyboard.type(AUDITOR.password);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('current-user').waitFor();
     assert.equal(await page.getByTestId('current-user').textContent(), AUDITOR.username);
     assert.equal(await page.getByTestId('nav-audit').count(), 1);
     assert.equal(await page.getByTestId('nav-users').count(), 1);
@@ -236,6 +244,12 @@ test('web UI in chromium: setup, users, an auditor who can read but not write, l
     assert.equal(answer.body.error.code, 'forbidden', 'refused for the missing scope, not for CSRF');
     assert.match(answer.body.error.message, /users\.edit/);
     assert.deepEqual(answer.usernames.sort(), [AUDITOR.username, ADMIN.username].sort());
+  });
+
+  await step('the auditor sees the allowlist but cannot change it', async () => {
+    await goTo(page, 'nav-settings', 'Settings', 'allowlist-input');
+    assert.equal(await page.getByTestId('allowlist-input').getAttribute('readonly'), '', 'the list is read-only');
+    assert.equal(await page.getByTestId('allowlist-save').count(), 0, 'no Save button');
   });
 
   await step('logout ends the session; / shows the login page again', async () => {
