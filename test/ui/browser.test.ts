@@ -15,6 +15,7 @@ declare const document: {
   head: { append(node: unknown): void };
   createElement(tag: 'script'): { textContent: string };
   documentElement: { scrollWidth: number };
+  activeElement: { getAttribute(name: string): string | null } | null;
 };
 
 const AUDITOR = { username: 'ada-auditor', email: 'ada@example.test', password: 'Quiet-Ledger-Review-42' };
