@@ -48,7 +48,7 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } | nul
   return null;
 }
 
-export async function main(argv: string[], env: Env = process.env, io: Io = consoleIo): Promise<number> {
+export async function main(argv: string[], env: Env, io: Io = consoleIo): Promise<number> {
   if (argv.length === 0) argv = ['start'];
   if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     io.out(overview());
