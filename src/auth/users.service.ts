@@ -64,16 +64,16 @@ export function createUsersService(deps: {
     return buildGrants(list);
   }
 
+  /** The public shape and the grants of a user, from its row and role assignments. */
+  function describe(r: UserRow, list: Array<RoleAssignment & { scopes: string[] }>): { user: PublicUser; grants: Grants } {
+    const grants = buildGrants(list);
+    const roles = list.map(({ roleId, roleName, serverId }) => ({ roleId, roleName, serverId }));
+    return { user: toPublicUser(r, roles, globalScopes(grants)), grants };
+  }
+
   async function present(rows: UserRow[]): Promise<PublicUser[]> {
     const map = await assignments(rows.map((r) => r.id));
-    return rows.map((r) => {
-      const list = map.get(r.id) ?? [];
-      return toPublicUser(
-        r,
-        list.map(({ roleId, roleName, serverId }) => ({ roleId, roleName, serverId })),
-        globalScopes(buildGrants(list)),
-      );
-    });
+    return rows.map((r) => describe(r, map.get(r.id) ?? []).user);
   }
 
   function checkPassword(password: string, username: string, email: string): void {
@@ -154,13 +154,7 @@ export function createUsersService(deps: {
       principals.delete(userId);
       return null;
     }
-    const list = (await assignments([userId])).get(userId) ?? [];
-    const grants = buildGrants(list);
-    const value: Principal = {
-      row: r,
-      grants,
-      user: toPublicUser(r, list.map(({ roleId, roleName, serverId }) => ({ roleId, roleName, serverId })), globalScopes(grants)),
-    };
+    const value: Principal = { row: r, ...describe(r, (await assignments([userId])).get(userId) ?? []) };
     if (principals.size >= 10_000) principals.clear();
     principals.set(userId, { at: now, value });
     return value;

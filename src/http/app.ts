@@ -89,7 +89,7 @@ export function createApp(s: Services, logger: Logger, opts: HttpOptions): Koa<A
   const api = compose<Parameters<AppMiddleware>[0]>([
     apiRateLimit({ limiter: s.limits.apiPerIp, audit: s.audit, name: 'api_ip', key: (ctx) => ctx.state.ip }),
     sessionMiddleware(app as unknown as Koa, { sessions: s.sessions, sameSite: opts.sameSite }),
-    authenticate({ users: s.users, sessions: s.sessions, audit: s.audit }),
+    authenticate({ users: s.users }),
     adminAllowlist({ allowlist: s.allowlist, audit: s.audit }),
     apiRateLimit({ limiter: s.limits.apiPerPrincipal, audit: s.audit, name: 'api_principal', key: (ctx) => (ctx.state.actor ? `${ctx.state.actor.type}:${ctx.state.actor.id}` : null) }),
     // allowedMethods decides 405 after the router has run, so the 404 for an unmatched path is thrown on the way back out.

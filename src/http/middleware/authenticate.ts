@@ -1,13 +1,11 @@
 // Resolves the actor of a request from its session (bearer tokens plug in here), enforcing disabled accounts and session rotation.
-import type { SessionsService } from '../../auth/sessions.service.ts';
 import type { UsersService } from '../../auth/users.service.ts';
-import type { AuditService } from '../../audit/index.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { AppMiddleware } from '../context.ts';
 
 export type BearerResolver = (token: string, ctx: Parameters<AppMiddleware>[0]) => Promise<import('../../auth/permissions.ts').Actor | null>;
 
-export const authenticate = (deps: { users: UsersService; sessions: SessionsService; audit: AuditService; bearer?: BearerResolver }): AppMiddleware =>
+export const authenticate = (deps: { users: UsersService; bearer?: BearerResolver }): AppMiddleware =>
   async (ctx, next) => {
     const authz = ctx.get('Authorization');
     if (authz) {
