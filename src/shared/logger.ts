@@ -1,7 +1,7 @@
 // The one pino logger: JSON lines to stdout and to <logDir>/panel.log, with secrets redacted.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { LogOutput } from './log-output.ts';
 
 export type { Logger };
 
@@ -24,6 +24,17 @@ const SECRET_KEYS = new Set([
 ]);
 const CENSOR = '[redacted]';
 
+// Log lines repeat the same few keys, so each key's verdict is remembered (up to a bound, as keys can come from input).
+const verdicts = new Map<string, boolean>();
+function isSecretKey(key: string): boolean {
+  let secret = verdicts.get(key);
+  if (secret === undefined) {
+    secret = SECRET_KEYS.has(key.toLowerCase());
+    if (verdicts.size < 10_000) verdicts.set(key, secret);
+  }
+  return secret;
+}
+
 /** Returns the value with every secret key censored; objects without one are returned as they are (no copy). */
 export function scrub(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object' || depth > 8) return value;
@@ -39,22 +50,17 @@ export function scrub(value: unknown, depth = 0): unknown {
   let out: Record<string, unknown> | null = null;
   for (const key of Object.keys(value)) {
     const item = (value as Record<string, unknown>)[key];
-    const clean = SECRET_KEYS.has(key.toLowerCase()) ? CENSOR : scrub(item, depth + 1);
+    const clean = isSecretKey(key) ? CENSOR : scrub(item, depth + 1);
     if (clean !== item) (out ??= { ...(value as Record<string, unknown>) })[key] = clean;
   }
   return out ?? value;
 }
 
 export function createLogger(opts: { level: string; logDir?: string; stdout?: boolean }): Logger {
-  const streams: pino.StreamEntry[] = [];
-  if (opts.stdout !== false) streams.push({ level: opts.level as pino.Level, stream: process.stdout });
-  if (opts.logDir) {
-    mkdirSync(opts.logDir, { recursive: true, mode: 0o750 });
-    streams.push({
-      level: opts.level as pino.Level,
-      stream: pino.destination({ dest: join(opts.logDir, 'panel.log'), mkdir: true, sync: false, mode: 0o640 }),
-    });
-  }
+  const output = new LogOutput({
+    fds: opts.stdout === false ? [] : [process.stdout.fd],
+    files: opts.logDir ? [{ path: join(opts.logDir, 'panel.log'), mode: 0o640 }] : [],
+  });
   return pino(
     {
       level: opts.level,
@@ -64,7 +70,7 @@ export function createLogger(opts: { level: string; logDir?: string; stdout?: bo
       formatters: { log: (obj) => scrub(obj) as Record<string, unknown> },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    pino.multistream(streams),
+    output,
   );
 }
 

@@ -3,11 +3,11 @@ import type { Logger } from '../../shared/logger.ts';
 import type { AppMiddleware } from '../context.ts';
 
 export const accessLog = (logger: Logger): AppMiddleware => async (ctx, next) => {
-  const start = process.hrtime.bigint();
+  const start = performance.now();
   try {
     await next();
   } finally {
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    const ms = performance.now() - start;
     const line = {
       reqId: ctx.state.requestId,
       method: ctx.method,
