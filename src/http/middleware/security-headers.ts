@@ -1,8 +1,8 @@
 // Security headers on every response: strict CSP, no framing, no sniffing, no referrer, HSTS over HTTPS.
-import type { AppMiddleware } from '../context.ts';
+import { isApiPath, type AppMiddleware } from '../context.ts';
 
 // SECURITY: no 'unsafe-inline' and no 'unsafe-eval' anywhere; the UI ships only external scripts and stylesheets.
-const CSP = [
+const DOCUMENT_CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
@@ -27,14 +27,23 @@ const PERMISSIONS_POLICY = [
   'interest-cohort=()',
 ].join(', ');
 
-export const securityHeaders = (): AppMiddleware => async (ctx, next) => {
-  ctx.set('Content-Security-Policy', CSP);
-  ctx.set('X-Content-Type-Options', 'nosniff');
-  ctx.set('X-Frame-Options', 'DENY');
-  ctx.set('Referrer-Policy', 'no-referrer');
-  ctx.set('Permissions-Policy', PERMISSIONS_POLICY);
-  ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
-  ctx.set('Cross-Origin-Resource-Policy', 'same-origin');
-  if (ctx.state.secure) ctx.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
-  await next();
+// SECURITY: an API answer is data, never a document: if a browser is ever made to render one, it may load nothing.
+const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
+export const securityHeaders = (): AppMiddleware => (ctx, next) => {
+  const res = ctx.res;
+  if (isApiPath(ctx.path)) {
+    res.setHeader('Content-Security-Policy', API_CSP);
+  } else {
+    // Policies that only mean something for a document the browser renders.
+    res.setHeader('Content-Security-Policy', DOCUMENT_CSP);
+    res.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  }
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+  if (ctx.state.secure) res.setHeader('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
+  return next();
 };
