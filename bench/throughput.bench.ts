@@ -22,6 +22,8 @@ export type ThroughputResult = {
   bare: Run;
   /** Bare Koa plus the panel's request id, security headers and access-log line: what no implementation can skip. */
   floor: Run;
+  /** The same panel answering GET /healthz: its outer stack (request id, access log, headers, router) without the API's session, sign-in and limits. */
+  panelHealth: Run;
   panel: Run;
   /** Panel req/s over bare Koa req/s. */
   ratio: number;
@@ -57,7 +59,7 @@ async function signedInPanel(nodeFlags: string[]) {
   if (login.status !== 200) throw new Error(`bench login failed: ${login.status} ${login.text}`);
   const me = await client.get('/api/v1/users/me');
   if (me.status !== 200) throw new Error(`GET /api/v1/users/me failed: ${me.status} ${me.text}`);
-  return { panel, url: `${url}/api/v1/users/me`, cookie: client.cookieHeader() };
+  return { panel, base: url, url: `${url}/api/v1/users/me`, cookie: client.cookieHeader() };
 }
 
 /** nodeFlags are added to both children alike (e.g. --cpu-prof while profiling). */
@@ -72,10 +74,12 @@ export async function runThroughput(nodeFlags: string[] = []): Promise<Throughpu
   };
   const bareRun = await measureBare([]);
   const floorRun = await measureBare(['floor']);
-  const { panel, url, cookie } = await signedInPanel(nodeFlags);
+  const { panel, base, url, cookie } = await signedInPanel(nodeFlags);
   let panelRun: Run;
+  let healthRun: Run;
   try {
     panelRun = await measure(url, { cookie });
+    healthRun = await measure(`${base}/healthz`, {});
   } finally {
     await panel.stop();
   }
@@ -83,6 +87,7 @@ export async function runThroughput(nodeFlags: string[] = []): Promise<Throughpu
     settings: { warmupSeconds: THROUGHPUT.warmupSeconds, durationSeconds: THROUGHPUT.durationSeconds, connections: THROUGHPUT.connections, pipelining: THROUGHPUT.pipelining },
     bare: bareRun,
     floor: floorRun,
+    panelHealth: healthRun,
     panel: panelRun,
     ratio: Math.round((panelRun.reqPerSec / bareRun.reqPerSec) * 100) / 100,
     floorRatio: Math.round((floorRun.reqPerSec / bareRun.reqPerSec) * 100) / 100,
