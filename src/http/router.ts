@@ -43,7 +43,7 @@ export function buildRouter(prefix: string, routes: readonly AnyRoute[], deps: R
         else checkCsrf(c, deps.csrfKey, deps.publicUrl);
       }
       const params = parseInput(route.params, c.params, 'params');
-      const query = parseInput(route.query, { ...c.query }, 'query');
+      const query = route.query ? parseInput(route.query, { ...c.query }, 'query') : undefined;
       const body = route.body ? parseInput(route.body, await readJsonBody(c, deps.bodyLimit), 'body') : undefined;
       await route.handler(c, { body, query, params });
       c.set('Cache-Control', 'no-store');

@@ -1,5 +1,5 @@
 // Identifiers and secret tokens: random ids for rows, 256-bit tokens for secrets, and their one-way digests.
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 
 export const newId = (): string => randomUUID();
 
@@ -7,7 +7,7 @@ export const newId = (): string => randomUUID();
 export const newSecret = (bytes = 32): string => randomBytes(bytes).toString('base64url');
 
 /** SHA-256 of a secret: what is stored in place of session ids and one-time tokens. */
-export const digest = (secret: string): string => createHash('sha256').update(secret, 'utf8').digest('hex');
+export const digest = (secret: string): string => hash('sha256', secret, 'hex');
 
 export function safeEqual(a: string, b: string): boolean {
   const ab = Buffer.from(a, 'utf8');
