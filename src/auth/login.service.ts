@@ -1,5 +1,6 @@
 // Password login: rate limits per address and per account, one answer for unknown users and wrong passwords, the admin allowlist.
 import type { AuditService } from '../audit/index.ts';
+import { addressKey } from '../shared/cidr.ts';
 import { AppError, forbidden, tooManyRequests } from '../shared/errors.ts';
 import type { AllowlistService } from './allowlist.service.ts';
 import type { PasswordHasher } from './password.hasher.ts';
@@ -15,7 +16,7 @@ export type LoginService = ReturnType<typeof createLoginService>;
 const MAX_IN_FLIGHT_PER_IP = 8;
 
 /** The per-address-and-account limiter key of an existing user; password re-checks share it with logins. */
-export const ipAccountKey = (ip: string, userId: string): string => `${ip}|id:${userId}`;
+export const ipAccountKey = (ip: string, userId: string): string => `${addressKey(ip)}|id:${userId}`;
 
 export const invalidCredentials = () => new AppError(401, 'invalid_credentials', 'Invalid username or password.');
 
@@ -31,7 +32,8 @@ export function createLoginService(deps: {
   // An existing account is keyed by its id, so its username and e-mail share one budget of attempts.
   const keysFor = (req: LoginRequest, user: UserRow | undefined) => {
     const account = user ? `id:${user.id}` : `name:${req.login.trim().toLowerCase().slice(0, 254)}`;
-    return { ip: req.ip, account, ipAccount: user ? ipAccountKey(req.ip, user.id) : `${req.ip}|${account}` };
+    const ip = addressKey(req.ip);
+    return { ip, account, ipAccount: user ? ipAccountKey(req.ip, user.id) : `${ip}|${account}` };
   };
 
   const loginName = (req: LoginRequest) => req.login.trim().toLowerCase().slice(0, 254);
@@ -119,17 +121,18 @@ export function createLoginService(deps: {
   return {
     /** Checks the password; returns the user and grants, or throws 401/403/429. Never says whether the user exists. */
     async login(req: LoginRequest): Promise<{ user: UserRow; grants: Grants }> {
-      const pending = inFlight.get(req.ip) ?? 0;
+      const from = addressKey(req.ip);
+      const pending = inFlight.get(from) ?? 0;
       if (pending >= MAX_IN_FLIGHT_PER_IP) throw tooManyRequests(1, 'Too many logins in progress from your address.');
-      inFlight.set(req.ip, pending + 1);
+      inFlight.set(from, pending + 1);
       try {
         const user = await users.findForLogin(req.login);
         await admit(req, user);
         return await check(req, user);
       } finally {
-        const left = (inFlight.get(req.ip) ?? 1) - 1;
-        if (left <= 0) inFlight.delete(req.ip);
-        else inFlight.set(req.ip, left);
+        const left = (inFlight.get(from) ?? 1) - 1;
+        if (left <= 0) inFlight.delete(from);
+        else inFlight.set(from, left);
       }
     },
   };

@@ -107,14 +107,14 @@ export const configSchema = z
       .describe('Password hashing cost and the cap that keeps a login flood from exhausting memory.'),
     rateLimits: z
       .strictObject({
-        loginPerIp: limiter(30, 900, 900, 'failed logins from one IP address'),
+        loginPerIp: limiter(30, 900, 900, 'failed logins from one IP address (an IPv6 /64 counts as one address)'),
         loginPerAccount: limiter(10, 900, 300, 'failed logins on one account, from any address'),
         loginPerIpAccount: limiter(5, 900, 60, 'failed logins on one account from one address'),
-        apiPerIp: limiter(600, 60, 0, 'API requests from one IP address'),
+        apiPerIp: limiter(600, 60, 0, 'API requests from one IP address (an IPv6 /64 counts as one address)'),
         apiPerPrincipal: limiter(1200, 60, 0, 'API requests by one signed-in user or client'),
       })
       .prefault({})
-      .describe('Rate limits. Keys are per address and per account: there is no global bucket.'),
+      .describe('Rate limits. Keys are per address (IPv4 address, IPv6 /64) and per account: there is no global bucket.'),
     security: z
       .strictObject({
         adminAllowlist: z

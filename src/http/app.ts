@@ -2,6 +2,7 @@
 import Koa from 'koa';
 import compose from 'koa-compose';
 import type { Logger } from '../shared/logger.ts';
+import { addressKey } from '../shared/cidr.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { isApiPath, type AppMiddleware, type AppState } from './context.ts';
 import { accessLog } from './middleware/access-log.ts';
@@ -87,7 +88,7 @@ export function createApp(s: Services, logger: Logger, opts: HttpOptions): Koa<A
   const allowed = apiRouter.allowedMethods({ throw: false });
 
   const api = compose<Parameters<AppMiddleware>[0]>([
-    apiRateLimit({ limiter: s.limits.apiPerIp, audit: s.audit, name: 'api_ip', key: (ctx) => ctx.state.ip }),
+    apiRateLimit({ limiter: s.limits.apiPerIp, audit: s.audit, name: 'api_ip', key: (ctx) => addressKey(ctx.state.ip) }),
     sessionMiddleware(app as unknown as Koa, { sessions: s.sessions, sameSite: opts.sameSite }),
     authenticate({ users: s.users }),
     adminAllowlist({ allowlist: s.allowlist, audit: s.audit }),

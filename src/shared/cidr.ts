@@ -14,6 +14,18 @@ export function normalizeIp(ip: string): string {
   return parsed.toString();
 }
 
+/**
+ * What per-address limits count under: an IPv4 address itself, and for IPv6 the address's /64 network. An IPv6 host
+ * is normally handed a whole /64, so counting single addresses would let it take a fresh one for every attempt.
+ */
+export function addressKey(ip: string): string {
+  if (!ip.includes(':')) return ip;
+  const norm = normalizeIp(ip);
+  if (!norm.includes(':') || !ipaddr.IPv6.isValid(norm)) return norm;
+  const parts = ipaddr.IPv6.parse(norm).parts;
+  return `${new ipaddr.IPv6([...parts.slice(0, 4), 0, 0, 0, 0]).toString()}/64`;
+}
+
 export const isIp = (ip: string): boolean => ipaddr.isValid(ip.split('%')[0] ?? ip);
 
 /** Parses "10.0.0.0/8", "::1/128" or a bare address (as a /32 or /128). Throws on anything else. */

@@ -259,6 +259,31 @@ describe('rate limit per address (5 failures, any accounts)', () => {
   });
 });
 
+describe('rate limit per address over IPv6: one /64 counts as one address', () => {
+  let panel: TestPanel;
+  let admin: TestClient;
+  // The panel believes X-Forwarded-For from 127.0.0.1 here, so each attempt can come from any IPv6 address.
+  const from = (ip: string, username: string, password: string) =>
+    new TestClient(panel.url).json('POST', LOGIN, { username, password }, { 'X-Forwarded-For': ip });
+  before(async () => {
+    ({ panel, admin } = await panelWithAdmin({
+      http: { host: '127.0.0.1', port: 0, trustedProxies: ['127.0.0.1/32'] },
+      rateLimits: { loginPerIp: { points: 5, durationSeconds: 900, blockSeconds: 60 } },
+    }));
+  });
+  after(() => panel.close());
+
+  test('a fresh address from the same /64 for every guess is still blocked after 5; another /64 signs in', async () => {
+    const user = await createUser(panel, admin, ['auditor']);
+    for (let i = 1; i <= 5; i += 1) assertInvalidCredentials(await from(`2001:db8:1:2::${i}`, `ghost-${i}`, 'Spray-Password-1'));
+    assertRateLimited(await from('2001:db8:1:2:ffff:ffff:ffff:fffe', user.username, user.password), 60);
+    assert.equal((await from('2001:db8:1:3::1', user.username, user.password)).status, 200, 'the neighbouring /64 is not affected');
+    const [event] = await rateLimitEvents(panel);
+    assert.equal(event?.details.limiter, 'login_ip');
+    assert.equal(event?.ip, '2001:db8:1:2:ffff:ffff:ffff:fffe', 'the audit trail keeps the exact address');
+  });
+});
+
 describe('rate limit per account (4 failures, from any address)', () => {
   let panel: TestPanel;
   let admin: TestClient;
