@@ -22,7 +22,7 @@ export class TestClient {
     if (init.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(init.body));
     return new Promise((resolve, reject) => {
       const req = httpRequest(
-        { method, hostname: url.hostname, port: url.port, path: url.pathname + url.search, headers, ...(this.opts.localAddress ? { localAddress: this.opts.localAddress } : {}) },
+        { method, hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port, path: url.pathname + url.search, headers, ...(this.opts.localAddress ? { localAddress: this.opts.localAddress } : {}) },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
