@@ -52,6 +52,7 @@ function printThroughput(r: ThroughputResult): void {
       ['server', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors', 'timeouts'],
       row('bare Koa', r.bare),
       row('Koa floor', r.floor),
+      row('floor + koa-session', r.floorSession),
       row('panel /healthz', r.panelHealth),
       row('panel /users/me', r.panel),
     ]),
@@ -59,10 +60,14 @@ function printThroughput(r: ThroughputResult): void {
   console.log(`  ratio panel / bare: ${r.ratio}x (target >= ${r.targetRatio}x: ${met(r.ratio >= r.targetRatio)})`);
   console.log(`  ratio Koa floor / bare: ${r.floorRatio}x (bare Koa plus the panel's request id, security headers and access-log line)`);
   console.log(`  ratio panel / Koa floor: ${r.panelOverFloor}x`);
+  console.log(
+    `  ratio floor + koa-session / bare: ${Math.round((r.floorSession.reqPerSec / r.bare.reqPerSec) * 100) / 100}x ` +
+      `(the best any implementation that keeps koa-session can reach here, before lookup, sign-in, limits and routing)`,
+  );
   const perRequestUs = (x: ThroughputResult['panel']) => 1e6 / x.reqPerSec;
   console.log(
     `  time per request, from the rates above: bare ${perRequestUs(r.bare).toFixed(1)} us, floor ${perRequestUs(r.floor).toFixed(1)} us, ` +
-      `panel /healthz ${perRequestUs(r.panelHealth).toFixed(1)} us, panel /users/me ${perRequestUs(r.panel).toFixed(1)} us ` +
+      `floor + koa-session ${perRequestUs(r.floorSession).toFixed(1)} us, panel /healthz ${perRequestUs(r.panelHealth).toFixed(1)} us, panel /users/me ${perRequestUs(r.panel).toFixed(1)} us ` +
       `(the API's session, sign-in, limits and route: ${(perRequestUs(r.panel) - perRequestUs(r.panelHealth)).toFixed(1)} us)`,
   );
   if (r.panel.non2xx > 0) console.log(`  WARNING: the panel answered ${r.panel.non2xx} requests with a non-2xx status; its req/s is not the request path alone.`);

@@ -1,6 +1,7 @@
 // Throughput: signed-in GET /api/v1/users/me on the panel against a bare Koa app with a constant JSON body, both under autocannon.
 import autocannon, { type Result } from 'autocannon';
 import { TestClient } from '../test/helpers/client.ts';
+import { PLAIN_COOKIE } from '../src/http/middleware/session.ts';
 import type { BareServerInfo } from './bare-koa-server.ts';
 import type { PanelServerInfo } from './panel-server.ts';
 import { startServer } from './server-process.ts';
@@ -22,6 +23,8 @@ export type ThroughputResult = {
   bare: Run;
   /** Bare Koa plus the panel's request id, security headers and access-log line: what no implementation can skip. */
   floor: Run;
+  /** The floor plus koa-session reading a constant session from a store that answers at once: koa-session's own cost. */
+  floorSession: Run;
   /** The same panel answering GET /healthz: its outer stack (request id, access log, headers, router) without the API's session, sign-in and limits. */
   panelHealth: Run;
   panel: Run;
@@ -64,16 +67,17 @@ async function signedInPanel(nodeFlags: string[]) {
 
 /** nodeFlags are added to both children alike (e.g. --cpu-prof while profiling). */
 export async function runThroughput(nodeFlags: string[] = []): Promise<ThroughputResult> {
-  const measureBare = async (args: string[]) => {
+  const measureBare = async (args: string[], headers: Record<string, string> = {}) => {
     const bare = await startServer<BareServerInfo>('./bare-koa-server.ts', args, nodeFlags);
     try {
-      return await measure(`http://127.0.0.1:${bare.info.port}/api/v1/users/me`, {});
+      return await measure(`http://127.0.0.1:${bare.info.port}/api/v1/users/me`, headers);
     } finally {
       await bare.stop();
     }
   };
   const bareRun = await measureBare([]);
   const floorRun = await measureBare(['floor']);
+  const floorSessionRun = await measureBare(['floor-session'], { cookie: `${PLAIN_COOKIE}=bench-session-id` });
   const { panel, base, url, cookie } = await signedInPanel(nodeFlags);
   let panelRun: Run;
   let healthRun: Run;
@@ -87,6 +91,7 @@ export async function runThroughput(nodeFlags: string[] = []): Promise<Throughpu
     settings: { warmupSeconds: THROUGHPUT.warmupSeconds, durationSeconds: THROUGHPUT.durationSeconds, connections: THROUGHPUT.connections, pipelining: THROUGHPUT.pipelining },
     bare: bareRun,
     floor: floorRun,
+    floorSession: floorSessionRun,
     panelHealth: healthRun,
     panel: panelRun,
     ratio: Math.round((panelRun.reqPerSec / bareRun.reqPerSec) * 100) / 100,
