@@ -65,21 +65,28 @@ export function createSessionsService(deps: {
   // SECURITY: a session read from the database is reused for at most SESSION_CACHE_MS. Every change made by this
   // process (logout, revoke, password change, disable, rotation) drops the cached copy at once; a change made by
   // another process (the CLI) is seen within SESSION_CACHE_MS. Expiry is checked on every request either way.
-  const cache = new Map<string, { at: number; row: SessionRow }>();
+  // The row is parsed once per read: requests in between get the same frozen info and data.
+  type Cached = { at: number; row: SessionRow; info: Readonly<SessionInfo>; data: Readonly<SessionData> };
+  const cache = new Map<string, Cached>();
   const forget = (pred: (row: SessionRow) => boolean): void => {
     for (const [hash, entry] of cache) if (pred(entry.row)) cache.delete(hash);
   };
 
-  async function readRow(tokenHash: string): Promise<SessionRow | undefined> {
-    const now = clock.now();
+  const cached = (tokenHash: string, now: number): Cached | undefined => {
     const hit = cache.get(tokenHash);
-    if (hit && now - hit.at < SESSION_CACHE_MS) return hit.row;
+    return hit && now - hit.at < SESSION_CACHE_MS ? hit : undefined;
+  };
+
+  async function load(tokenHash: string, now: number): Promise<Cached | undefined> {
     const row = (await db<SessionRow>('sessions').where({ token_hash: tokenHash }).first()) as SessionRow | undefined;
-    if (row) {
-      if (cache.size >= 10_000) cache.clear();
-      cache.set(tokenHash, { at: now, row });
-    } else cache.delete(tokenHash);
-    return row;
+    if (!row) {
+      cache.delete(tokenHash);
+      return undefined;
+    }
+    const entry: Cached = { at: now, row, info: Object.freeze(toInfo(row)), data: Object.freeze(JSON.parse(row.data) as SessionData) };
+    if (cache.size >= 10_000) cache.clear();
+    cache.set(tokenHash, entry);
+    return entry;
   }
 
   return {
@@ -87,10 +94,12 @@ export function createSessionsService(deps: {
     absoluteTimeoutMs,
     /** Finds a live session by its secret id; an expired one is deleted and reported as such. */
     async lookup(key: string): Promise<SessionLookup> {
-      const row = await readRow(digest(key));
-      if (!row) return null;
-      const info = toInfo(row);
+      const tokenHash = digest(key);
       const now = clock.now();
+      const entry = cached(tokenHash, now) ?? (await load(tokenHash, now));
+      if (!entry) return null;
+      const { row } = entry;
+      let { info } = entry;
       const expired = now >= info.expiresAt ? 'absolute' : now >= info.idleExpiresAt ? 'idle' : null;
       if (expired) {
         cache.delete(row.token_hash);
@@ -111,10 +120,9 @@ export function createSessionsService(deps: {
       if (now - info.lastSeenAt >= touchInterval) {
         await db('sessions').where({ id: row.id }).update({ last_seen_at: now });
         row.last_seen_at = now;
-        info.lastSeenAt = now;
-        info.idleExpiresAt = now + idleTimeoutMs;
+        info = entry.info = Object.freeze(toInfo(row));
       }
-      return { info, data: JSON.parse(row.data) as SessionData };
+      return { info, data: entry.data };
     },
     /** Creates or updates the session stored under this secret id. */
     async save(key: string, data: SessionData, meta: { ip: string | null; userAgent: string | null }): Promise<SessionInfo> {

@@ -12,32 +12,39 @@ import { parseInput } from './validation.ts';
 
 export type RouterDeps = { audit: AuditService; csrfKey: Buffer; publicUrl: string | undefined; bodyLimit: number };
 
-async function checkAccess(ctx: AppContext, route: AnyRoute, audit: AuditService): Promise<void> {
+/** Returns nothing when the request may use the route; otherwise throws, or returns the refusal to await (it is audited). */
+function checkAccess(ctx: AppContext, route: AnyRoute, audit: AuditService): Promise<never> | undefined {
   const access = route.access;
-  if ('public' in access) return;
+  if ('public' in access) return undefined;
   const actor = ctx.state.actor;
   if (!actor) throw unauthenticated();
-  if ('authenticated' in access) return;
+  if ('authenticated' in access) return undefined;
   const serverId = access.serverParam ? (ctx.params as Record<string, string>)[access.serverParam] : undefined;
-  if (can(actor, access.scope, serverId)) return;
+  if (can(actor, access.scope, serverId)) return undefined;
+  return refuse(ctx, access.scope, serverId, route, audit);
+}
+
+async function refuse(ctx: AppContext, scope: string, serverId: string | undefined, route: AnyRoute, audit: AuditService): Promise<never> {
   await audit.record({
     type: 'auth.permission_denied',
     ...auditFrom(ctx.state.caller),
     target: serverId ? { type: 'server', id: serverId, name: null } : null,
     outcome: 'denied',
-    details: { scope: access.scope, method: ctx.method, route: route.path },
+    details: { scope, method: ctx.method, route: route.path },
   });
-  throw forbidden('forbidden', `You need the "${access.scope}" permission for this.`);
+  throw forbidden('forbidden', `You need the "${scope}" permission for this.`);
 }
 
 export function buildRouter(prefix: string, routes: readonly AnyRoute[], deps: RouterDeps): Router {
   const router = new Router({ prefix });
   for (const route of routes) {
     const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
+    const label = `${route.method} ${prefix}${route.path}`;
     router[method](route.path, async (ctx) => {
       const c = ctx as unknown as AppContext;
-      c.state.route = `${route.method} ${prefix}${route.path}`;
-      await checkAccess(c, route, deps.audit);
+      c.state.route = label;
+      const refusal = checkAccess(c, route, deps.audit);
+      if (refusal) await refusal;
       if (route.method !== 'GET') {
         if (route.csrf === false) checkOrigin(c, deps.publicUrl, false);
         else checkCsrf(c, deps.csrfKey, deps.publicUrl);
