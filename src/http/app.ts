@@ -4,7 +4,7 @@ import compose from 'koa-compose';
 import type { Logger } from '../shared/logger.ts';
 import { addressKey } from '../shared/cidr.ts';
 import { AppError, notFound } from '../shared/errors.ts';
-import { isApiPath, type AppMiddleware, type AppState } from './context.ts';
+import { isApiPath, type AppContext, type AppMiddleware, type AppState } from './context.ts';
 import { accessLog } from './middleware/access-log.ts';
 import { adminAllowlist } from './middleware/admin-allowlist.ts';
 import { apiRateLimit } from './middleware/api-rate-limit.ts';
@@ -89,7 +89,7 @@ export function createApp(s: Services, logger: Logger, opts: HttpOptions): Koa<A
 
   const api = compose<Parameters<AppMiddleware>[0]>([
     apiRateLimit({ limiter: s.limits.apiPerIp, audit: s.audit, name: 'api_ip', key: (ctx) => addressKey(ctx.state.ip) }),
-    sessionMiddleware(app as unknown as Koa, { sessions: s.sessions, sameSite: opts.sameSite }),
+    sessionMiddleware({ sessions: s.sessions, sameSite: opts.sameSite }),
     authenticate({ users: s.users }),
     adminAllowlist({ allowlist: s.allowlist, audit: s.audit }),
     apiRateLimit({ limiter: s.limits.apiPerPrincipal, audit: s.audit, name: 'api_principal', key: (ctx) => (ctx.state.actor ? `${ctx.state.actor.type}:${ctx.state.actor.id}` : null) }),
@@ -117,6 +117,6 @@ export function createApp(s: Services, logger: Logger, opts: HttpOptions): Koa<A
   app.use(errorHandler(logger) as Koa.Middleware<AppState>);
   app.use(clientIp(opts.trustedProxies) as Koa.Middleware<AppState>);
   app.use(securityHeaders() as Koa.Middleware<AppState>);
-  app.use(((ctx, next) => (isApiPath(ctx.path) ? api(ctx, next) : site(ctx, next))) as Koa.Middleware<AppState>);
+  app.use(((ctx: AppContext, next: Koa.Next) => (isApiPath(ctx.path) ? api(ctx, next) : site(ctx, next))) as unknown as Koa.Middleware<AppState>);
   return app;
 }

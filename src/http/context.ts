@@ -3,6 +3,7 @@ import type { Context, Next, ParameterizedContext } from 'koa';
 import type { Actor } from '../auth/permissions.ts';
 import type { Caller } from '../auth/caller.ts';
 import type { SessionInfo } from '../auth/sessions.service.ts';
+import type { Session } from './middleware/session.ts';
 
 export type AppState = {
   requestId: string;
@@ -21,7 +22,10 @@ export type AppState = {
   route?: string;
 };
 
-export type AppContext = ParameterizedContext<AppState> & Context;
+export type AppContext = ParameterizedContext<AppState> & Context & {
+  /** The browser session (an empty one when the request has none); null once ended. Set by the session middleware. */
+  session: Session | null;
+};
 export type AppMiddleware = (ctx: AppContext, next: Next) => Promise<void> | void;
 
 export const isApiPath = (path: string): boolean => path === '/api' || path.startsWith('/api/');

@@ -21,7 +21,7 @@ export const authenticate = (deps: { users: UsersService; bearer?: BearerResolve
       return next();
     }
 
-    const data = ctx.session as ({ uid?: string } & Record<string, unknown>) | null;
+    const data = ctx.session;
     const info = ctx.state.session;
     if (data?.uid && info) {
       const principal = await deps.users.principal(data.uid);
@@ -32,7 +32,7 @@ export const authenticate = (deps: { users: UsersService; bearer?: BearerResolve
       } else {
         if (info.rotate) {
           // SECURITY: the user's privileges changed since login; issue a new session id before honouring the request.
-          await ctx.session!.regenerate();
+          data.regenerate();
         }
         const { row, grants } = principal;
         const actor = { type: 'user' as const, id: row.id, name: row.username, grants };

@@ -36,7 +36,7 @@ function safeOrigin(url: string): string {
 export function checkCsrf(ctx: AppContext, key: Buffer, publicUrl: string | undefined): void {
   if (SAFE.has(ctx.method) || ctx.state.authMethod !== 'session') return;
   checkOrigin(ctx, publicUrl, true);
-  const salt = (ctx.session as { csrfSalt?: string } | null)?.csrfSalt;
+  const salt = ctx.session?.csrfSalt;
   const sent = ctx.get('X-CSRF-Token');
   if (!salt || !sent || !safeEqual(sent, csrfTokenFor(key, salt))) {
     throw forbidden('csrf_failed', 'Missing or invalid CSRF token.');

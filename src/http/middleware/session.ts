@@ -1,39 +1,36 @@
-// Browser sessions through koa-session with the store in the database; cookie flags and name follow the request's scheme.
-import type Koa from 'koa';
-import session from 'koa-session';
-import type { SessionsService } from '../../auth/sessions.service.ts';
+// Browser sessions: a 256-bit random id in an HttpOnly cookie, the data in the database through the sessions service.
+import type { SessionData, SessionsService } from '../../auth/sessions.service.ts';
 import { newSecret } from '../../shared/ids.ts';
 import type { AppContext, AppMiddleware } from '../context.ts';
 
 export const SECURE_COOKIE = '__Host-aether_session';
 export const PLAIN_COOKIE = 'aether_session';
 
-type Store = NonNullable<Parameters<typeof session>[0]>['store'];
+/**
+ * A request's session as routes see it: plain data (uid, authAt, csrfSalt), saved after the request when it changed.
+ * `ctx.session = null` ends it on the server and clears the cookie; `regenerate()` moves it to a new id.
+ */
+export type Session = SessionData & { regenerate(): void };
 
-export function sessionMiddleware(app: Koa, deps: { sessions: SessionsService; sameSite: 'strict' | 'lax' }): AppMiddleware {
+/** What the middleware remembers about the session it handed out. */
+type Loaded = { key: string | null; json: string; object: Session; regenerate: boolean };
+
+function sessionObject(data: SessionData, loaded: Pick<Loaded, 'regenerate'>): Session {
+  const session = { ...data } as Session;
+  // Not enumerable: it is neither saved nor compared.
+  Object.defineProperty(session, 'regenerate', {
+    value: () => {
+      loaded.regenerate = true;
+    },
+  });
+  return session;
+}
+
+export function sessionMiddleware(deps: { sessions: SessionsService; sameSite: 'strict' | 'lax' }): AppMiddleware {
   const { sessions } = deps;
 
-  const store: Store = {
-    async get(key: string, _maxAge: number, { ctx }: { ctx: AppContext }) {
-      const found = await sessions.lookup(key);
-      if (!found || 'expired' in found) return null;
-      ctx.state.session = found.info;
-      ctx.state.sessionKey = key;
-      // koa-session checks _expire itself; ours is enforced above, so it gets the row's absolute expiry.
-      return { ...found.data, _expire: found.info.expiresAt, _maxAge: found.info.expiresAt - Date.now() };
-    },
-    async set(key: string, sess: Record<string, unknown>, _maxAge: number, { ctx }: { ctx: AppContext }) {
-      ctx.state.session = await sessions.save(key, sess, { ip: ctx.state.ip, userAgent: ctx.state.caller.userAgent });
-      ctx.state.sessionKey = key;
-    },
-    async destroy(key: string) {
-      await sessions.destroyByKey(key);
-    },
-  } as unknown as Store;
-
-  // koa-session binds itself to the app once, so one instance serves both schemes: the cookie name and flags are
-  // chosen per request in externalKey, and a removal on HTTPS also clears the __Host- cookie below.
-  const cookieOpts = (ctx: AppContext) => ({
+  const cookieName = (ctx: AppContext) => (ctx.state.secure ? SECURE_COOKIE : PLAIN_COOKIE);
+  const cookieOptions = (ctx: AppContext, maxAge: number) => ({
     httpOnly: true,
     // SECURITY: SameSite=Strict keeps the cookie off every cross-site request, a second wall behind the CSRF token.
     sameSite: deps.sameSite,
@@ -42,40 +39,60 @@ export function sessionMiddleware(app: Koa, deps: { sessions: SessionsService; s
     path: '/',
     overwrite: true,
     signed: false,
+    maxAge,
   });
-  const nameFor = (ctx: AppContext) => (ctx.state.secure ? SECURE_COOKIE : PLAIN_COOKIE);
-  const written = new WeakSet<AppContext>();
 
-  const mw = session(
-    {
-      key: PLAIN_COOKIE,
-      httpOnly: true,
-      sameSite: deps.sameSite,
-      path: '/',
-      overwrite: true,
-      signed: false,
-      maxAge: sessions.absoluteTimeoutMs,
-      autoCommit: true,
-      rolling: false,
-      renew: false,
-      store,
-      // SECURITY: 256-bit random ids; the database only ever sees their SHA-256.
-      genid: () => newSecret(32),
-      externalKey: {
-        get: (ctx: AppContext) => ctx.cookies.get(nameFor(ctx)) ?? '',
-        set: (ctx: AppContext, value: string) => {
-          written.add(ctx);
-          ctx.cookies.set(nameFor(ctx), value, { ...cookieOpts(ctx), maxAge: sessions.absoluteTimeoutMs });
-        },
-      },
-    } as unknown as Parameters<typeof session>[0],
-    app,
-  ) as unknown as AppMiddleware;
+  async function load(ctx: AppContext): Promise<Loaded> {
+    const loaded: Loaded = { key: null, json: '{}', object: null as unknown as Session, regenerate: false };
+    // SECURITY: the __Host- cookie is read over HTTPS only and the plain one over HTTP only, so a cookie set by a
+    // plain-HTTP page (or an attacker on the network) never stands in for the secure one.
+    const key = ctx.cookies.get(cookieName(ctx));
+    const found = key ? await sessions.lookup(key) : null;
+    if (key && found && !('expired' in found)) {
+      loaded.key = key;
+      loaded.json = JSON.stringify(found.data);
+      ctx.state.session = found.info;
+      ctx.state.sessionKey = key;
+      loaded.object = sessionObject(found.data, loaded);
+    } else {
+      loaded.object = sessionObject({}, loaded);
+    }
+    return loaded;
+  }
+
+  async function save(ctx: AppContext, key: string, data: SessionData): Promise<void> {
+    ctx.state.session = await sessions.save(key, data, { ip: ctx.state.ip, userAgent: ctx.state.caller.userAgent });
+    ctx.state.sessionKey = key;
+  }
+
+  async function commit(ctx: AppContext, loaded: Loaded): Promise<void> {
+    const current = ctx.session;
+    if (current === null) {
+      if (loaded.key) await sessions.destroyByKey(loaded.key);
+      if (ctx.cookies.get(cookieName(ctx)) !== undefined) ctx.cookies.set(cookieName(ctx), '', cookieOptions(ctx, 0));
+      ctx.state.session = null;
+      ctx.state.sessionKey = null;
+      return;
+    }
+    const json = JSON.stringify(current);
+    if (loaded.regenerate) {
+      // SECURITY: a new id after login and after any privilege change; the old one stops working at once.
+      if (loaded.key) await sessions.destroyByKey(loaded.key);
+    } else if (json === loaded.json || (loaded.key === null && json === '{}')) {
+      return;
+    }
+    const key = !loaded.regenerate && loaded.key ? loaded.key : newSecret(32);
+    await save(ctx, key, JSON.parse(json) as SessionData);
+    if (key !== loaded.key) ctx.cookies.set(cookieName(ctx), key, cookieOptions(ctx, sessions.absoluteTimeoutMs));
+  }
 
   return async (ctx, next) => {
-    await mw(ctx, next);
-    if (ctx.state.secure && ctx.session === null && !written.has(ctx) && ctx.cookies.get(SECURE_COOKIE)) {
-      ctx.cookies.set(SECURE_COOKIE, '', { ...cookieOpts(ctx), maxAge: 0 });
+    const loaded = await load(ctx);
+    ctx.session = loaded.object;
+    try {
+      await next();
+    } finally {
+      await commit(ctx, loaded);
     }
   };
 }

@@ -5,19 +5,16 @@ import type { AppContext } from '../context.ts';
 import { csrfTokenFor } from '../middleware/csrf.ts';
 import type { Services } from '../services.ts';
 
-type KoaSession = { regenerate(): Promise<void>; csrfSalt?: string; uid?: string; authAt?: number } & Record<string, unknown>;
-
-export const sessionOf = (ctx: AppContext): KoaSession | null => ctx.session as unknown as KoaSession | null;
-
 /** Signs the user in on this request with a brand-new session id (no fixation). Returns the CSRF token. */
 export async function startSession(ctx: AppContext, s: Services, user: { id: string; username: string }, grants: Grants): Promise<string> {
-  const session = sessionOf(ctx) as KoaSession;
+  const session = ctx.session!;
   const salt = newSecret(16);
-  for (const key of Object.keys(session)) if (!key.startsWith('_') && typeof session[key] !== 'function') delete session[key];
+  // Whatever an anonymous visitor's session held is dropped: the signed-in session starts clean.
+  for (const key of Object.keys(session)) delete session[key];
   session.uid = user.id;
   session.authAt = s.clock.now();
   session.csrfSalt = salt;
-  await session.regenerate();
+  session.regenerate();
   const actor = { type: 'user' as const, id: user.id, name: user.username, grants };
   ctx.state.actor = actor;
   ctx.state.authMethod = 'session';
@@ -27,13 +24,13 @@ export async function startSession(ctx: AppContext, s: Services, user: { id: str
 
 /** Gives the current session a new id, keeping the sign-in (privilege change). Returns the CSRF token. */
 export async function rotateSession(ctx: AppContext, s: Services): Promise<string> {
-  const session = sessionOf(ctx) as KoaSession;
+  const session = ctx.session!;
   session.csrfSalt = newSecret(16);
-  await session.regenerate();
+  session.regenerate();
   return csrfTokenFor(s.csrfKey, session.csrfSalt);
 }
 
 export const currentCsrf = (ctx: AppContext, s: Services): string | null => {
-  const salt = sessionOf(ctx)?.csrfSalt;
+  const salt = ctx.session?.csrfSalt;
   return salt ? csrfTokenFor(s.csrfKey, salt) : null;
 };
