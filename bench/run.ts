@@ -44,12 +44,12 @@ function printThroughput(r: ThroughputResult): void {
   const s = r.settings;
   console.log(
     `\nThroughput: signed-in GET /api/v1/users/me vs bare Koa constant JSON` +
-      `\n  (autocannon, ${s.connections} connections, pipelining ${s.pipelining}, ${s.warmupSeconds} s warm-up then ${s.durationSeconds} s)`,
+      `\n  (autocannon, ${s.connections} connections, pipelining ${s.pipelining}; each server warmed up ${s.warmupSeconds} s, then measured ${s.durationSeconds} s per round in ${s.rounds} alternating rounds; the median round is shown)`,
   );
-  const row = (name: string, x: ThroughputResult['panel']) => [name, String(x.reqPerSec), String(x.latencyP50Ms), String(x.latencyP99Ms), String(x.requests), String(x.non2xx), String(x.errors), String(x.timeouts)];
+  const row = (name: string, x: ThroughputResult['panel']) => [name, String(x.reqPerSec), String(x.latencyP50Ms), String(x.latencyP99Ms), String(x.requests), String(x.non2xx), String(x.errors), String(x.timeouts), x.rounds.join(' / ')];
   console.log(
     table([
-      ['server', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors', 'timeouts'],
+      ['server', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors', 'timeouts', 'req/s by round'],
       row('bare Koa', r.bare),
       row('Koa floor', r.floor),
       row('floor + koa-session', r.floorSession),

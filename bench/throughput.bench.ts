@@ -8,7 +8,10 @@ import { startServer } from './server-process.ts';
 
 export const THROUGHPUT = {
   warmupSeconds: 2,
-  durationSeconds: 10,
+  durationSeconds: 5,
+  /** Every server is measured once per round, round after round, and its median round is reported: drift in the
+   * machine's speed during the run (these machines are noisy) then touches all of them alike. */
+  rounds: 3,
   connections: 50,
   pipelining: 1,
   /** The schema's ceiling: high enough that the API limits never answer 429 here, so the request path is what is measured. */
@@ -16,10 +19,20 @@ export const THROUGHPUT = {
   targetRatio: 0.5,
 };
 
-export type Run = { reqPerSec: number; latencyP50Ms: number; latencyP99Ms: number; requests: number; non2xx: number; errors: number; timeouts: number };
+export type Run = {
+  reqPerSec: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  /** req/s of each round, in order; the fields above are the median round's. */
+  rounds: number[];
+};
 
 export type ThroughputResult = {
-  settings: { warmupSeconds: number; durationSeconds: number; connections: number; pipelining: number };
+  settings: { warmupSeconds: number; durationSeconds: number; rounds: number; connections: number; pipelining: number };
   bare: Run;
   /** Bare Koa plus the panel's request id, security headers and access-log line: what no implementation can skip. */
   floor: Run;
@@ -37,10 +50,11 @@ export type ThroughputResult = {
   targetRatio: number;
 };
 
-async function measure(url: string, headers: Record<string, string>): Promise<Run> {
-  const opts = { url, headers, connections: THROUGHPUT.connections, pipelining: THROUGHPUT.pipelining };
-  await autocannon({ ...opts, duration: THROUGHPUT.warmupSeconds });
-  const r: Result = await autocannon({ ...opts, duration: THROUGHPUT.durationSeconds });
+type Target = { url: string; headers: Record<string, string> };
+type Sample = Omit<Run, 'rounds'>;
+
+async function sample(target: Target, seconds: number): Promise<Sample> {
+  const r: Result = await autocannon({ url: target.url, headers: target.headers, connections: THROUGHPUT.connections, pipelining: THROUGHPUT.pipelining, duration: seconds });
   return {
     reqPerSec: Math.round(r.requests.average),
     latencyP50Ms: r.latency.p50,
@@ -50,6 +64,23 @@ async function measure(url: string, headers: Record<string, string>): Promise<Ru
     errors: r.errors,
     timeouts: r.timeouts,
   };
+}
+
+/** Warms every target up, then measures them in turn, round after round; returns each target's median round. */
+async function measureInRounds<K extends string>(targets: Record<K, Target>): Promise<Record<K, Run>> {
+  const names = Object.keys(targets) as K[];
+  for (const name of names) await sample(targets[name], THROUGHPUT.warmupSeconds);
+  const samples = Object.fromEntries(names.map((n) => [n, [] as Sample[]])) as Record<K, Sample[]>;
+  for (let round = 0; round < THROUGHPUT.rounds; round += 1) {
+    for (const name of names) samples[name].push(await sample(targets[name], THROUGHPUT.durationSeconds));
+  }
+  return Object.fromEntries(
+    names.map((n) => {
+      const runs = samples[n];
+      const median = [...runs].sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor(runs.length / 2)] as Sample;
+      return [n, { ...median, rounds: runs.map((x) => x.reqPerSec) }];
+    }),
+  ) as Record<K, Run>;
 }
 
 /** Starts the panel with API limits out of the way and signs the bench user in; returns the Cookie header to send. */
@@ -65,38 +96,33 @@ async function signedInPanel(nodeFlags: string[]) {
   return { panel, base: url, url: `${url}/api/v1/users/me`, cookie: client.cookieHeader() };
 }
 
-/** nodeFlags are added to both children alike (e.g. --cpu-prof while profiling). */
+/** nodeFlags are added to every child alike (e.g. --cpu-prof while profiling). */
 export async function runThroughput(nodeFlags: string[] = []): Promise<ThroughputResult> {
-  const measureBare = async (args: string[], headers: Record<string, string> = {}) => {
-    const bare = await startServer<BareServerInfo>('./bare-koa-server.ts', args, nodeFlags);
-    try {
-      return await measure(`http://127.0.0.1:${bare.info.port}/api/v1/users/me`, headers);
-    } finally {
-      await bare.stop();
-    }
-  };
-  const bareRun = await measureBare([]);
-  const floorRun = await measureBare(['floor']);
-  const floorSessionRun = await measureBare(['floor-session'], { cookie: `${PLAIN_COOKIE}=bench-session-id` });
+  // All servers run at once (idle ones cost nothing) so that they can be measured in alternating rounds.
+  const bare = await startServer<BareServerInfo>('./bare-koa-server.ts', [], nodeFlags);
+  const floor = await startServer<BareServerInfo>('./bare-koa-server.ts', ['floor'], nodeFlags);
+  const floorSession = await startServer<BareServerInfo>('./bare-koa-server.ts', ['floor-session'], nodeFlags);
   const { panel, base, url, cookie } = await signedInPanel(nodeFlags);
-  let panelRun: Run;
-  let healthRun: Run;
+  const at = (port: number) => `http://127.0.0.1:${port}/api/v1/users/me`;
+  let runs: Record<'bare' | 'floor' | 'floorSession' | 'panelHealth' | 'panel', Run>;
   try {
-    panelRun = await measure(url, { cookie });
-    healthRun = await measure(`${base}/healthz`, {});
+    runs = await measureInRounds({
+      bare: { url: at(bare.info.port), headers: {} },
+      floor: { url: at(floor.info.port), headers: {} },
+      floorSession: { url: at(floorSession.info.port), headers: { cookie: `${PLAIN_COOKIE}=bench-session-id` } },
+      panelHealth: { url: `${base}/healthz`, headers: {} },
+      panel: { url, headers: { cookie } },
+    });
   } finally {
-    await panel.stop();
+    await Promise.all([bare.stop(), floor.stop(), floorSession.stop(), panel.stop()]);
   }
+  const ratio = (a: Run, b: Run) => Math.round((a.reqPerSec / b.reqPerSec) * 100) / 100;
   return {
-    settings: { warmupSeconds: THROUGHPUT.warmupSeconds, durationSeconds: THROUGHPUT.durationSeconds, connections: THROUGHPUT.connections, pipelining: THROUGHPUT.pipelining },
-    bare: bareRun,
-    floor: floorRun,
-    floorSession: floorSessionRun,
-    panelHealth: healthRun,
-    panel: panelRun,
-    ratio: Math.round((panelRun.reqPerSec / bareRun.reqPerSec) * 100) / 100,
-    floorRatio: Math.round((floorRun.reqPerSec / bareRun.reqPerSec) * 100) / 100,
-    panelOverFloor: Math.round((panelRun.reqPerSec / floorRun.reqPerSec) * 100) / 100,
+    settings: { warmupSeconds: THROUGHPUT.warmupSeconds, durationSeconds: THROUGHPUT.durationSeconds, rounds: THROUGHPUT.rounds, connections: THROUGHPUT.connections, pipelining: THROUGHPUT.pipelining },
+    ...runs,
+    ratio: ratio(runs.panel, runs.bare),
+    floorRatio: ratio(runs.floor, runs.bare),
+    panelOverFloor: ratio(runs.panel, runs.floor),
     targetRatio: THROUGHPUT.targetRatio,
   };
 }

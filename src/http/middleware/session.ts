@@ -13,16 +13,20 @@ export const PLAIN_COOKIE = 'aether_session';
 export type Session = SessionData & { regenerate(): void };
 
 /** What the middleware remembers about the session it handed out. */
-type Loaded = { key: string | null; json: string; object: Session; regenerate: boolean };
+type Loaded = { key: string | null; json: string; regenerate: boolean };
 
-function sessionObject(data: SessionData, loaded: Pick<Loaded, 'regenerate'>): Session {
-  const session = { ...data } as Session;
-  // Not enumerable: it is neither saved nor compared.
-  Object.defineProperty(session, 'regenerate', {
-    value: () => {
-      loaded.regenerate = true;
-    },
-  });
+const LOADED = Symbol('session state');
+
+// regenerate() lives on the prototype and the state under a symbol, so neither is saved, compared or listed.
+const sessionPrototype = {
+  regenerate(this: Session & { [LOADED]: Loaded }): void {
+    this[LOADED].regenerate = true;
+  },
+};
+
+function sessionObject(data: SessionData, loaded: Loaded): Session {
+  const session = Object.assign(Object.create(sessionPrototype) as Session & { [LOADED]: Loaded }, data);
+  session[LOADED] = loaded;
   return session;
 }
 
@@ -42,8 +46,8 @@ export function sessionMiddleware(deps: { sessions: SessionsService; sameSite: '
     maxAge,
   });
 
-  async function load(ctx: AppContext): Promise<Loaded> {
-    const loaded: Loaded = { key: null, json: '{}', object: null as unknown as Session, regenerate: false };
+  async function load(ctx: AppContext): Promise<{ loaded: Loaded; session: Session }> {
+    const loaded: Loaded = { key: null, json: '{}', regenerate: false };
     // SECURITY: the __Host- cookie is read over HTTPS only and the plain one over HTTP only, so a cookie set by a
     // plain-HTTP page (or an attacker on the network) never stands in for the secure one.
     const key = ctx.cookies.get(cookieName(ctx));
@@ -53,11 +57,9 @@ export function sessionMiddleware(deps: { sessions: SessionsService; sameSite: '
       loaded.json = JSON.stringify(found.data);
       ctx.state.session = found.info;
       ctx.state.sessionKey = key;
-      loaded.object = sessionObject(found.data, loaded);
-    } else {
-      loaded.object = sessionObject({}, loaded);
+      return { loaded, session: sessionObject(found.data, loaded) };
     }
-    return loaded;
+    return { loaded, session: sessionObject({}, loaded) };
   }
 
   async function save(ctx: AppContext, key: string, data: SessionData): Promise<void> {
@@ -87,8 +89,8 @@ export function sessionMiddleware(deps: { sessions: SessionsService; sameSite: '
   }
 
   return async (ctx, next) => {
-    const loaded = await load(ctx);
-    ctx.session = loaded.object;
+    const { loaded, session } = await load(ctx);
+    ctx.session = session;
     try {
       await next();
     } finally {
