@@ -1,13 +1,16 @@
 // Anyone holding the admin scope may use the panel only from the admin IP allowlist; others are not affected.
+import type { Next } from 'koa';
 import type { AllowlistService } from '../../auth/allowlist.service.ts';
 import type { AuditService } from '../../audit/index.ts';
 import { auditFrom } from '../../auth/caller.ts';
 import { forbidden } from '../../shared/errors.ts';
-import type { AppMiddleware } from '../context.ts';
+import type { AppContext, AppMiddleware } from '../context.ts';
 
-export const adminAllowlist = (deps: { allowlist: AllowlistService; audit: AuditService }): AppMiddleware => async (ctx, next) => {
-  const actor = ctx.state.actor;
-  if (actor?.grants.global.has('admin') && !(await deps.allowlist.isAllowed(ctx.state.ip))) {
+export const adminAllowlist = (deps: { allowlist: AllowlistService; audit: AuditService }): AppMiddleware => (ctx, next) =>
+  ctx.state.actor?.grants.global.has('admin') ? checkAdmin(deps, ctx, next) : next();
+
+async function checkAdmin(deps: { allowlist: AllowlistService; audit: AuditService }, ctx: AppContext, next: Next): Promise<void> {
+  if (!(await deps.allowlist.isAllowed(ctx.state.ip))) {
     await deps.audit.record({
       type: 'auth.ip_not_allowed',
       ...auditFrom(ctx.state.caller),
@@ -18,4 +21,4 @@ export const adminAllowlist = (deps: { allowlist: AllowlistService; audit: Audit
     throw forbidden('ip_not_allowed', 'Administrative access is not allowed from your IP address.');
   }
   await next();
-};
+}

@@ -30,7 +30,7 @@ export const clientIp = (trustedProxies: readonly string[]): AppMiddleware => {
   const trusted = trustedProxies.map(parseCidr);
   // A direct client's address cannot change on a kept-alive connection, so it is resolved once per socket.
   const direct = new WeakMap<object, { ip: string; secure: boolean }>();
-  return async (ctx, next) => {
+  return (ctx, next) => {
     const socket = ctx.req.socket;
     let resolved = direct.get(socket);
     if (!resolved) {
@@ -54,6 +54,6 @@ export const clientIp = (trustedProxies: readonly string[]): AppMiddleware => {
     ctx.state.session = null;
     ctx.state.sessionKey = null;
     ctx.state.caller = { actor: null, ip: resolved.ip, userAgent: ctx.get('User-Agent').slice(0, 512) || null };
-    await next();
+    return next();
   };
 };

@@ -2,9 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import type { AppMiddleware } from '../context.ts';
 
-export const requestId = (): AppMiddleware => async (ctx, next) => {
+export const requestId = (): AppMiddleware => (ctx, next) => {
   // SECURITY: a client-supplied id is never trusted; it could forge or poison log correlation.
   ctx.state.requestId = randomUUID();
-  ctx.set('X-Request-Id', ctx.state.requestId);
-  await next();
+  ctx.res.setHeader('X-Request-Id', ctx.state.requestId);
+  return next();
 };
