@@ -84,8 +84,8 @@ export function createApp(s: Services, logger: Logger, opts: HttpOptions): Koa<A
   const routers = mounted.map(({ prefix, routes }) => buildRouter(prefix, routes, routerDeps));
   const [healthRouter, apiRouter] = routers as [ReturnType<typeof buildRouter>, ReturnType<typeof buildRouter>];
 
-  // Not thrown: this way the router sets the Allow header, and the step below turns the status into an error body.
-  const allowed = apiRouter.allowedMethods({ throw: false });
+  // The methods that some API route serves at this path: the Allow header of a 405.
+  const allowedAt = (path: string): string[] => [...new Set(apiRouter.match(path, 'GET').path.flatMap((layer) => layer.methods))];
 
   const api = compose<Parameters<AppMiddleware>[0]>([
     apiRateLimit({ limiter: s.limits.apiPerIp, audit: s.audit, name: 'api_ip', key: (ctx) => addressKey(ctx.state.ip) }),
@@ -93,14 +93,15 @@ export function createApp(s: Services, logger: Logger, opts: HttpOptions): Koa<A
     authenticate({ users: s.users }),
     adminAllowlist({ allowlist: s.allowlist, audit: s.audit }),
     apiRateLimit({ limiter: s.limits.apiPerPrincipal, audit: s.audit, name: 'api_principal', key: (ctx) => (ctx.state.actor ? `${ctx.state.actor.type}:${ctx.state.actor.id}` : null) }),
-    // allowedMethods decides 405 after the router has run, so the 404 for an unmatched path is thrown on the way back out.
+    // Nothing answered: 405 with Allow when the path exists for other methods, else 404. Decided on the way back out.
     async (ctx, next) => {
       await next();
-      if (ctx.body !== undefined && ctx.body !== null && ctx.body !== '') return;
-      if (ctx.status === 405 || ctx.status === 501) throw new AppError(405, 'method_not_allowed', `Method not allowed. Allowed: ${ctx.response.get('Allow') || 'none'}.`);
-      if (ctx.status === 404) throw notFound('API endpoint');
+      if (ctx.status !== 404 || (ctx.body !== undefined && ctx.body !== null && ctx.body !== '')) return;
+      const allowed = allowedAt(ctx.path);
+      if (allowed.length === 0) throw notFound('API endpoint');
+      const allow = allowed.join(', ');
+      throw new AppError(405, 'method_not_allowed', `Method not allowed. Allowed: ${allow}.`, { headers: { Allow: allow } });
     },
-    allowed as unknown as AppMiddleware,
     apiRouter.routes() as unknown as AppMiddleware,
   ] as AppMiddleware[]);
 
