@@ -56,6 +56,18 @@ export function scrub(value: unknown, depth = 0): unknown {
   return out ?? value;
 }
 
+// pino's isoTime, formatted once per millisecond: a busy panel writes many lines within the same one.
+let stampedAt = 0;
+let stamp = '';
+function isoTime(): string {
+  const now = Date.now();
+  if (now !== stampedAt) {
+    stampedAt = now;
+    stamp = `,"time":"${new Date(now).toISOString()}"`;
+  }
+  return stamp;
+}
+
 export function createLogger(opts: { level: string; logDir?: string; stdout?: boolean }): Logger {
   const output = new LogOutput({
     fds: opts.stdout === false ? [] : [process.stdout.fd],
@@ -68,7 +80,7 @@ export function createLogger(opts: { level: string; logDir?: string; stdout?: bo
       // Key-based scrubbing instead of pino's path-based redact: it covers every depth, and costs one Set lookup per
       // key on the flat request lines that make up most of the log.
       formatters: { log: (obj) => scrub(obj) as Record<string, unknown> },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: isoTime,
     },
     output,
   );
