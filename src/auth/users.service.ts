@@ -7,14 +7,15 @@ import { newId } from '../shared/ids.ts';
 import { auditFrom, type Caller } from './caller.ts';
 import type { PasswordHasher } from './password.hasher.ts';
 import type { PasswordPolicy } from './password.policy.ts';
-import { buildGrants, globalScopes, holdsAll, type Grants } from './permissions.ts';
+import { buildGrants, globalScopes, holdsAll, type Actor, type Grants } from './permissions.ts';
 import type { RolesService } from './roles.service.ts';
 import { toPublicUser, type PublicUser, type RoleAssignment, type UserRow } from './users.rows.ts';
 
 export type AssignmentInput = { roleId: string; serverId: string | null };
 
 /** A signed-in user as the request pipeline needs it. */
-export type Principal = { row: UserRow; user: PublicUser; grants: Grants };
+/** A signed-in user as requests see it; `actor` is the one object every request of theirs shares while cached. */
+export type Principal = { row: UserRow; user: PublicUser; grants: Grants; actor: Readonly<Actor> };
 
 const PRINCIPAL_CACHE_MS = 2000;
 
@@ -144,17 +145,25 @@ export function createUsersService(deps: {
     else principals.delete(userId);
   };
 
+  /** The cached principal of a user while it is fresh, without waiting: the common case of every signed-in request. */
+  function cachedPrincipal(userId: string): Principal | undefined {
+    const hit = principals.get(userId);
+    return hit && clock.now() - hit.at < PRINCIPAL_CACHE_MS ? hit.value : undefined;
+  }
+
   /** The user behind a session: its row, public shape and grants; null when gone. */
   async function principal(userId: string): Promise<Principal | null> {
-    const hit = principals.get(userId);
+    const hit = cachedPrincipal(userId);
+    if (hit) return hit;
     const now = clock.now();
-    if (hit && now - hit.at < PRINCIPAL_CACHE_MS) return hit.value;
     const r = (await db<UserRow>('users').where({ id: userId }).first()) as UserRow | undefined;
     if (!r) {
       principals.delete(userId);
       return null;
     }
-    const value: Principal = { row: r, ...describe(r, (await assignments([userId])).get(userId) ?? []) };
+    const described = describe(r, (await assignments([userId])).get(userId) ?? []);
+    const actor = Object.freeze({ type: 'user' as const, id: r.id, name: r.username, grants: described.grants });
+    const value: Principal = { row: r, ...described, actor };
     if (principals.size >= 10_000) principals.clear();
     principals.set(userId, { at: now, value });
     return value;
@@ -163,6 +172,7 @@ export function createUsersService(deps: {
   return {
     grantsOf,
     get,
+    cachedPrincipal,
     principal,
     invalidate,
     async count(): Promise<number> {

@@ -24,7 +24,7 @@ export const authenticate = (deps: { users: UsersService; bearer?: BearerResolve
     const data = ctx.session;
     const info = ctx.state.session;
     if (data?.uid && info) {
-      const principal = await deps.users.principal(data.uid);
+      const principal = deps.users.cachedPrincipal(data.uid) ?? (await deps.users.principal(data.uid));
       if (!principal || principal.row.disabled) {
         // The account went away or was disabled after this session began.
         ctx.session = null;
@@ -34,8 +34,7 @@ export const authenticate = (deps: { users: UsersService; bearer?: BearerResolve
           // SECURITY: the user's privileges changed since login; issue a new session id before honouring the request.
           data.regenerate();
         }
-        const { row, grants } = principal;
-        const actor = { type: 'user' as const, id: row.id, name: row.username, grants };
+        const { actor } = principal;
         ctx.state.actor = actor;
         ctx.state.authMethod = 'session';
         ctx.state.caller = { ...ctx.state.caller, actor };

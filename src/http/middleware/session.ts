@@ -13,7 +13,7 @@ export const PLAIN_COOKIE = 'aether_session';
 export type Session = SessionData & { regenerate(): void };
 
 /** What the middleware remembers about the session it handed out. */
-type Loaded = { key: string | null; json: string; regenerate: boolean };
+type Loaded = { key: string | null; data: Readonly<SessionData>; regenerate: boolean };
 
 const LOADED = Symbol('session state');
 
@@ -23,6 +23,16 @@ const sessionPrototype = {
     this[LOADED].regenerate = true;
   },
 };
+
+/** Whether the session holds exactly what was loaded: the same keys with the same values (objects compared as JSON). */
+function unchanged(current: SessionData, loaded: Readonly<SessionData>): boolean {
+  const keys = Object.keys(current);
+  if (keys.length !== Object.keys(loaded).length) return false;
+  return keys.every((k) => {
+    const [a, b] = [current[k], loaded[k]];
+    return a === b || (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && JSON.stringify(a) === JSON.stringify(b));
+  });
+}
 
 function sessionObject(data: SessionData, loaded: Loaded): Session {
   const session = Object.assign(Object.create(sessionPrototype) as Session & { [LOADED]: Loaded }, data);
@@ -47,14 +57,14 @@ export function sessionMiddleware(deps: { sessions: SessionsService; sameSite: '
   });
 
   async function load(ctx: AppContext): Promise<{ loaded: Loaded; session: Session }> {
-    const loaded: Loaded = { key: null, json: '{}', regenerate: false };
+    const loaded: Loaded = { key: null, data: {}, regenerate: false };
     // SECURITY: the __Host- cookie is read over HTTPS only and the plain one over HTTP only, so a cookie set by a
     // plain-HTTP page (or an attacker on the network) never stands in for the secure one.
     const key = ctx.cookies.get(cookieName(ctx));
     const found = key ? await sessions.lookup(key) : null;
     if (key && found && !('expired' in found)) {
       loaded.key = key;
-      loaded.json = JSON.stringify(found.data);
+      loaded.data = found.data;
       ctx.state.session = found.info;
       ctx.state.sessionKey = key;
       return { loaded, session: sessionObject(found.data, loaded) };
@@ -76,15 +86,14 @@ export function sessionMiddleware(deps: { sessions: SessionsService; sameSite: '
       ctx.state.sessionKey = null;
       return;
     }
-    const json = JSON.stringify(current);
     if (loaded.regenerate) {
       // SECURITY: a new id after login and after any privilege change; the old one stops working at once.
       if (loaded.key) await sessions.destroyByKey(loaded.key);
-    } else if (json === loaded.json || (loaded.key === null && json === '{}')) {
+    } else if (unchanged(current, loaded.data)) {
       return;
     }
     const key = !loaded.regenerate && loaded.key ? loaded.key : newSecret(32);
-    await save(ctx, key, JSON.parse(json) as SessionData);
+    await save(ctx, key, Object.fromEntries(Object.entries(current)) as SessionData);
     if (key !== loaded.key) ctx.cookies.set(cookieName(ctx), key, cookieOptions(ctx, sessions.absoluteTimeoutMs));
   }
 

@@ -36,7 +36,8 @@ export const meRoutes = (s: Services): AnyRoute[] => [
     access: { authenticated: true },
     responses: { 200: { description: 'Me', schema: z.object({ user: userSchema }) } },
     handler: async (ctx) => {
-      const principal = await s.users.principal(ctx.state.actor!.id);
+      const id = ctx.state.actor!.id;
+      const principal = s.users.cachedPrincipal(id) ?? (await s.users.principal(id));
       if (!principal) throw notFound('User');
       ctx.body = { user: principal.user };
     },
