@@ -16,7 +16,7 @@ import { securityHeaders } from './middleware/security-headers.ts';
 import { sessionMiddleware } from './middleware/session.ts';
 import { buildOpenApi } from './openapi.ts';
 import { defineRoute, type AnyRoute } from './route.ts';
-import { buildRouter } from './router.ts';
+import { buildRouter, type RouteTable } from './router.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
@@ -44,7 +44,6 @@ export function allRoutes(s: Services, version: string): Array<{ prefix: string;
   const api: AnyRoute[] = [
     ...setupRoutes(s),
     ...authRoutes(s),
-    // /users/me* before /users/:id so "me" is never taken for an id.
     ...meRoutes(s),
     ...usersRoutes(s),
     ...rolesRoutes(s),
@@ -82,10 +81,7 @@ export function createApp(s: Services, logger: Logger, opts: HttpOptions): Koa<A
   const mounted = allRoutes(s, opts.version);
   const routerDeps = { audit: s.audit, csrfKey: s.csrfKey, publicUrl: opts.publicUrl, bodyLimit: opts.bodyLimitBytes };
   const routers = mounted.map(({ prefix, routes }) => buildRouter(prefix, routes, routerDeps));
-  const [healthRouter, apiRouter] = routers as [ReturnType<typeof buildRouter>, ReturnType<typeof buildRouter>];
-
-  // The methods that some API route serves at this path: the Allow header of a 405.
-  const allowedAt = (path: string): string[] => [...new Set(apiRouter.match(path, 'GET').path.flatMap((layer) => layer.methods))];
+  const [healthRoutes, apiRoutes] = routers as [RouteTable, RouteTable];
 
   const api = compose<Parameters<AppMiddleware>[0]>([
     apiRateLimit({ limiter: s.limits.apiPerIp, audit: s.audit, name: 'api_ip', key: (ctx) => addressKey(ctx.state.ip) }),
@@ -97,16 +93,16 @@ export function createApp(s: Services, logger: Logger, opts: HttpOptions): Koa<A
     async (ctx, next) => {
       await next();
       if (ctx.status !== 404 || (ctx.body !== undefined && ctx.body !== null && ctx.body !== '')) return;
-      const allowed = allowedAt(ctx.path);
+      const allowed = apiRoutes.allowedAt(ctx.path);
       if (allowed.length === 0) throw notFound('API endpoint');
       const allow = allowed.join(', ');
       throw new AppError(405, 'method_not_allowed', `Method not allowed. Allowed: ${allow}.`, { headers: { Allow: allow } });
     },
-    apiRouter.routes() as unknown as AppMiddleware,
+    apiRoutes.middleware,
   ] as AppMiddleware[]);
 
   const site = compose<Parameters<AppMiddleware>[0]>([
-    healthRouter.routes() as unknown as AppMiddleware,
+    healthRoutes.middleware,
     serveUi(opts.uiRoot),
     () => {
       throw notFound('Page');

@@ -1,5 +1,6 @@
 // Mounts declared routes: each is a pipeline of access check, CSRF check, input validation and the handler.
 import Router from '@koa/router';
+import type { Next } from 'koa';
 import type { AuditService } from '../audit/index.ts';
 import { auditFrom } from '../auth/caller.ts';
 import { can } from '../auth/permissions.ts';
@@ -35,26 +36,62 @@ async function refuse(ctx: AppContext, scope: string, serverId: string | undefin
   throw forbidden('forbidden', `You need the "${scope}" permission for this.`);
 }
 
-export function buildRouter(prefix: string, routes: readonly AnyRoute[], deps: RouterDeps): Router {
-  const router = new Router({ prefix });
+/** The routes under one prefix: Koa middleware that runs the matching one, and what a 404/405 answer needs to know. */
+export type RouteTable = {
+  middleware: (ctx: AppContext, next: Next) => Promise<void>;
+  /** Methods some route serves at this path: the Allow header of a 405 (empty when no route has the path). */
+  allowedAt(path: string): string[];
+  /** Every mounted route, as the router holds it. */
+  layers: Array<{ methods: string[]; path: string | RegExp }>;
+};
+
+const firstSegment = (path: string): string => (path.split('/')[1] ?? '').toLowerCase();
+
+/**
+ * One @koa/router per first path segment (/users, /roles, /audit, ...), picked by a map lookup: a request is matched
+ * against the few routes of its resource instead of every route of the API. Within a router the most specific route
+ * wins (/users/me over /users/:id), as OpenAPI path templating says.
+ */
+export function buildRouter(prefix: string, routes: readonly AnyRoute[], deps: RouterDeps): RouteTable {
+  const routers = new Map<string, Router>();
   for (const route of routes) {
-    const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
-    const label = `${route.method} ${prefix}${route.path}`;
-    router[method](route.path, async (ctx) => {
-      const c = ctx as unknown as AppContext;
-      c.state.route = label;
-      const refusal = checkAccess(c, route, deps.audit);
-      if (refusal) await refusal;
-      if (route.method !== 'GET') {
-        if (route.csrf === false) checkOrigin(c, deps.publicUrl, false);
-        else checkCsrf(c, deps.csrfKey, deps.publicUrl);
-      }
-      const params = parseInput(route.params, c.params, 'params');
-      const query = route.query ? parseInput(route.query, { ...c.query }, 'query') : undefined;
-      const body = route.body ? parseInput(route.body, await readJsonBody(c, deps.bodyLimit), 'body') : undefined;
-      await route.handler(c, { body, query, params });
-      c.set('Cache-Control', 'no-store');
-    });
+    const segment = firstSegment(route.path);
+    if (segment === '' || segment.startsWith(':')) throw new Error(`route ${route.method} ${route.path} must start with a fixed path segment`);
+    let router = routers.get(segment);
+    if (!router) routers.set(segment, (router = new Router({ prefix, exclusive: 'specificity' })));
+    mount(router, prefix, route, deps);
   }
-  return router;
+  const dispatch = new Map([...routers].map(([segment, router]) => [segment, router.routes() as unknown as RouteTable['middleware']]));
+  const segmentOf = (path: string): string | undefined => (path.startsWith(prefix) && path[prefix.length] === '/' ? firstSegment(path.slice(prefix.length)) : undefined);
+  return {
+    middleware: (ctx, next) => {
+      const run = dispatch.get(segmentOf(ctx.path) ?? '');
+      return run ? run(ctx, next) : next();
+    },
+    allowedAt: (path) => {
+      const router = routers.get(segmentOf(path) ?? '');
+      return router ? [...new Set(router.match(path, 'GET').path.flatMap((layer) => layer.methods))] : [];
+    },
+    layers: [...routers.values()].flatMap((router) => router.stack),
+  };
+}
+
+function mount(router: Router, prefix: string, route: AnyRoute, deps: RouterDeps): void {
+  const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
+  const label = `${route.method} ${prefix}${route.path}`;
+  router[method](route.path, async (ctx) => {
+    const c = ctx as unknown as AppContext;
+    c.state.route = label;
+    const refusal = checkAccess(c, route, deps.audit);
+    if (refusal) await refusal;
+    if (route.method !== 'GET') {
+      if (route.csrf === false) checkOrigin(c, deps.publicUrl, false);
+      else checkCsrf(c, deps.csrfKey, deps.publicUrl);
+    }
+    const params = parseInput(route.params, c.params, 'params');
+    const query = route.query ? parseInput(route.query, { ...c.query }, 'query') : undefined;
+    const body = route.body ? parseInput(route.body, await readJsonBody(c, deps.bodyLimit), 'body') : undefined;
+    await route.handler(c, { body, query, params });
+    c.set('Cache-Control', 'no-store');
+  });
 }

@@ -49,7 +49,7 @@ describe('route access walk', () => {
   test('the router serves exactly the declared routes', () => {
     for (const { prefix, routes } of allRoutes(panel.services, 'test')) {
       const router = buildRouter(prefix, routes, { audit: panel.services.audit, csrfKey: panel.services.csrfKey, publicUrl: undefined, bodyLimit: 1024 });
-      const layers = router.stack.map((l) => `${l.methods.filter((m) => m !== 'HEAD').join(',')} ${l.path}`).sort();
+      const layers = router.layers.map((l) => `${l.methods.filter((m) => m !== 'HEAD').join(',')} ${l.path}`).sort();
       assert.deepEqual(layers, routes.map((r) => `${r.method} ${prefix}${r.path}`).sort());
     }
   });
