@@ -92,6 +92,18 @@ export function createSessionsService(deps: {
   return {
     idleTimeoutMs,
     absoluteTimeoutMs,
+    /**
+     * The live session for this secret id when the cache alone can answer (read recently, not expired, no activity
+     * to record); undefined when the database is needed, and then lookup() gives the answer.
+     */
+    peek(key: string): { info: SessionInfo; data: SessionData } | undefined {
+      const now = clock.now();
+      const entry = cached(digest(key), now);
+      if (!entry) return undefined;
+      const { info } = entry;
+      if (now >= info.expiresAt || now >= info.idleExpiresAt || now - info.lastSeenAt >= touchInterval) return undefined;
+      return { info, data: entry.data };
+    },
     /** Finds a live session by its secret id; an expired one is deleted and reported as such. */
     async lookup(key: string): Promise<SessionLookup> {
       const tokenHash = digest(key);

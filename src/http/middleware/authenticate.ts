@@ -1,44 +1,59 @@
 // Resolves the actor of a request from its session (bearer tokens plug in here), enforcing disabled accounts and session rotation.
-import type { UsersService } from '../../auth/users.service.ts';
+import type { Next } from 'koa';
+import type { Actor } from '../../auth/permissions.ts';
+import type { SessionInfo } from '../../auth/sessions.service.ts';
+import type { Principal, UsersService } from '../../auth/users.service.ts';
 import { AppError } from '../../shared/errors.ts';
-import type { AppMiddleware } from '../context.ts';
+import type { AppContext, AppMiddleware } from '../context.ts';
+import type { Session } from './session.ts';
 
-export type BearerResolver = (token: string, ctx: Parameters<AppMiddleware>[0]) => Promise<import('../../auth/permissions.ts').Actor | null>;
+export type BearerResolver = (token: string, ctx: AppContext) => Promise<Actor | null>;
 
 export const authenticate = (deps: { users: UsersService; bearer?: BearerResolver }): AppMiddleware =>
-  async (ctx, next) => {
+  (ctx, next) => {
     const authz = ctx.get('Authorization');
-    if (authz) {
-      const match = /^Bearer ([A-Za-z0-9._~+/=-]{1,4096})$/.exec(authz);
-      const actor = match && deps.bearer ? await deps.bearer(match[1] as string, ctx) : null;
-      if (!actor) {
-        ctx.set('WWW-Authenticate', 'Bearer error="invalid_token"');
-        throw new AppError(401, 'invalid_token', 'The access token is invalid, expired or revoked.');
-      }
-      ctx.state.actor = actor;
-      ctx.state.authMethod = 'bearer';
-      ctx.state.caller = { ...ctx.state.caller, actor };
-      return next();
-    }
-
+    if (authz) return withBearer(deps.bearer, authz, ctx, next);
     const data = ctx.session;
     const info = ctx.state.session;
-    if (data?.uid && info) {
-      const principal = deps.users.cachedPrincipal(data.uid) ?? (await deps.users.principal(data.uid));
-      if (!principal || principal.row.disabled) {
-        // The account went away or was disabled after this session began.
-        ctx.session = null;
-        ctx.state.session = null;
-      } else {
-        if (info.rotate) {
-          // SECURITY: the user's privileges changed since login; issue a new session id before honouring the request.
-          data.regenerate();
-        }
-        const { actor } = principal;
-        ctx.state.actor = actor;
-        ctx.state.authMethod = 'session';
-        ctx.state.caller = { ...ctx.state.caller, actor };
-      }
+    if (!data?.uid || !info) return next();
+    // The signed-in user is almost always cached: no waiting then.
+    const cached = deps.users.cachedPrincipal(data.uid);
+    if (cached) {
+      admit(ctx, data, info, cached);
+      return next();
     }
-    await next();
+    return deps.users.principal(data.uid).then((principal) => {
+      admit(ctx, data, info, principal);
+      return next();
+    });
   };
+
+/** Signs the session's user in for this request, unless the account went away or was disabled after the session began. */
+function admit(ctx: AppContext, data: Session, info: SessionInfo, principal: Principal | null): void {
+  if (!principal || principal.row.disabled) {
+    ctx.session = null;
+    ctx.state.session = null;
+    return;
+  }
+  if (info.rotate) {
+    // SECURITY: the user's privileges changed since login; issue a new session id before honouring the request.
+    data.regenerate();
+  }
+  const { actor } = principal;
+  ctx.state.actor = actor;
+  ctx.state.authMethod = 'session';
+  ctx.state.caller = { ...ctx.state.caller, actor };
+}
+
+async function withBearer(resolve: BearerResolver | undefined, authz: string, ctx: AppContext, next: Next): Promise<void> {
+  const match = /^Bearer ([A-Za-z0-9._~+/=-]{1,4096})$/.exec(authz);
+  const actor = match && resolve ? await resolve(match[1] as string, ctx) : null;
+  if (!actor) {
+    ctx.set('WWW-Authenticate', 'Bearer error="invalid_token"');
+    throw new AppError(401, 'invalid_token', 'The access token is invalid, expired or revoked.');
+  }
+  ctx.state.actor = actor;
+  ctx.state.authMethod = 'bearer';
+  ctx.state.caller = { ...ctx.state.caller, actor };
+  await next();
+}

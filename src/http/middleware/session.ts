@@ -1,5 +1,6 @@
 // Browser sessions: a 256-bit random id in an HttpOnly cookie, the data in the database through the sessions service.
-import type { SessionData, SessionsService } from '../../auth/sessions.service.ts';
+import type { Next } from 'koa';
+import type { SessionData, SessionInfo, SessionsService } from '../../auth/sessions.service.ts';
 import { newSecret } from '../../shared/ids.ts';
 import type { AppContext, AppMiddleware } from '../context.ts';
 
@@ -56,20 +57,17 @@ export function sessionMiddleware(deps: { sessions: SessionsService; sameSite: '
     maxAge,
   });
 
-  async function load(ctx: AppContext): Promise<{ loaded: Loaded; session: Session }> {
+  /** Hands the request its session: the one found for its cookie, or an empty one. */
+  function open(ctx: AppContext, key: string | undefined, found: { info: SessionInfo; data: SessionData } | null): Loaded {
     const loaded: Loaded = { key: null, data: {}, regenerate: false };
-    // SECURITY: the __Host- cookie is read over HTTPS only and the plain one over HTTP only, so a cookie set by a
-    // plain-HTTP page (or an attacker on the network) never stands in for the secure one.
-    const key = ctx.cookies.get(cookieName(ctx));
-    const found = key ? await sessions.lookup(key) : null;
-    if (key && found && !('expired' in found)) {
+    if (key && found) {
       loaded.key = key;
       loaded.data = found.data;
       ctx.state.session = found.info;
       ctx.state.sessionKey = key;
-      return { loaded, session: sessionObject(found.data, loaded) };
     }
-    return { loaded, session: sessionObject({}, loaded) };
+    ctx.session = sessionObject(loaded.data, loaded);
+    return loaded;
   }
 
   async function save(ctx: AppContext, key: string, data: SessionData): Promise<void> {
@@ -97,13 +95,21 @@ export function sessionMiddleware(deps: { sessions: SessionsService; sameSite: '
     if (key !== loaded.key) ctx.cookies.set(cookieName(ctx), key, cookieOptions(ctx, sessions.absoluteTimeoutMs));
   }
 
-  return async (ctx, next) => {
-    const { loaded, session } = await load(ctx);
-    ctx.session = session;
-    try {
-      await next();
-    } finally {
-      await commit(ctx, loaded);
-    }
+  // After the request, error or not: the session is committed before the answer goes out.
+  const run = (ctx: AppContext, next: Next, loaded: Loaded): Promise<void> =>
+    next().then(
+      () => commit(ctx, loaded),
+      (err: unknown) => commit(ctx, loaded).then(() => Promise.reject(err)),
+    );
+
+  return (ctx, next) => {
+    // SECURITY: the __Host- cookie is read over HTTPS only and the plain one over HTTP only, so a cookie set by a
+    // plain-HTTP page (or an attacker on the network) never stands in for the secure one.
+    const key = ctx.cookies.get(cookieName(ctx));
+    if (!key) return run(ctx, next, open(ctx, undefined, null));
+    // Most requests are answered from the session cache without waiting; the rest read the database.
+    const cached = sessions.peek(key);
+    if (cached) return run(ctx, next, open(ctx, key, cached));
+    return sessions.lookup(key).then((found) => run(ctx, next, open(ctx, key, found && !('expired' in found) ? found : null)));
   };
 }
