@@ -90,14 +90,14 @@ export function createApp(s: Services, logger: Logger, opts: HttpOptions): Koa<A
     adminAllowlist({ allowlist: s.allowlist, audit: s.audit }),
     apiRateLimit({ limiter: s.limits.apiPerPrincipal, audit: s.audit, name: 'api_principal', key: (ctx) => (ctx.state.actor ? `${ctx.state.actor.type}:${ctx.state.actor.id}` : null) }),
     // Nothing answered: 405 with Allow when the path exists for other methods, else 404. Decided on the way back out.
-    async (ctx, next) => {
-      await next();
-      if (ctx.status !== 404 || (ctx.body !== undefined && ctx.body !== null && ctx.body !== '')) return;
-      const allowed = apiRoutes.allowedAt(ctx.path);
-      if (allowed.length === 0) throw notFound('API endpoint');
-      const allow = allowed.join(', ');
-      throw new AppError(405, 'method_not_allowed', `Method not allowed. Allowed: ${allow}.`, { headers: { Allow: allow } });
-    },
+    (ctx, next) =>
+      next().then(() => {
+        if (ctx.status !== 404 || (ctx.body !== undefined && ctx.body !== null && ctx.body !== '')) return;
+        const allowed = apiRoutes.allowedAt(ctx.path);
+        if (allowed.length === 0) throw notFound('API endpoint');
+        const allow = allowed.join(', ');
+        throw new AppError(405, 'method_not_allowed', `Method not allowed. Allowed: ${allow}.`, { headers: { Allow: allow } });
+      }),
     apiRoutes.middleware,
   ] as AppMiddleware[]);
 

@@ -79,19 +79,21 @@ export function buildRouter(prefix: string, routes: readonly AnyRoute[], deps: R
 function mount(router: Router, prefix: string, route: AnyRoute, deps: RouterDeps): void {
   const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
   const label = `${route.method} ${prefix}${route.path}`;
-  router[method](route.path, async (ctx) => {
+  router[method](route.path, (ctx) => {
     const c = ctx as unknown as AppContext;
     c.state.route = label;
+    // API answers are never cached; error answers get the same from the error handler.
+    c.set('Cache-Control', 'no-store');
     const refusal = checkAccess(c, route, deps.audit);
-    if (refusal) await refusal;
+    if (refusal) return refusal;
     if (route.method !== 'GET') {
       if (route.csrf === false) checkOrigin(c, deps.publicUrl, false);
       else checkCsrf(c, deps.csrfKey, deps.publicUrl);
     }
     const params = parseInput(route.params, c.params, 'params');
     const query = route.query ? parseInput(route.query, { ...c.query }, 'query') : undefined;
-    const body = route.body ? parseInput(route.body, await readJsonBody(c, deps.bodyLimit), 'body') : undefined;
-    await route.handler(c, { body, query, params });
-    c.set('Cache-Control', 'no-store');
+    const { body: schema } = route;
+    if (!schema) return route.handler(c, { body: undefined, query, params });
+    return readJsonBody(c, deps.bodyLimit).then((raw) => route.handler(c, { body: parseInput(schema, raw, 'body'), query, params }));
   });
 }
