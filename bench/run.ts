@@ -61,7 +61,7 @@ function printThroughput(r: ThroughputResult): void {
   console.log(`  ratio Koa floor / bare: ${r.floorRatio}x (bare Koa plus the panel's request id, security headers and access-log line)`);
   console.log(`  ratio panel / Koa floor: ${r.panelOverFloor}x`);
   console.log(
-    `  ratio floor + koa-session / bare: ${Math.round((r.floorSession.reqPerSec / r.bare.reqPerSec) * 100) / 100}x ` +
+    `  ratio floor + koa-session / bare: ${Math.floor((r.floorSession.reqPerSec / r.bare.reqPerSec) * 1000) / 1000}x ` +
       `(the best any implementation that keeps koa-session can reach here, before lookup, sign-in, limits and routing)`,
   );
   const perRequestUs = (x: ThroughputResult['panel']) => 1e6 / x.reqPerSec;

@@ -3,11 +3,15 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 
 export type LimitSpec = { points: number; durationSeconds: number; blockSeconds: number };
 
+export type HitResult = { blocked: boolean; firstBlock: boolean; retryAfterMs: number };
+
+const ALLOWED: HitResult = Object.freeze({ blocked: false, firstBlock: false, retryAfterMs: 0 });
+
 export type Limiter = {
   /** Milliseconds until the key may try again, or 0 when it is not blocked. */
   blockedFor(key: string): Promise<number>;
   /** Counts one hit; returns whether this hit crossed the limit (the key is now blocked) and for how long. */
-  hit(key: string): Promise<{ blocked: boolean; firstBlock: boolean; retryAfterMs: number }>;
+  hit(key: string): Promise<HitResult>;
   /** Gives one point back (an attempt that turned out legitimate). */
   refund(key: string): Promise<void>;
   reset(key: string): Promise<void>;
@@ -35,6 +39,21 @@ export function createLimiter(name: string, spec: LimitSpec): Limiter {
     return left;
   };
 
+  /** The hit that crossed the limit (or came while blocked): how long the key must wait, with back-off. */
+  async function refused(key: string, res: unknown): Promise<HitResult> {
+    if (!(res instanceof RateLimiterRes)) throw res;
+    const already = remaining(key);
+    if (already > 0) return { blocked: true, firstBlock: false, retryAfterMs: already };
+    if (spec.blockSeconds === 0) return { blocked: true, firstBlock: res.consumedPoints === spec.points + 1, retryAfterMs: res.msBeforeNext };
+    const n = (await blocks.penalty(key, 1)).consumedPoints;
+    const seconds = Math.min(MAX_BLOCK_SECONDS, spec.blockSeconds * 2 ** Math.min(20, n - 1));
+    blockedUntil.set(key, Date.now() + seconds * 1000);
+    await counter.delete(key);
+    // Keep the map bounded under a flood of distinct keys: forget blocks that have ended.
+    if (blockedUntil.size > 100_000) for (const k of blockedUntil.keys()) remaining(k);
+    return { blocked: true, firstBlock: true, retryAfterMs: seconds * 1000 };
+  }
+
   return {
     async blockedFor(key) {
       const own = remaining(key);
@@ -42,23 +61,11 @@ export function createLimiter(name: string, spec: LimitSpec): Limiter {
       const res = await counter.get(key);
       return res && res.consumedPoints > spec.points ? res.msBeforeNext : 0;
     },
-    async hit(key) {
-      try {
-        await counter.consume(key, 1);
-        return { blocked: false, firstBlock: false, retryAfterMs: 0 };
-      } catch (res) {
-        if (!(res instanceof RateLimiterRes)) throw res;
-        const already = remaining(key);
-        if (already > 0) return { blocked: true, firstBlock: false, retryAfterMs: already };
-        if (spec.blockSeconds === 0) return { blocked: true, firstBlock: res.consumedPoints === spec.points + 1, retryAfterMs: res.msBeforeNext };
-        const n = (await blocks.penalty(key, 1)).consumedPoints;
-        const seconds = Math.min(MAX_BLOCK_SECONDS, spec.blockSeconds * 2 ** Math.min(20, n - 1));
-        blockedUntil.set(key, Date.now() + seconds * 1000);
-        await counter.delete(key);
-        // Keep the map bounded under a flood of distinct keys: forget blocks that have ended.
-        if (blockedUntil.size > 100_000) for (const k of blockedUntil.keys()) remaining(k);
-        return { blocked: true, firstBlock: true, retryAfterMs: seconds * 1000 };
-      }
+    hit(key) {
+      return counter.consume(key, 1).then(
+        () => ALLOWED,
+        (res: unknown) => refused(key, res),
+      );
     },
     async refund(key) {
       if (remaining(key) === 0) await counter.reward(key, 1);

@@ -1,6 +1,7 @@
 // My account: profile, password change and my sessions.
 import { z } from 'zod';
 import { ipAccountKey } from '../../auth/login.service.ts';
+import type { Principal } from '../../auth/users.service.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
 import type { AppContext } from '../context.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
@@ -35,11 +36,15 @@ export const meRoutes = (s: Services): AnyRoute[] => [
     tag: 'account',
     access: { authenticated: true },
     responses: { 200: { description: 'Me', schema: z.object({ user: userSchema }) } },
-    handler: async (ctx) => {
+    handler: (ctx) => {
       const id = ctx.state.actor!.id;
-      const principal = s.users.cachedPrincipal(id) ?? (await s.users.principal(id));
-      if (!principal) throw notFound('User');
-      ctx.body = { user: principal.user };
+      const present = (principal: Principal | null) => {
+        if (!principal) throw notFound('User');
+        ctx.body = { user: principal.user };
+      };
+      // Just signed in by this very request, so almost always cached.
+      const cached = s.users.cachedPrincipal(id);
+      return cached ? present(cached) : s.users.principal(id).then(present);
     },
   }),
   defineRoute({
