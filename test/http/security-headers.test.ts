@@ -66,13 +66,16 @@ describe('security headers', () => {
 
       const fixed: Array<{ header: string; value: string | RegExp }> = [
         { header: 'x-content-type-options', value: 'nosniff' },
-        { header: 'referrer-policy', value: 'no-referrer' },
         { header: 'x-frame-options', value: 'DENY' },
         { header: 'cross-origin-resource-policy', value: 'same-origin' },
       ];
       if (!k.api) {
         // Document-only policies: they mean nothing on a JSON answer.
-        fixed.push({ header: 'permissions-policy', value: /camera=\(\).*microphone=\(\)/ }, { header: 'cross-origin-opener-policy', value: 'same-origin' });
+        fixed.push(
+          { header: 'permissions-policy', value: /camera=\(\).*microphone=\(\)/ },
+          { header: 'cross-origin-opener-policy', value: 'same-origin' },
+          { header: 'referrer-policy', value: 'no-referrer' },
+        );
       }
       for (const h of fixed) {
         test(`${h.header}`, () => {

@@ -35,14 +35,14 @@ export const securityHeaders = (): AppMiddleware => (ctx, next) => {
   if (isApiPath(ctx.path)) {
     res.setHeader('Content-Security-Policy', API_CSP);
   } else {
-    // Policies that only mean something for a document the browser renders.
+    // Policies that only mean something for a document the browser renders (and the links it follows).
     res.setHeader('Content-Security-Policy', DOCUMENT_CSP);
     res.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    res.setHeader('Referrer-Policy', 'no-referrer');
   }
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
   if (ctx.state.secure) res.setHeader('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
   return next();

@@ -28,6 +28,11 @@ export const presentSessions = async (s: Services, ctx: AppContext, userId: stri
     current: x.id === ctx.state.session?.id,
   }));
 
+function presentMe(ctx: AppContext, principal: Principal | null): void {
+  if (!principal) throw notFound('User');
+  ctx.body = { user: principal.user };
+}
+
 export const meRoutes = (s: Services): AnyRoute[] => [
   defineRoute({
     method: 'GET',
@@ -38,13 +43,9 @@ export const meRoutes = (s: Services): AnyRoute[] => [
     responses: { 200: { description: 'Me', schema: z.object({ user: userSchema }) } },
     handler: (ctx) => {
       const id = ctx.state.actor!.id;
-      const present = (principal: Principal | null) => {
-        if (!principal) throw notFound('User');
-        ctx.body = { user: principal.user };
-      };
       // Just signed in by this very request, so almost always cached.
       const cached = s.users.cachedPrincipal(id);
-      return cached ? present(cached) : s.users.principal(id).then(present);
+      return cached ? presentMe(ctx, cached) : s.users.principal(id).then((principal) => presentMe(ctx, principal));
     },
   }),
   defineRoute({
