@@ -15,20 +15,9 @@ import { reportReady } from './ready-line.ts';
 
 export type BareServerInfo = { port: number; pid: number };
 
-// About the shape and size of the panel's GET /api/v1/users/me answer, so both serialise a similar body.
-const BODY = {
-  user: {
-    id: '01JBENCH0000000000000000000',
-    username: 'bench-user',
-    email: 'bench-user@example.test',
-    disabled: false,
-    createdAt: '2025-01-01T00:00:00.000Z',
-    lastLoginAt: '2025-01-01T00:00:00.000Z',
-    lastLoginIp: '127.0.0.1',
-    roles: [{ roleId: '01JBENCH0000000000000000001', roleName: 'operator', serverId: null }],
-    scopes: ['alerts.view', 'audit.view', 'nodes.view', 'roles.view', 'server.admin', 'server.create', 'users.view'],
-  },
-};
+/** The panel's own answer to the bench user's GET /api/v1/users/me, passed in by the bench: the same bytes, served as a constant. */
+const BODY = JSON.parse(process.argv[3] ?? 'null') as unknown;
+if (BODY === null) throw new Error('usage: bare-koa-server.ts <bare|floor|floor-session> <JSON body>');
 
 /**
  * With the argument "floor", the same app also runs the panel's own per-response duties that no implementation can

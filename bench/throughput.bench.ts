@@ -93,16 +93,17 @@ async function signedInPanel(nodeFlags: string[]) {
   if (login.status !== 200) throw new Error(`bench login failed: ${login.status} ${login.text}`);
   const me = await client.get('/api/v1/users/me');
   if (me.status !== 200) throw new Error(`GET /api/v1/users/me failed: ${me.status} ${me.text}`);
-  return { panel, base: url, url: `${url}/api/v1/users/me`, cookie: client.cookieHeader() };
+  return { panel, base: url, url: `${url}/api/v1/users/me`, cookie: client.cookieHeader(), body: me.text };
 }
 
 /** nodeFlags are added to every child alike (e.g. --cpu-prof while profiling). */
 export async function runThroughput(nodeFlags: string[] = []): Promise<ThroughputResult> {
-  // All servers run at once (idle ones cost nothing) so that they can be measured in alternating rounds.
-  const bare = await startServer<BareServerInfo>('./bare-koa-server.ts', [], nodeFlags);
-  const floor = await startServer<BareServerInfo>('./bare-koa-server.ts', ['floor'], nodeFlags);
-  const floorSession = await startServer<BareServerInfo>('./bare-koa-server.ts', ['floor-session'], nodeFlags);
-  const { panel, base, url, cookie } = await signedInPanel(nodeFlags);
+  // All servers run at once (idle ones cost nothing) so that they can be measured in alternating rounds. The bare
+  // apps answer with the very body the panel gave, so every server sends the same JSON.
+  const { panel, base, url, cookie, body } = await signedInPanel(nodeFlags);
+  const bare = await startServer<BareServerInfo>('./bare-koa-server.ts', ['bare', body], nodeFlags);
+  const floor = await startServer<BareServerInfo>('./bare-koa-server.ts', ['floor', body], nodeFlags);
+  const floorSession = await startServer<BareServerInfo>('./bare-koa-server.ts', ['floor-session', body], nodeFlags);
   const at = (port: number) => `http://127.0.0.1:${port}/api/v1/users/me`;
   let runs: Record<'bare' | 'floor' | 'floorSession' | 'panelHealth' | 'panel', Run>;
   try {
