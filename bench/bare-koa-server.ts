@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import Koa from 'koa';
 import session from 'koa-session';
 import { accessLog } from '../src/http/middleware/access-log.ts';
-import { requestId } from '../src/http/middleware/request-id.ts';
-import { securityHeaders } from '../src/http/middleware/security-headers.ts';
+import { prepareRequest } from '../src/http/middleware/prepare.ts';
 import { PLAIN_COOKIE } from '../src/http/middleware/session.ts';
 import { createLogger } from '../src/shared/logger.ts';
 import { reportReady } from './ready-line.ts';
@@ -21,7 +20,7 @@ if (BODY === null) throw new Error('usage: bare-koa-server.ts <bare|floor|floor-
 
 /**
  * With the argument "floor", the same app also runs the panel's own per-response duties that no implementation can
- * skip: a request id, the security headers and one access-log line (stdout and a log file). Its rate is the ceiling
+ * skip: a request id, the client's address, the security headers and one access-log line (stdout and a log file). Its rate is the ceiling
  * for any Koa app that honours those, which puts the panel's ratio in context.
  *
  * With "floor-session", the floor also reads a koa-session session on every request, configured as the panel's is
@@ -36,14 +35,8 @@ let logDir: string | null = null;
 if (floor) {
   logDir = mkdtempSync(join(tmpdir(), 'aether-bench-floor-'));
   const logger = createLogger({ level: 'info', logDir });
-  app.use(requestId() as unknown as Koa.Middleware);
+  app.use(prepareRequest([]) as unknown as Koa.Middleware);
   app.use(accessLog(logger) as unknown as Koa.Middleware);
-  app.use(((ctx: { state: Record<string, unknown> }, next: () => Promise<void>) => {
-    ctx.state.ip = '127.0.0.1';
-    ctx.state.secure = false;
-    return next();
-  }) as unknown as Koa.Middleware);
-  app.use(securityHeaders() as unknown as Koa.Middleware);
 }
 if (mode === 'floor-session') {
   const data = { uid: '01JBENCH0000000000000000000', authAt: Date.now(), csrfSalt: 'bench-csrf-salt-0000000' };

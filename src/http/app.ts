@@ -9,10 +9,8 @@ import { accessLog } from './middleware/access-log.ts';
 import { adminAllowlist } from './middleware/admin-allowlist.ts';
 import { apiRateLimit } from './middleware/api-rate-limit.ts';
 import { authenticate } from './middleware/authenticate.ts';
-import { clientIp } from './middleware/client-ip.ts';
 import { errorHandler } from './middleware/errors.ts';
-import { requestId } from './middleware/request-id.ts';
-import { securityHeaders } from './middleware/security-headers.ts';
+import { prepareRequest } from './middleware/prepare.ts';
 import { sessionMiddleware } from './middleware/session.ts';
 import { buildOpenApi } from './openapi.ts';
 import { defineRoute, type AnyRoute } from './route.ts';
@@ -109,11 +107,9 @@ export function createApp(s: Services, logger: Logger, opts: HttpOptions): Koa<A
     },
   ] as AppMiddleware[]);
 
-  app.use(requestId() as Koa.Middleware<AppState>);
+  app.use(prepareRequest(opts.trustedProxies) as unknown as Koa.Middleware<AppState>);
   app.use(accessLog(logger) as Koa.Middleware<AppState>);
   app.use(errorHandler(logger) as Koa.Middleware<AppState>);
-  app.use(clientIp(opts.trustedProxies) as Koa.Middleware<AppState>);
-  app.use(securityHeaders() as Koa.Middleware<AppState>);
   app.use(((ctx: AppContext, next: Koa.Next) => (isApiPath(ctx.path) ? api(ctx, next) : site(ctx, next))) as unknown as Koa.Middleware<AppState>);
   return app;
 }

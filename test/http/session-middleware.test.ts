@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import Koa from 'koa';
 import type { AppContext } from '../../src/http/context.ts';
-import { clientIp } from '../../src/http/middleware/client-ip.ts';
+import { prepareRequest } from '../../src/http/middleware/prepare.ts';
 import { PLAIN_COOKIE, sessionMiddleware } from '../../src/http/middleware/session.ts';
 import { TestClient } from '../helpers/client.ts';
 import { startPanel, type TestPanel } from '../helpers/panel.ts';
@@ -24,7 +24,7 @@ describe('session middleware', () => {
   before(async () => {
     panel = await startPanel();
     const app = new Koa();
-    app.use(clientIp([]) as unknown as Koa.Middleware);
+    app.use(prepareRequest([]) as unknown as Koa.Middleware);
     const real = panel.services.sessions;
     const sessions: typeof real = { ...real, save: (...args) => ((saves += 1), real.save(...args)) };
     app.use(sessionMiddleware({ sessions, sameSite: 'strict' }) as unknown as Koa.Middleware);

@@ -1,6 +1,6 @@
 // Resolves the client address and scheme: X-Forwarded-For/-Proto are believed only from configured trusted proxies.
 import { ipInCidrs, normalizeIp, isIp, parseCidr } from '../../shared/cidr.ts';
-import type { AppMiddleware } from '../context.ts';
+import type { AppContext } from '../context.ts';
 
 export function resolveClient(
   socketIp: string,
@@ -26,11 +26,12 @@ export function resolveClient(
   return { ip, secure };
 }
 
-export const clientIp = (trustedProxies: readonly string[]): AppMiddleware => {
+/** Returns the step that sets the request's client address, scheme and an empty caller (nobody signed in yet). */
+export const clientAddress = (trustedProxies: readonly string[]): ((ctx: AppContext) => void) => {
   const trusted = trustedProxies.map(parseCidr);
   // A direct client's address cannot change on a kept-alive connection, so it is resolved once per socket.
   const direct = new WeakMap<object, { ip: string; secure: boolean }>();
-  return (ctx, next) => {
+  return (ctx) => {
     const socket = ctx.req.socket;
     let resolved = direct.get(socket);
     if (!resolved) {
@@ -54,6 +55,5 @@ export const clientIp = (trustedProxies: readonly string[]): AppMiddleware => {
     ctx.state.session = null;
     ctx.state.sessionKey = null;
     ctx.state.caller = { actor: null, ip: resolved.ip, userAgent: ctx.get('User-Agent').slice(0, 512) || null };
-    return next();
   };
 };

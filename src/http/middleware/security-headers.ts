@@ -1,5 +1,5 @@
 // Security headers on every response: strict CSP, no framing, no sniffing, no referrer, HSTS over HTTPS.
-import { isApiPath, type AppMiddleware } from '../context.ts';
+import { isApiPath, type AppContext } from '../context.ts';
 
 // SECURITY: no 'unsafe-inline' and no 'unsafe-eval' anywhere; the UI ships only external scripts and stylesheets.
 const DOCUMENT_CSP = [
@@ -30,7 +30,7 @@ const PERMISSIONS_POLICY = [
 // SECURITY: an API answer is data, never a document: if a browser is ever made to render one, it may load nothing.
 const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
-export const securityHeaders = (): AppMiddleware => (ctx, next) => {
+export function setSecurityHeaders(ctx: AppContext): void {
   const res = ctx.res;
   if (isApiPath(ctx.path)) {
     res.setHeader('Content-Security-Policy', API_CSP);
@@ -45,5 +45,4 @@ export const securityHeaders = (): AppMiddleware => (ctx, next) => {
   res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
   if (ctx.state.secure) res.setHeader('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
-  return next();
-};
+}
