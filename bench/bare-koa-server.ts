@@ -20,8 +20,8 @@ if (BODY === null) throw new Error('usage: bare-koa-server.ts <bare|floor|floor-
 
 /**
  * With the argument "floor", the same app also runs the panel's own per-response duties that no implementation can
- * skip: a request id, the client's address, the security headers and one access-log line (stdout and a log file). Its rate is the ceiling
- * for any Koa app that honours those, which puts the panel's ratio in context.
+ * skip: a request id, the client's address, the security headers and one access-log line (stdout and a log file).
+ * Its rate is the ceiling for any Koa app that honours those, which puts the panel's ratio in context.
  *
  * With "floor-session", the floor also reads a koa-session session on every request, configured as the panel's is
  * (external key in a cookie, a store), but from a store that answers at once with a constant session: what

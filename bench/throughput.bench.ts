@@ -11,7 +11,7 @@ export const THROUGHPUT = {
   durationSeconds: 5,
   /** Every server is measured once per round, round after round, and its median round is reported: drift in the
    * machine's speed during the run (these machines are noisy) then touches all of them alike. */
-  rounds: 3,
+  rounds: 5,
   connections: 50,
   pipelining: 1,
   /** The schema's ceiling: high enough that the API limits never answer 429 here, so the request path is what is measured. */
