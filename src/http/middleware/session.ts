@@ -75,8 +75,14 @@ export function sessionMiddleware(deps: { sessions: SessionsService; sameSite: '
     ctx.state.sessionKey = key;
   }
 
-  async function commit(ctx: AppContext, loaded: Loaded): Promise<void> {
+  /** After the request: nothing to do for an unchanged session (the common case), else the store write. */
+  function commit(ctx: AppContext, loaded: Loaded): Promise<void> | undefined {
     const current = ctx.session;
+    if (current !== null && !loaded.regenerate && unchanged(current, loaded.data)) return undefined;
+    return write(ctx, loaded, current);
+  }
+
+  async function write(ctx: AppContext, loaded: Loaded, current: Session | null): Promise<void> {
     if (current === null) {
       if (loaded.key) await sessions.destroyByKey(loaded.key);
       if (ctx.cookies.get(cookieName(ctx)) !== undefined) ctx.cookies.set(cookieName(ctx), '', cookieOptions(ctx, 0));
@@ -84,12 +90,8 @@ export function sessionMiddleware(deps: { sessions: SessionsService; sameSite: '
       ctx.state.sessionKey = null;
       return;
     }
-    if (loaded.regenerate) {
-      // SECURITY: a new id after login and after any privilege change; the old one stops working at once.
-      if (loaded.key) await sessions.destroyByKey(loaded.key);
-    } else if (unchanged(current, loaded.data)) {
-      return;
-    }
+    // SECURITY: a new id after login and after any privilege change; the old one stops working at once.
+    if (loaded.regenerate && loaded.key) await sessions.destroyByKey(loaded.key);
     const key = !loaded.regenerate && loaded.key ? loaded.key : newSecret(32);
     await save(ctx, key, Object.fromEntries(Object.entries(current)) as SessionData);
     if (key !== loaded.key) ctx.cookies.set(cookieName(ctx), key, cookieOptions(ctx, sessions.absoluteTimeoutMs));
@@ -99,7 +101,10 @@ export function sessionMiddleware(deps: { sessions: SessionsService; sameSite: '
   const run = (ctx: AppContext, next: Next, loaded: Loaded): Promise<void> =>
     next().then(
       () => commit(ctx, loaded),
-      (err: unknown) => commit(ctx, loaded).then(() => Promise.reject(err)),
+      async (err: unknown) => {
+        await commit(ctx, loaded);
+        throw err;
+      },
     );
 
   return (ctx, next) => {
