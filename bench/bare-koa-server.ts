@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Koa from 'koa';
 import session from 'koa-session';
-import { accessLog } from '../src/http/middleware/access-log.ts';
+import { envelope } from '../src/http/middleware/envelope.ts';
 import { prepareRequest } from '../src/http/middleware/prepare.ts';
 import { PLAIN_COOKIE } from '../src/http/middleware/session.ts';
 import { createLogger } from '../src/shared/logger.ts';
@@ -20,8 +20,9 @@ if (BODY === null) throw new Error('usage: bare-koa-server.ts <bare|floor|floor-
 
 /**
  * With the argument "floor", the same app also runs the panel's own per-response duties that no implementation can
- * skip: a request id, the client's address, the security headers and one access-log line (stdout and a log file).
- * Its rate is the ceiling for any Koa app that honours those, which puts the panel's ratio in context.
+ * skip: a request id, the client's address, the security headers, errors as JSON answers and one access-log line
+ * (stdout and a log file). Its rate is the ceiling for any Koa app that honours those, which puts the panel's ratio
+ * in context.
  *
  * With "floor-session", the floor also reads a koa-session session on every request, configured as the panel's is
  * (external key in a cookie, a store), but from a store that answers at once with a constant session: what
@@ -36,7 +37,7 @@ if (floor) {
   logDir = mkdtempSync(join(tmpdir(), 'aether-bench-floor-'));
   const logger = createLogger({ level: 'info', logDir });
   app.use(prepareRequest([]) as unknown as Koa.Middleware);
-  app.use(accessLog(logger) as unknown as Koa.Middleware);
+  app.use(envelope(logger) as unknown as Koa.Middleware);
 }
 if (mode === 'floor-session') {
   const data = { uid: '01JBENCH0000000000000000000', authAt: Date.now(), csrfSalt: 'bench-csrf-salt-0000000' };

@@ -5,11 +5,10 @@ import type { Logger } from '../shared/logger.ts';
 import { addressKey } from '../shared/cidr.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { isApiPath, type AppContext, type AppMiddleware, type AppState } from './context.ts';
-import { accessLog } from './middleware/access-log.ts';
 import { adminAllowlist } from './middleware/admin-allowlist.ts';
 import { apiRateLimit } from './middleware/api-rate-limit.ts';
 import { authenticate } from './middleware/authenticate.ts';
-import { errorHandler } from './middleware/errors.ts';
+import { envelope } from './middleware/envelope.ts';
 import { prepareRequest } from './middleware/prepare.ts';
 import { sessionMiddleware } from './middleware/session.ts';
 import { buildOpenApi } from './openapi.ts';
@@ -108,8 +107,7 @@ export function createApp(s: Services, logger: Logger, opts: HttpOptions): Koa<A
   ] as AppMiddleware[]);
 
   app.use(prepareRequest(opts.trustedProxies) as unknown as Koa.Middleware<AppState>);
-  app.use(accessLog(logger) as Koa.Middleware<AppState>);
-  app.use(errorHandler(logger) as Koa.Middleware<AppState>);
+  app.use(envelope(logger) as Koa.Middleware<AppState>);
   app.use(((ctx: AppContext, next: Koa.Next) => (isApiPath(ctx.path) ? api(ctx, next) : site(ctx, next))) as unknown as Koa.Middleware<AppState>);
   return app;
 }

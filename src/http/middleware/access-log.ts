@@ -1,19 +1,9 @@
 // One structured log line per request: method, route, status, duration, address and actor.
 import type { Logger } from '../../shared/logger.ts';
-import type { AppContext, AppMiddleware } from '../context.ts';
+import type { AppContext } from '../context.ts';
 
-export const accessLog = (logger: Logger): AppMiddleware => (ctx, next) => {
-  const start = performance.now();
-  return next().then(
-    () => logRequest(logger, ctx, start),
-    (err: unknown) => {
-      logRequest(logger, ctx, start);
-      throw err;
-    },
-  );
-};
-
-function logRequest(logger: Logger, ctx: AppContext, start: number): void {
+/** Writes the request's line; start is performance.now() when the request came in. */
+export function logRequest(logger: Logger, ctx: AppContext, start: number): void {
   const line = {
     reqId: ctx.state.requestId,
     method: ctx.method,

@@ -2,7 +2,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Logger } from '../../shared/logger.ts';
 import { AppError } from '../../shared/errors.ts';
-import type { AppContext, AppMiddleware } from '../context.ts';
+import type { AppContext } from '../context.ts';
 
 const codeForStatus = (status: number): string =>
   ({ 400: 'bad_request', 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 406: 'not_acceptable', 413: 'body_too_large', 415: 'unsupported_media_type', 429: 'rate_limited', 501: 'not_implemented' })[status] ??
@@ -10,9 +10,8 @@ const codeForStatus = (status: number): string =>
 
 type HttpLikeError = { status?: number; statusCode?: number; expose?: boolean; message?: string; headers?: Record<string, string> };
 
-export const errorHandler = (logger: Logger): AppMiddleware => (ctx, next) => next().catch((raw: unknown) => respondWithError(logger, ctx, raw));
-
-function respondWithError(logger: Logger, ctx: AppContext, raw: unknown): void {
+/** Answers the request with the error's JSON body, status and headers instead of letting it escape. */
+export function respondWithError(logger: Logger, ctx: AppContext, raw: unknown): void {
   let status = 500;
   let code = 'internal_error';
   let message = 'Internal server error.';

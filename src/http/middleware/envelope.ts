@@ -1,0 +1,12 @@
+// Around every request: an error becomes a JSON answer (never a stack trace), then one access-log line records the answer.
+import type { Logger } from '../../shared/logger.ts';
+import type { AppMiddleware } from '../context.ts';
+import { logRequest } from './access-log.ts';
+import { respondWithError } from './errors.ts';
+
+export const envelope = (logger: Logger): AppMiddleware => (ctx, next) => {
+  const start = performance.now();
+  return next()
+    .catch((err: unknown) => respondWithError(logger, ctx, err))
+    .then(() => logRequest(logger, ctx, start));
+};
