@@ -58,7 +58,7 @@ function printThroughput(r: ThroughputResult): void {
     ]),
   );
   console.log(`  ratio panel / bare: ${r.ratio}x (target >= ${r.targetRatio}x: ${met(r.ratio >= r.targetRatio)})`);
-  console.log(`  ratio Koa floor / bare: ${r.floorRatio}x (bare Koa plus the panel's request id, security headers and access-log line)`);
+  console.log(`  ratio Koa floor / bare: ${r.floorRatio}x (bare Koa plus the panel's first layer and envelope: request id, client address, security headers, error answers, access-log line)`);
   console.log(`  ratio panel / Koa floor: ${r.panelOverFloor}x`);
   console.log(
     `  ratio floor + koa-session / bare: ${Math.floor((r.floorSession.reqPerSec / r.bare.reqPerSec) * 1000) / 1000}x ` +
