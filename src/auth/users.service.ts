@@ -13,7 +13,6 @@ import { toPublicUser, type PublicUser, type RoleAssignment, type UserRow } from
 
 export type AssignmentInput = { roleId: string; serverId: string | null };
 
-/** A signed-in user as the request pipeline needs it. */
 /** A signed-in user as requests see it; `actor` is the one object every request of theirs shares while cached. */
 export type Principal = { row: UserRow; user: PublicUser; grants: Grants; actor: Readonly<Actor> };
 

@@ -1,4 +1,4 @@
-// Security headers on every response: strict CSP, no framing, no sniffing, no referrer, HSTS over HTTPS.
+// Security headers on every response (strict CSP, no framing, no sniffing, HSTS over HTTPS), document policies on pages.
 import { isApiPath, type AppContext } from '../context.ts';
 
 // SECURITY: no 'unsafe-inline' and no 'unsafe-eval' anywhere; the UI ships only external scripts and stylesheets.
