@@ -45,31 +45,41 @@ export type RouteTable = {
   layers: Array<{ methods: string[]; path: string | RegExp }>;
 };
 
-const firstSegment = (path: string): string => (path.split('/')[1] ?? '').toLowerCase();
+/** The table key of a route: its first path segment, and its second too when that one is fixed (/users/me, /auth/login). */
+function routeKey(path: string): string {
+  const [, first = '', second] = path.toLowerCase().split('/');
+  return second && !second.startsWith(':') ? `${first}/${second}` : first;
+}
 
 /**
- * One @koa/router per first path segment (/users, /roles, /audit, ...), picked by a map lookup: a request is matched
- * against the few routes of its resource instead of every route of the API. Within a router the most specific route
- * wins (/users/me over /users/:id), as OpenAPI path templating says.
+ * One @koa/router per route key (/users, /users/me, /roles, /auth/login, ...), picked by map lookups: a request is
+ * matched against the few routes of its resource instead of every route of the API. A path is looked up by its first
+ * two segments, then by its first one. Within a router the most specific route wins, as OpenAPI path templating says.
  */
 export function buildRouter(prefix: string, routes: readonly AnyRoute[], deps: RouterDeps): RouteTable {
   const routers = new Map<string, Router>();
   for (const route of routes) {
-    const segment = firstSegment(route.path);
-    if (segment === '' || segment.startsWith(':')) throw new Error(`route ${route.method} ${route.path} must start with a fixed path segment`);
-    let router = routers.get(segment);
-    if (!router) routers.set(segment, (router = new Router({ prefix, exclusive: 'specificity' })));
+    const key = routeKey(route.path);
+    if (key === '' || key.startsWith(':')) throw new Error(`route ${route.method} ${route.path} must start with a fixed path segment`);
+    let router = routers.get(key);
+    if (!router) routers.set(key, (router = new Router({ prefix, exclusive: 'specificity' })));
     mount(router, prefix, route, deps);
   }
-  const dispatch = new Map([...routers].map(([segment, router]) => [segment, router.routes() as unknown as RouteTable['middleware']]));
-  const segmentOf = (path: string): string | undefined => (path.startsWith(prefix) && path[prefix.length] === '/' ? firstSegment(path.slice(prefix.length)) : undefined);
+  const dispatch = new Map([...routers].map(([key, router]) => [key, router.routes() as unknown as RouteTable['middleware']]));
+  // The key of the table entry that serves a request path, if any.
+  const keyOf = (path: string): string | undefined => {
+    if (!path.startsWith(prefix) || path[prefix.length] !== '/') return undefined;
+    const [, first = '', second] = path.slice(prefix.length).toLowerCase().split('/');
+    const both = second ? `${first}/${second}` : undefined;
+    return both !== undefined && routers.has(both) ? both : first;
+  };
   return {
     middleware: (ctx, next) => {
-      const run = dispatch.get(segmentOf(ctx.path) ?? '');
+      const run = dispatch.get(keyOf(ctx.path) ?? '');
       return run ? run(ctx, next) : next();
     },
     allowedAt: (path) => {
-      const router = routers.get(segmentOf(path) ?? '');
+      const router = routers.get(keyOf(path) ?? '');
       return router ? [...new Set(router.match(path, 'GET').path.flatMap((layer) => layer.methods))] : [];
     },
     layers: [...routers.values()].flatMap((router) => router.stack),

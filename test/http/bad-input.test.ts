@@ -128,6 +128,9 @@ const cases: Case[] = [
   { name: 'wrong method on a collection', method: 'DELETE', path: '/api/v1/audit', status: 405, code: 'method_not_allowed' },
   { name: 'wrong method on login', method: 'PUT', path: '/api/v1/auth/login', body: creds, status: 405, code: 'method_not_allowed' },
   { name: 'wrong method on an item', method: 'POST', path: '/api/v1/users/:target', body: {}, status: 405, code: 'method_not_allowed' },
+  // "me" is a resource of its own, never taken for a user id by the /users/:id routes.
+  { name: 'wrong method on my account', method: 'DELETE', path: '/api/v1/users/me', status: 405, code: 'method_not_allowed' },
+  { name: 'wrong method on my account, other case', method: 'PATCH', path: '/api/v1/USERS/ME', body: {}, status: 405, code: 'method_not_allowed' },
 ];
 
 /** Sends a request on the given agent; a numeric body is sent chunked (no Content-Length), as a streaming client would. */
