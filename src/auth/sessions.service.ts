@@ -72,6 +72,11 @@ export function createSessionsService(deps: {
     for (const [hash, entry] of cache) if (pred(entry.row)) cache.delete(hash);
   };
 
+  // SECURITY: the one place that says when a session has expired; both lookups below go through it.
+  const expiryOf = (info: SessionInfo, now: number): 'absolute' | 'idle' | null =>
+    now >= info.expiresAt ? 'absolute' : now >= info.idleExpiresAt ? 'idle' : null;
+  const needsTouch = (info: SessionInfo, now: number): boolean => now - info.lastSeenAt >= touchInterval;
+
   const cached = (tokenHash: string, now: number): Cached | undefined => {
     const hit = cache.get(tokenHash);
     return hit && now - hit.at < SESSION_CACHE_MS ? hit : undefined;
@@ -101,7 +106,7 @@ export function createSessionsService(deps: {
       const entry = cached(digest(key), now);
       if (!entry) return undefined;
       const { info } = entry;
-      if (now >= info.expiresAt || now >= info.idleExpiresAt || now - info.lastSeenAt >= touchInterval) return undefined;
+      if (expiryOf(info, now) || needsTouch(info, now)) return undefined;
       return { info, data: entry.data };
     },
     /** Finds a live session by its secret id; an expired one is deleted and reported as such. */
@@ -112,7 +117,7 @@ export function createSessionsService(deps: {
       if (!entry) return null;
       const { row } = entry;
       let { info } = entry;
-      const expired = now >= info.expiresAt ? 'absolute' : now >= info.idleExpiresAt ? 'idle' : null;
+      const expired = expiryOf(info, now);
       if (expired) {
         cache.delete(row.token_hash);
         await db('sessions').where({ id: row.id }).delete();
@@ -129,7 +134,7 @@ export function createSessionsService(deps: {
         }
         return { expired, info };
       }
-      if (now - info.lastSeenAt >= touchInterval) {
+      if (needsTouch(info, now)) {
         await db('sessions').where({ id: row.id }).update({ last_seen_at: now });
         row.last_seen_at = now;
         info = entry.info = Object.freeze(toInfo(row));

@@ -45,9 +45,15 @@ export type RouteTable = {
   layers: Array<{ methods: string[]; path: string | RegExp }>;
 };
 
+/** The first two segments of a path below its prefix, lower-cased. */
+function firstTwo(path: string): [string, string | undefined] {
+  const [, first = '', second] = path.toLowerCase().split('/');
+  return [first, second];
+}
+
 /** The table key of a route: its first path segment, and its second too when that one is fixed (/users/me, /auth/login). */
 function routeKey(path: string): string {
-  const [, first = '', second] = path.toLowerCase().split('/');
+  const [first, second] = firstTwo(path);
   return second && !second.startsWith(':') ? `${first}/${second}` : first;
 }
 
@@ -69,7 +75,7 @@ export function buildRouter(prefix: string, routes: readonly AnyRoute[], deps: R
   // The key of the table entry that serves a request path, if any.
   const keyOf = (path: string): string | undefined => {
     if (!path.startsWith(prefix) || path[prefix.length] !== '/') return undefined;
-    const [, first = '', second] = path.slice(prefix.length).toLowerCase().split('/');
+    const [first, second] = firstTwo(path.slice(prefix.length));
     const both = second ? `${first}/${second}` : undefined;
     return both !== undefined && routers.has(both) ? both : first;
   };
