@@ -30,6 +30,11 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
   await migrateLatest(db);
   const services = createServices({ config, db, logger, ...(opts.clock ? { clock: opts.clock } : {}) });
   await services.roles.ensureBuiltins();
+  const foreign = await services.twoFactor.foreignKeyCount();
+  if (foreign > 0) {
+    // The users can still sign in with recovery codes; an administrator can reset their 2FA.
+    logger.error({ accounts: foreign }, 'TOTP secrets were encrypted with another key than the one loaded (keys/totp.key or AETHER_TOTP_KEY): those accounts cannot use their authenticator codes until that key is restored');
+  }
   const app = createApp(services, logger.child({ module: 'http' }), {
     trustedProxies: config.http.trustedProxies,
     publicUrl: config.http.publicUrl,

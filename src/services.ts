@@ -10,6 +10,8 @@ import {
   createRolesService,
   createSessionsService,
   createSetupService,
+  createTwoFactorPolicy,
+  createTwoFactorService,
   createUsersService,
 } from './auth/index.ts';
 import type { LoadedConfig } from './config/index.ts';
@@ -17,6 +19,7 @@ import type { Db } from './db/index.ts';
 import type { Services } from './http/services.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import { loadOrCreateKey } from './shared/key-file.ts';
+import { createSecretBox } from './shared/secret-box.ts';
 import type { Logger } from './shared/logger.ts';
 
 export type CoreServices = Services & { bus: EventBus; sink: AuditSink };
@@ -52,6 +55,21 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
   const allowlist = createAllowlistService({ db, clock, audit, configured: config.security.adminAllowlist });
   const login = createLoginService({ users, hasher, limits, allowlist, audit });
   const setup = createSetupService({ db, clock, audit, users, roles });
-  const csrfKey = loadOrCreateKey(join(config.paths.dataDir, 'keys'), 'csrf');
-  return { db, clock, audit, users, roles, sessions, login, setup, allowlist, limits, hasher, csrfKey, bus, sink };
+  const keysDir = join(config.paths.dataDir, 'keys');
+  const csrfKey = loadOrCreateKey(keysDir, 'csrf');
+  // SECURITY: TOTP secrets are encrypted with a key that never goes into the database (a backup of the database alone
+  // does not reveal them).
+  const totpKey = config.security.totpEncryptionKey ? Buffer.from(config.security.totpEncryptionKey, 'base64') : loadOrCreateKey(keysDir, 'totp');
+  const twoFactor = createTwoFactorService({
+    db,
+    clock,
+    audit,
+    box: createSecretBox(totpKey.subarray(0, 32)),
+    limits,
+    logger: logger.child({ module: '2fa' }),
+    issuer: config.security.totpIssuer,
+    onChange: (userId) => users.invalidate(userId),
+  });
+  const twoFactorPolicy = createTwoFactorPolicy({ db, clock, audit, configMinimum: config.security.require2fa });
+  return { db, clock, audit, users, roles, sessions, login, setup, allowlist, limits, hasher, twoFactor, twoFactorPolicy, csrfKey, bus, sink };
 }

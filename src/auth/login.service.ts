@@ -114,12 +114,14 @@ export function createLoginService(deps: {
     const keys = keysFor(req, user);
     await Promise.all([limits.loginPerIpAccount.reset(keys.ipAccount), limits.loginPerIp.refund(keys.ip), limits.loginPerAccount.refund(keys.account)]);
     if (hasher.needsRehash(user.password_hash)) await users.rehash(user.id, req.password);
-    await users.recordLogin(user.id, req.ip);
     return { user, grants };
   }
 
   return {
-    /** Checks the password; returns the user and grants, or throws 401/403/429. Never says whether the user exists. */
+    /**
+     * Checks the password; returns the user and grants, or throws 401/403/429. Never says whether the user exists.
+     * The sign-in is not complete yet: a second factor may follow.
+     */
     async login(req: LoginRequest): Promise<{ user: UserRow; grants: Grants }> {
       const from = addressKey(req.ip);
       const pending = inFlight.get(from) ?? 0;

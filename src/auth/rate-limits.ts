@@ -83,6 +83,8 @@ export type RateLimits = {
   loginPerIpAccount: Limiter;
   apiPerIp: Limiter;
   apiPerPrincipal: Limiter;
+  twoFactorPerAccount: Limiter;
+  twoFactorPerIp: Limiter;
 };
 
 export function createRateLimits(config: Record<keyof RateLimits, LimitSpec>): RateLimits {
@@ -92,5 +94,7 @@ export function createRateLimits(config: Record<keyof RateLimits, LimitSpec>): R
     loginPerIpAccount: createLimiter('login-ip-account', config.loginPerIpAccount),
     apiPerIp: createLimiter('api-ip', config.apiPerIp),
     apiPerPrincipal: createLimiter('api-principal', config.apiPerPrincipal),
+    twoFactorPerAccount: createLimiter('2fa-account', config.twoFactorPerAccount),
+    twoFactorPerIp: createLimiter('2fa-ip', config.twoFactorPerIp),
   };
 }

@@ -17,8 +17,17 @@ type SessionRow = {
   rotate: number | boolean;
 };
 
-/** What the panel keeps in a session. `authAt` is when the user logged in; it bounds the absolute lifetime. */
-export type SessionData = { uid?: string; authAt?: number; csrfSalt?: string; [key: string]: unknown };
+/**
+ * A sign-in waiting for its second factor: whose password was right, until when the code may come, and how many wrong
+ * codes were tried in this session.
+ */
+export type PendingSecondFactor = { uid: string; until: number; failures: number };
+
+/**
+ * What the panel keeps in a session. `authAt` is when the user logged in; it bounds the absolute lifetime. A session
+ * holding `mfa` instead of `uid` is not signed in: it only waits for the second factor, and ends with `mfa.until`.
+ */
+export type SessionData = { uid?: string; authAt?: number; csrfSalt?: string; mfa?: PendingSecondFactor; [key: string]: unknown };
 
 export type SessionInfo = {
   id: string;
@@ -148,7 +157,7 @@ export function createSessionsService(deps: {
       const clean = Object.fromEntries(Object.entries(data).filter(([k]) => !k.startsWith('_')));
       cache.delete(tokenHash);
       const existing = (await db<SessionRow>('sessions').where({ token_hash: tokenHash }).first()) as SessionRow | undefined;
-      const expiresAt = (typeof data.authAt === 'number' ? data.authAt : now) + absoluteTimeoutMs;
+      const expiresAt = Math.min((typeof data.authAt === 'number' ? data.authAt : now) + absoluteTimeoutMs, data.mfa?.until ?? Infinity);
       if (existing) {
         await db('sessions').where({ id: existing.id }).update({ data: JSON.stringify(clean), user_id: data.uid ?? null, expires_at: expiresAt, last_seen_at: now });
         return toInfo({ ...existing, data: JSON.stringify(clean), user_id: data.uid ?? null, expires_at: expiresAt, last_seen_at: now });

@@ -24,13 +24,15 @@ export type PublicUser = {
   createdAt: string;
   lastLoginAt: string | null;
   lastLoginIp: string | null;
+  /** Whether the user signs in with a second factor (TOTP). */
+  twoFactorEnabled: boolean;
   roles: RoleAssignment[];
   scopes: string[];
 };
 
 const iso = (ms: number | string | null): string | null => (ms === null ? null : new Date(Number(ms)).toISOString());
 
-export function toPublicUser(row: UserRow, roles: RoleAssignment[], scopes: string[]): PublicUser {
+export function toPublicUser(row: UserRow, roles: RoleAssignment[], scopes: string[], twoFactorEnabled: boolean): PublicUser {
   return {
     id: row.id,
     username: row.username,
@@ -39,6 +41,7 @@ export function toPublicUser(row: UserRow, roles: RoleAssignment[], scopes: stri
     createdAt: iso(row.created_at) as string,
     lastLoginAt: iso(row.last_login_at),
     lastLoginIp: row.last_login_ip,
+    twoFactorEnabled,
     roles,
     scopes,
   };

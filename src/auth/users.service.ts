@@ -13,8 +13,11 @@ import { toPublicUser, type PublicUser, type RoleAssignment, type UserRow } from
 
 export type AssignmentInput = { roleId: string; serverId: string | null };
 
-/** A signed-in user as requests see it; `actor` is the one object every request of theirs shares while cached. */
-export type Principal = { row: UserRow; user: PublicUser; grants: Grants; actor: Readonly<Actor> };
+/**
+ * A signed-in user as requests see it; `actor` is the one object every request of theirs shares while cached.
+ * `twoFactor` says whether the user has a second factor, which the 2FA policy may demand.
+ */
+export type Principal = { row: UserRow; user: PublicUser; grants: Grants; actor: Readonly<Actor>; twoFactor: boolean };
 
 const PRINCIPAL_CACHE_MS = 2000;
 
@@ -59,21 +62,29 @@ export function createUsersService(deps: {
     return out;
   }
 
+  /** Which of these users have two-factor authentication on. */
+  async function withTwoFactor(userIds: string[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const rows = (await db('user_totp').whereIn('user_id', userIds).whereNotNull('confirmed_at').select('user_id')) as Array<{ user_id: string }>;
+    return new Set(rows.map((r) => r.user_id));
+  }
+
   async function grantsOf(userId: string): Promise<Grants> {
     const list = (await assignments([userId])).get(userId) ?? [];
     return buildGrants(list);
   }
 
   /** The public shape and the grants of a user, from its row and role assignments. */
-  function describe(r: UserRow, list: Array<RoleAssignment & { scopes: string[] }>): { user: PublicUser; grants: Grants } {
+  function describe(r: UserRow, list: Array<RoleAssignment & { scopes: string[] }>, twoFactor: boolean): { user: PublicUser; grants: Grants } {
     const grants = buildGrants(list);
     const roles = list.map(({ roleId, roleName, serverId }) => ({ roleId, roleName, serverId }));
-    return { user: toPublicUser(r, roles, globalScopes(grants)), grants };
+    return { user: toPublicUser(r, roles, globalScopes(grants), twoFactor), grants };
   }
 
   async function present(rows: UserRow[]): Promise<PublicUser[]> {
-    const map = await assignments(rows.map((r) => r.id));
-    return rows.map((r) => describe(r, map.get(r.id) ?? []).user);
+    const ids = rows.map((r) => r.id);
+    const [map, twoFactor] = await Promise.all([assignments(ids), withTwoFactor(ids)]);
+    return rows.map((r) => describe(r, map.get(r.id) ?? [], twoFactor.has(r.id)).user);
   }
 
   function checkPassword(password: string, username: string, email: string): void {
@@ -160,9 +171,10 @@ export function createUsersService(deps: {
       principals.delete(userId);
       return null;
     }
-    const described = describe(r, (await assignments([userId])).get(userId) ?? []);
+    const [list, twoFactor] = await Promise.all([assignments([userId]), withTwoFactor([userId])]);
+    const described = describe(r, list.get(userId) ?? [], twoFactor.has(userId));
     const actor = Object.freeze({ type: 'user' as const, id: r.id, name: r.username, grants: described.grants });
-    const value: Principal = { row: r, ...described, actor };
+    const value: Principal = { row: r, ...described, actor, twoFactor: twoFactor.has(userId) };
     if (principals.size >= 10_000) principals.clear();
     principals.set(userId, { at: now, value });
     return value;
@@ -171,6 +183,7 @@ export function createUsersService(deps: {
   return {
     grantsOf,
     get,
+    guardTarget,
     cachedPrincipal,
     principal,
     invalidate,

@@ -7,13 +7,14 @@ import { EXIT, UsageError, type Command } from './command.ts';
 import { createCommandContext, type Env } from './context.ts';
 import { consoleIo, type Io } from './io.ts';
 import { startCommand } from './start.command.ts';
-import { userCreateCommand, userDisableCommand, userResetPasswordCommand } from './user.commands.ts';
+import { userCreateCommand, userDisableCommand, userReset2faCommand, userResetPasswordCommand } from './user.commands.ts';
 
 export const COMMANDS: readonly Command[] = [
   startCommand,
   migrateCommand,
   userCreateCommand,
   userResetPasswordCommand,
+  userReset2faCommand,
   userDisableCommand,
   auditVerifyCommand,
   configCheckCommand,

@@ -1,4 +1,4 @@
-// User commands: create, reset-password, disable.
+// User commands: create, reset-password, reset-2fa, disable.
 import { systemCaller } from '../auth/index.ts';
 import { EXIT, UsageError, type Command } from './command.ts';
 import { readPassword } from './io.ts';
@@ -51,6 +51,25 @@ export const userResetPasswordCommand: Command = {
     const password = await readPassword(ctx.env);
     await services.users.setPassword(cli, row.id, password, { type: 'user.password_reset' });
     ctx.io.out(`Password of ${row.username} reset; their sessions were ended.`);
+    return EXIT.ok;
+  },
+};
+
+export const userReset2faCommand: Command = {
+  name: 'user reset-2fa',
+  summary: 'Turn off two-factor authentication of a user who lost the device and the recovery codes, and end their sessions.',
+  usage: 'aether user reset-2fa --username U [--config FILE]',
+  options: { username: { type: 'string' } },
+  async run(ctx, v) {
+    if (typeof v.username !== 'string') throw new UsageError('--username is required.');
+    const { services, row } = await findUser(ctx, v.username);
+    if (!(await services.twoFactor.isEnabled(row.id))) {
+      ctx.io.err(`${row.username} does not use two-factor authentication; nothing to do.`);
+      return EXIT.failure;
+    }
+    const sessionsEnded = await services.sessions.revokeAllForUser(row.id);
+    await services.twoFactor.remove(cli, { id: row.id, username: row.username }, 'auth.2fa.reset_by_admin', { sessionsEnded });
+    ctx.io.out(`Two-factor authentication of ${row.username} turned off; their sessions were ended. If the 2FA policy covers them, they set it up again at their next sign-in.`);
     return EXIT.ok;
   },
 };

@@ -88,6 +88,7 @@ function applyEnv(raw: Record<string, unknown>, env: Env): Record<string, unknow
   }
   if (env.AETHER_PUBLIC_URL) section('http').publicUrl = env.AETHER_PUBLIC_URL;
   if (env.AETHER_DATABASE_URL) out.database = parseDatabaseUrl(env.AETHER_DATABASE_URL);
+  if (env.AETHER_TOTP_KEY) section('security').totpEncryptionKey = env.AETHER_TOTP_KEY;
   return out;
 }
 

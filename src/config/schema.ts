@@ -112,6 +112,8 @@ export const configSchema = z
         loginPerIpAccount: limiter(5, 900, 60, 'failed logins on one account from one address'),
         apiPerIp: limiter(600, 60, 0, 'API requests from one IP address (an IPv6 /64 counts as one address)'),
         apiPerPrincipal: limiter(1200, 60, 0, 'API requests by one signed-in user or client'),
+        twoFactorPerAccount: limiter(10, 900, 900, 'wrong two-factor codes on one account, from any address'),
+        twoFactorPerIp: limiter(30, 900, 900, 'wrong two-factor codes from one IP address (an IPv6 /64 counts as one address)'),
       })
       .prefault({})
       .describe('Rate limits. Keys are per address (IPv4 address, IPv6 /64) and per account: there is no global bucket.'),
@@ -122,6 +124,18 @@ export const configSchema = z
           .max(1024)
           .default([])
           .describe('If not empty, anyone holding the admin scope may only use the panel from these CIDRs (added to those set in the panel).'),
+        require2fa: z
+          .enum(['none', 'admins', 'all'])
+          .default('admins')
+          .describe(
+            'Who must use two-factor authentication, at least: nobody, holders of the admin scope, or every user. The panel setting can require more, never less.',
+          ),
+        totpIssuer: z.string().min(1).max(64).default('Aether Panel').describe('Issuer name shown in authenticator apps.'),
+        totpEncryptionKey: z
+          .string()
+          .regex(/^[A-Za-z0-9+/]{43}=?$/, 'must be 32 bytes in base64 (openssl rand -base64 32)')
+          .optional()
+          .describe('Key that encrypts TOTP secrets at rest (32 bytes, base64; AETHER_TOTP_KEY). Default: <dataDir>/keys/totp.key, created on first start.'),
       })
       .prefault({})
       .describe('Access restrictions.'),

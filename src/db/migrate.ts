@@ -2,10 +2,14 @@
 import type { Knex } from 'knex';
 import type { Db } from './knex.ts';
 import * as m001 from './migrations/001-core.ts';
+import * as m002 from './migrations/002-two-factor.ts';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
-const MIGRATIONS: ReadonlyArray<[string, Migration]> = [['001-core', m001]];
+const MIGRATIONS: ReadonlyArray<[string, Migration]> = [
+  ['001-core', m001],
+  ['002-two-factor', m002],
+];
 
 const source: Knex.MigrationSource<[string, Migration]> = {
   getMigrations: async () => [...MIGRATIONS],

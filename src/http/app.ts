@@ -21,6 +21,7 @@ import { meRoutes } from './routes/me.routes.ts';
 import { rolesRoutes } from './routes/roles.routes.ts';
 import { settingsRoutes } from './routes/settings.routes.ts';
 import { setupRoutes } from './routes/setup.routes.ts';
+import { twoFactorRoutes } from './routes/two-factor.routes.ts';
 import { usersRoutes } from './routes/users.routes.ts';
 import type { Services } from './services.ts';
 import { serveUi } from './static.ts';
@@ -46,6 +47,7 @@ export function allRoutes(s: Services, version: string): Array<{ prefix: string;
     ...rolesRoutes(s),
     ...auditRoutes(s),
     ...settingsRoutes(s),
+    ...twoFactorRoutes(s),
   ];
   const mounted = [
     { prefix: '', routes: healthRoutes(s) },
@@ -83,7 +85,7 @@ export function createApp(s: Services, logger: Logger, opts: HttpOptions): Koa<A
   const api = compose<Parameters<AppMiddleware>[0]>([
     apiRateLimit({ limiter: s.limits.apiPerIp, audit: s.audit, name: 'api_ip', key: (ctx) => addressKey(ctx.state.ip) }),
     sessionMiddleware({ sessions: s.sessions, sameSite: opts.sameSite }),
-    authenticate({ users: s.users }),
+    authenticate({ users: s.users, policy: s.twoFactorPolicy }),
     adminAllowlist({ allowlist: s.allowlist, audit: s.audit }),
     apiRateLimit({ limiter: s.limits.apiPerPrincipal, audit: s.audit, name: 'api_principal', key: (ctx) => (ctx.state.actor ? `${ctx.state.actor.type}:${ctx.state.actor.id}` : null) }),
     // Nothing answered: 405 with Allow when the path exists for other methods, else 404. Decided on the way back out.

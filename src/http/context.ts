@@ -12,6 +12,11 @@ export type AppState = {
   /** Whether the client reached us over HTTPS (directly or through a trusted proxy). */
   secure: boolean;
   actor: Actor | null;
+  /**
+   * A signed-in user whom the 2FA policy covers but who has no second factor yet: not an actor, so only the routes
+   * that set 2FA up are open to them.
+   */
+  enrolling: Actor | null;
   /** How the actor authenticated: a browser session cookie or a bearer token. */
   authMethod: 'session' | 'bearer' | null;
   session: SessionInfo | null;

@@ -4,9 +4,10 @@ import type { AppContext } from './context.ts';
 
 /**
  * Every route must say who may call it. `scope` is checked with can(); `server` names the route parameter holding the
- * server id for per-server scopes. `authenticated` is any signed-in actor acting on their own data. `public` is anyone.
+ * server id for per-server scopes. `authenticated` is any signed-in actor acting on their own data; with `enrolment`
+ * also a user who must set up 2FA before anything else. `public` is anyone.
  */
-export type Access = { public: true } | { authenticated: true } | { scope: string; serverParam?: string };
+export type Access = { public: true } | { authenticated: true; enrolment?: true } | { scope: string; serverParam?: string };
 
 export type ResponseSpec = { description: string; schema?: z.ZodType };
 

@@ -4,7 +4,7 @@ import type { Next } from 'koa';
 import type { AuditService } from '../audit/index.ts';
 import { auditFrom } from '../auth/caller.ts';
 import { can } from '../auth/permissions.ts';
-import { forbidden, unauthenticated } from '../shared/errors.ts';
+import { AppError, forbidden, unauthenticated } from '../shared/errors.ts';
 import type { AppContext } from './context.ts';
 import { readJsonBody } from './middleware/body.ts';
 import { checkCsrf, checkOrigin } from './middleware/csrf.ts';
@@ -18,7 +18,14 @@ function checkAccess(ctx: AppContext, route: AnyRoute, audit: AuditService): Pro
   const access = route.access;
   if ('public' in access) return undefined;
   const actor = ctx.state.actor;
-  if (!actor) throw unauthenticated();
+  if (!actor) {
+    if (ctx.state.enrolling) {
+      if ('authenticated' in access && access.enrolment) return undefined;
+      throw forbidden('two_factor_setup_required', 'Your account must use two-factor authentication. Set it up first.');
+    }
+    if (ctx.session?.mfa) throw new AppError(401, 'second_factor_required', 'Enter the code from your authenticator app to finish signing in.');
+    throw unauthenticated();
+  }
   if ('authenticated' in access) return undefined;
   const serverId = access.serverParam ? (ctx.params as Record<string, string>)[access.serverParam] : undefined;
   if (can(actor, access.scope, serverId)) return undefined;

@@ -41,6 +41,7 @@ export const userSchema = z.object({
   createdAt: z.string(),
   lastLoginAt: z.string().nullable(),
   lastLoginIp: z.string().nullable(),
+  twoFactorEnabled: z.boolean(),
   roles: z.array(z.object({ roleId: z.string(), roleName: z.string(), serverId: z.string().nullable() })),
   scopes: z.array(z.string()),
 });

@@ -7,6 +7,8 @@ import type { RateLimits } from '../auth/rate-limits.ts';
 import type { RolesService } from '../auth/roles.service.ts';
 import type { SessionsService } from '../auth/sessions.service.ts';
 import type { SetupService } from '../auth/setup.service.ts';
+import type { TwoFactorPolicy } from '../auth/two-factor.policy.ts';
+import type { TwoFactorService } from '../auth/two-factor.service.ts';
 import type { UsersService } from '../auth/users.service.ts';
 import type { Db } from '../db/index.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -23,5 +25,7 @@ export type Services = {
   allowlist: AllowlistService;
   limits: RateLimits;
   hasher: PasswordHasher;
+  twoFactor: TwoFactorService;
+  twoFactorPolicy: TwoFactorPolicy;
   csrfKey: Buffer;
 };

@@ -82,7 +82,7 @@ describe('aether CLI', () => {
   });
 
   test('--help on every command', async () => {
-    for (const cmd of [['start'], ['migrate'], ['user', 'create'], ['user', 'reset-password'], ['user', 'disable'], ['audit', 'verify'], ['config', 'check'], ['allowlist', 'clear']]) {
+    for (const cmd of [['start'], ['migrate'], ['user', 'create'], ['user', 'reset-password'], ['user', 'reset-2fa'], ['user', 'disable'], ['audit', 'verify'], ['config', 'check'], ['allowlist', 'clear']]) {
       const res = await run([...cmd, '--help']);
       assert.equal(res.code, 0);
       assert.match(res.out, new RegExp(`Usage: aether ${cmd.join(' ')}`));
@@ -108,6 +108,31 @@ describe('aether CLI', () => {
     await withDb(configPath, async (db) => {
       assert.equal(Boolean((await db('users').where({ username: 'carol' }).first()).disabled), true);
       assert.equal((await db('audit_events').where({ type: 'user.disabled' })).length, 1);
+    });
+  });
+
+  test('reset-2fa turns a user\'s 2FA off, ends their sessions and is audited; without 2FA it exits 1', async () => {
+    const { configPath } = workspace();
+    assert.equal((await run(['user', 'create', '--username', 'dave', '--email', 'd@x.org', '--config', configPath], { AETHER_PASSWORD: GOOD })).code, 0);
+    const none = await run(['user', 'reset-2fa', '--username', 'dave', '--config', configPath]);
+    assert.equal(none.code, 1);
+    assert.match(none.err, /does not use two-factor authentication/);
+    await withDb(configPath, async (db) => {
+      const user = await db('users').where({ username: 'dave' }).first();
+      const now = Date.now();
+      await db('user_totp').insert({ user_id: user.id, secret_enc: 'v1.00000000.x.y', confirmed_at: now, last_step: 0, created_at: now });
+      await db('recovery_codes').insert({ id: 'r1', user_id: user.id, code_hash: 'b'.repeat(64), created_at: now });
+      await db('sessions').insert({ id: 's2', token_hash: 'c'.repeat(64), user_id: user.id, data: '{}', created_at: now, last_seen_at: now, expires_at: now + 3600_000, rotate: false });
+    });
+    const res = await run(['user', 'reset-2fa', '--username', 'dave', '--config', configPath]);
+    assert.equal(res.code, 0, res.err);
+    await withDb(configPath, async (db) => {
+      assert.equal((await db('user_totp')).length, 0);
+      assert.equal((await db('recovery_codes')).length, 0);
+      assert.equal((await db('sessions')).length, 0);
+      const [event] = await db('audit_events').where({ type: 'auth.2fa.reset_by_admin' });
+      assert.equal(event.actor_name, 'cli');
+      assert.equal(event.target_name, 'dave');
     });
   });
 

@@ -15,7 +15,9 @@ export const FAST_HASHING = { memoryCost: 8192, timeCost: 1, parallelism: 1, max
 export async function startPanel(overrides: Record<string, unknown> = {}, opts: { clock?: Clock; uiRoot?: string } = {}): Promise<TestPanel> {
   const dir = mkdtempSync(join(tmpdir(), 'aether-test-'));
   const configPath = join(dir, 'config.json');
-  writeFileSync(configPath, JSON.stringify({ logLevel: 'silent', http: { host: '127.0.0.1', port: 0 }, passwordHashing: FAST_HASHING, ...overrides }));
+  // The shipped default requires 2FA for administrators; tests that are not about 2FA sign in with a password alone.
+  const security = { require2fa: 'none', ...(overrides.security as Record<string, unknown> | undefined) };
+  writeFileSync(configPath, JSON.stringify({ logLevel: 'silent', http: { host: '127.0.0.1', port: 0 }, passwordHashing: FAST_HASHING, ...overrides, security }));
   const config: LoadedConfig = loadConfig({ path: configPath, env: {} });
   // AETHER_TEST_LOG=debug shows the panel's own log while debugging a test.
   const logger = process.env.AETHER_TEST_LOG ? createLogger({ level: process.env.AETHER_TEST_LOG }) : silentLogger();

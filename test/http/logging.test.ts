@@ -15,7 +15,7 @@ describe('request logging', () => {
   test('panel.log has a line per request and never a password, cookie or token', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aether-log-'));
     const configPath = join(dir, 'config.json');
-    writeFileSync(configPath, JSON.stringify({ http: { port: 0 }, passwordHashing: FAST_HASHING }));
+    writeFileSync(configPath, JSON.stringify({ http: { port: 0 }, passwordHashing: FAST_HASHING, security: { require2fa: 'none' } }));
     const config = loadConfig({ path: configPath, env: {} });
     const logger = createLogger({ level: 'info', logDir: config.paths.logDir, stdout: false });
     const panel = await createPanel({ config, logger });

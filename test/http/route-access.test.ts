@@ -13,7 +13,10 @@ function accessProblems(route: AnyRoute): string[] {
   if (!access || typeof access !== 'object') return ['declares no access'];
   const keys = Object.keys(access);
   if ('public' in access) return access.public === true && keys.length === 1 ? [] : ['public marker must be exactly { public: true }'];
-  if ('authenticated' in access) return access.authenticated === true && keys.length === 1 ? [] : ['authenticated marker must be exactly { authenticated: true }'];
+  if ('authenticated' in access) {
+    const exact = access.authenticated === true && keys.every((k) => k === 'authenticated' || (k === 'enrolment' && access.enrolment === true));
+    return exact ? [] : ['authenticated marker must be exactly { authenticated: true } or { authenticated: true, enrolment: true }'];
+  }
   if (typeof access.scope !== 'string') return ['declares neither a scope nor a public/authenticated marker'];
   const def = SCOPES.find((s) => s.name === access.scope);
   if (!def) return [`unknown scope ${String(access.scope)}`];
@@ -41,7 +44,9 @@ describe('route access walk', () => {
       'GET /api/v1/setup/status',
       'GET /healthz',
       'GET /readyz',
+      'POST /api/v1/auth/2fa',
       'POST /api/v1/auth/login',
+      'POST /api/v1/auth/logout',
       'POST /api/v1/setup',
     ]);
   });
@@ -59,6 +64,8 @@ describe('route access walk', () => {
     assert.notDeepEqual(accessProblems({ ...base, access: undefined } as unknown as AnyRoute), []);
     assert.notDeepEqual(accessProblems({ ...base, access: {} } as unknown as AnyRoute), []);
     assert.notDeepEqual(accessProblems({ ...base, access: { public: false } } as unknown as AnyRoute), []);
+    assert.notDeepEqual(accessProblems({ ...base, access: { authenticated: true, enrolment: false } } as unknown as AnyRoute), []);
+    assert.notDeepEqual(accessProblems({ ...base, access: { authenticated: true, scope: 'users.edit' } } as unknown as AnyRoute), []);
     assert.notDeepEqual(accessProblems({ ...base, access: { scope: 'users.fly' } } as unknown as AnyRoute), []);
     assert.deepEqual(accessProblems({ ...base, access: { scope: 'users.edit' } } as unknown as AnyRoute), []);
   });

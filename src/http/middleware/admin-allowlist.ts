@@ -7,7 +7,7 @@ import { forbidden } from '../../shared/errors.ts';
 import type { AppContext, AppMiddleware } from '../context.ts';
 
 export const adminAllowlist = (deps: { allowlist: AllowlistService; audit: AuditService }): AppMiddleware => (ctx, next) =>
-  ctx.state.actor?.grants.global.has('admin') ? checkAdmin(deps, ctx, next) : next();
+  (ctx.state.actor ?? ctx.state.enrolling)?.grants.global.has('admin') ? checkAdmin(deps, ctx, next) : next();
 
 async function checkAdmin(deps: { allowlist: AllowlistService; audit: AuditService }, ctx: AppContext, next: Next): Promise<void> {
   if (!(await deps.allowlist.isAllowed(ctx.state.ip))) {

@@ -33,8 +33,13 @@ function safeOrigin(url: string): string {
   }
 }
 
+/**
+ * Every unsafe request riding on a session cookie must carry the session's token: a signed-in session, and also one
+ * that only waits for the second factor.
+ */
 export function checkCsrf(ctx: AppContext, key: Buffer, publicUrl: string | undefined): void {
-  if (SAFE.has(ctx.method) || ctx.state.authMethod !== 'session') return;
+  if (SAFE.has(ctx.method) || ctx.state.authMethod === 'bearer') return;
+  if (ctx.state.authMethod !== 'session' && !ctx.session?.mfa) return;
   checkOrigin(ctx, publicUrl, true);
   const salt = ctx.session?.csrfSalt;
   const sent = ctx.get('X-CSRF-Token');

@@ -1,12 +1,12 @@
 // My account: profile, password change and my sessions.
 import { z } from 'zod';
-import { ipAccountKey } from '../../auth/login.service.ts';
 import type { Principal } from '../../auth/users.service.ts';
-import { AppError, notFound } from '../../shared/errors.ts';
+import { notFound } from '../../shared/errors.ts';
 import type { AppContext } from '../context.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 import { idParam, password, userSchema } from '../schemas.ts';
 import type { Services } from '../services.ts';
+import { checkCurrentPassword, sessionUser } from './proof.helpers.ts';
 import { rotateSession } from './session.helpers.ts';
 
 export const sessionItem = z.object({
@@ -57,17 +57,8 @@ export const meRoutes = (s: Services): AnyRoute[] => [
     body: z.strictObject({ currentPassword: password, newPassword: password }),
     responses: { 200: { description: 'Changed', schema: z.object({ csrfToken: z.string() }) }, 400: { description: 'weak_password or invalid_password' } },
     handler: async (ctx, { body }) => {
-      const actor = ctx.state.actor!;
-      if (actor.type !== 'user' || ctx.state.authMethod !== 'session') throw new AppError(403, 'session_required', 'Passwords can only be changed from a browser session.');
-      const row = await s.users.row(actor.id);
-      const key = ipAccountKey(ctx.state.ip, row.id);
-      const wait = await s.limits.loginPerIpAccount.blockedFor(key);
-      if (wait > 0) throw new AppError(429, 'rate_limited', 'Too many wrong passwords. Try again later.', { headers: { 'Retry-After': String(Math.ceil(wait / 1000)) } });
-      if (!(await s.hasher.verify(row.password_hash, body.currentPassword))) {
-        await s.limits.loginPerIpAccount.hit(key);
-        await s.audit.record({ type: 'user.password_change_failed', actor: { type: 'user', id: actor.id, name: actor.name }, ip: ctx.state.ip, userAgent: ctx.state.caller.userAgent, target: { type: 'user', id: actor.id, name: actor.name }, outcome: 'failure', details: { reason: 'wrong_current_password' } });
-        throw new AppError(400, 'invalid_password', 'The current password is wrong.');
-      }
+      const actor = sessionUser(ctx);
+      await checkCurrentPassword(ctx, s, actor.id, body.currentPassword, 'user.password_change_failed');
       await s.users.setPassword(ctx.state.caller, actor.id, body.newPassword, { keepSessionId: ctx.state.session?.id ?? '' });
       ctx.body = { csrfToken: await rotateSession(ctx, s) };
     },

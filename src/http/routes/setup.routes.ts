@@ -4,7 +4,7 @@ import { forbidden } from '../../shared/errors.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 import { email, password, userSchema, username } from '../schemas.ts';
 import type { Services } from '../services.ts';
-import { startSession } from './session.helpers.ts';
+import { completeSignIn } from './session.helpers.ts';
 
 export const setupRoutes = (s: Services): AnyRoute[] => [
   defineRoute({
@@ -27,7 +27,7 @@ export const setupRoutes = (s: Services): AnyRoute[] => [
     csrf: false,
     body: z.strictObject({ token: z.string().min(1).max(200), username, email, password }),
     responses: {
-      201: { description: 'Administrator created and signed in', schema: z.object({ user: userSchema, csrfToken: z.string() }) },
+      201: { description: 'Administrator created and signed in (the 2FA policy may require a 2FA setup first)', schema: z.object({ user: userSchema, csrfToken: z.string(), twoFactorSetupRequired: z.boolean() }) },
       403: { description: 'setup_token_invalid, or ip_not_allowed outside the admin IP allowlist' },
     },
     handler: async (ctx, { body }) => {
@@ -38,10 +38,8 @@ export const setupRoutes = (s: Services): AnyRoute[] => [
       }
       const user = await s.setup.complete(body.token, body, { ip: ctx.state.ip, userAgent: ctx.state.caller.userAgent });
       const grants = await s.users.grantsOf(user.id);
-      const csrfToken = await startSession(ctx, s, user, grants);
-      await s.audit.record({ type: 'auth.login.success', actor: { type: 'user', id: user.id, name: user.username }, ip: ctx.state.ip, userAgent: ctx.state.caller.userAgent, target: { type: 'user', id: user.id, name: user.username }, outcome: 'success', details: { method: 'setup' } });
       ctx.status = 201;
-      ctx.body = { user, csrfToken };
+      ctx.body = await completeSignIn(ctx, s, user, grants, 'setup');
     },
   }),
 ];
