@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateSync } from 'otplib';
 import { systemCaller } from '../src/auth/caller.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { createPanel, type Panel } from '../src/panel.ts';
@@ -21,6 +22,8 @@ export type PanelServerInfo = {
   user: BenchUser;
   /** A second real account, the one the login flood guesses passwords for. */
   target: BenchUser;
+  /** A third account, with two-factor authentication on (for the wrong-password timing comparison). */
+  twoFactorUser: BenchUser;
 };
 
 /** Config keys the parent overrides, as one JSON argument (e.g. higher API rate limits); everything else is the default. */
@@ -42,10 +45,14 @@ async function start(): Promise<{ panel: Panel; info: PanelServerInfo }> {
   const caller = systemCaller('bench');
   const user = { username: 'bench-user', password: 'Quiet-Harbor-Lamp-42' };
   const target = { username: 'flood-target', password: 'Amber-Violin-Stone-77' };
-  for (const u of [user, target]) {
+  const twoFactorUser = { username: 'totp-user', password: 'Copper-Kettle-Moon-58' };
+  for (const u of [user, target, twoFactorUser]) {
     await panel.services.users.create(caller, { ...u, email: `${u.username}@example.test`, roles: [{ roleId: operator.id, serverId: null }] });
   }
-  const info = { port, pid: process.pid, passwordHashing: config.passwordHashing, rateLimits: config.rateLimits, logLevel: config.logLevel, user, target };
+  const row = (await panel.services.users.findForLogin(twoFactorUser.username))!;
+  const setup = await panel.services.twoFactor.beginSetup({ id: row.id, username: row.username });
+  await panel.services.twoFactor.confirmSetup(caller, { id: row.id, username: row.username }, generateSync({ secret: setup.secret }));
+  const info = { port, pid: process.pid, passwordHashing: config.passwordHashing, rateLimits: config.rateLimits, logLevel: config.logLevel, user, target, twoFactorUser };
   return { panel, info };
 }
 

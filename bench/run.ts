@@ -1,9 +1,10 @@
 // Runs the benchmarks (all, or those named on the command line), prints a table and then one JSON summary line; never fails on timing.
 import { availableParallelism } from 'node:os';
+import { LOGIN_2FA, runLogin2fa, type Login2faResult } from './login-2fa.bench.ts';
 import { LOGIN_FLOOD, runLoginFlood, type LoginFloodResult } from './login-flood.bench.ts';
 import { runThroughput, type ThroughputResult } from './throughput.bench.ts';
 
-const BENCHES = ['login-flood', 'throughput'] as const;
+const BENCHES = ['login-flood', 'login-2fa', 'throughput'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 const met = (ok: boolean) => (ok ? 'met' : 'NOT MET');
@@ -36,6 +37,24 @@ function printLoginFlood(r: LoginFloodResult): void {
       ['flood answers', outcomes, ''],
       ['wrong passwords checked (401)', `${r.floodChecked}`, `limits: ${r.loginLimits.perAccount} per account, ${r.loginLimits.perIp} per address`],
       ['flood wall time', `${r.floodMs} ms`, ''],
+    ]),
+  );
+}
+
+function printLogin2fa(r: Login2faResult): void {
+  const [low, high] = LOGIN_2FA.targetRatioRange;
+  const answers = (x: Record<string, number>) => Object.entries(x).map(([k, n]) => `${k}: ${n}`).join(', ');
+  console.log(`\nWrong password, account with 2FA vs without: ${r.attempts} sequential attempts each, interleaved (production argon2id)`);
+  console.log(
+    table([
+      ['metric', 'value', 'target'],
+      ['median, account without 2FA', `${r.plainMedianMs} ms`, ''],
+      ['median, account with 2FA', `${r.twoFactorMedianMs} ms`, ''],
+      ['ratio with / without', `${r.ratio}x`, `${low}-${high}x: ${met(r.ratio >= low && r.ratio <= high)}`],
+      ['answers without 2FA', answers(r.plainAnswers), ''],
+      ['answers with 2FA', answers(r.twoFactorAnswers), `the same: ${met(answers(r.plainAnswers) === answers(r.twoFactorAnswers))}`],
+      ['right password, without 2FA (signed in)', `${r.rightPasswordPlainMs} ms`, ''],
+      ['right password, with 2FA (code step next)', `${r.rightPasswordTwoFactorMs} ms`, ''],
     ]),
   );
 }
@@ -82,13 +101,17 @@ if (unknown.length) {
 const selected: BenchName[] = asked.length ? (asked as BenchName[]) : [...BENCHES];
 
 console.log(`Aether Panel benchmarks: node ${process.version}, ${availableParallelism()} CPUs, ${new Date().toISOString()}`);
-const summary: { node: string; cpus: number; loginFlood?: LoginFloodResult; throughput?: ThroughputResult } = {
+const summary: { node: string; cpus: number; loginFlood?: LoginFloodResult; login2fa?: Login2faResult; throughput?: ThroughputResult } = {
   node: process.version,
   cpus: availableParallelism(),
 };
 if (selected.includes('login-flood')) {
   summary.loginFlood = await runLoginFlood();
   printLoginFlood(summary.loginFlood);
+}
+if (selected.includes('login-2fa')) {
+  summary.login2fa = await runLogin2fa();
+  printLogin2fa(summary.login2fa);
 }
 if (selected.includes('throughput')) {
   summary.throughput = await runThroughput();
