@@ -162,6 +162,14 @@ export function createTwoFactorService(deps: {
       return (await enabledRow(userId)) !== undefined;
     },
 
+    /**
+     * Whether the panel password alone may sign this account in anywhere without a browser (SFTP password logins
+     * must ask). An account with 2FA: never; it uses SSH keys or SFTP app passwords there, and OAuth2 clients for the API.
+     */
+    async passwordAloneAccepted(userId: string): Promise<boolean> {
+      return (await enabledRow(userId)) === undefined;
+    },
+
     async status(userId: string): Promise<TwoFactorStatus> {
       const row = await enabledRow(userId);
       const lastUse = (await db('recovery_codes').where({ user_id: userId }).whereNotNull('used_at').orderBy('used_at', 'desc').first()) as

@@ -26,6 +26,8 @@ describe('two-factor setup', () => {
   after(() => panel.close());
 
   test('setup shows a secret, an otpauth URL and a PNG QR code; a wrong code does not turn 2FA on', async () => {
+    const adminId = (await admin.get('/api/v1/users/me')).body.user.id as string;
+    assert.equal(await panel.services.twoFactor.passwordAloneAccepted(adminId), true);
     const res = await admin.post('/api/v1/account/2fa/setup');
     assert.equal(res.status, 200, res.text);
     assert.match(res.body.secret, /^[A-Z2-7]{32}$/);
@@ -54,6 +56,8 @@ describe('two-factor setup', () => {
     assert.equal(new Set(recoveryCodes).size, 10);
     for (const c of recoveryCodes) assert.match(c, /^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/);
 
+    const adminId = (await admin.get('/api/v1/users/me')).body.user.id as string;
+    assert.equal(await panel.services.twoFactor.passwordAloneAccepted(adminId), false, 'no password-only access (SFTP) for a 2FA account');
     const status = await admin.get('/api/v1/account/2fa');
     assert.equal(status.body.enabled, true);
     assert.equal(status.body.recoveryCodesLeft, 10);
