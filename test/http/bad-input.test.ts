@@ -100,6 +100,21 @@ const cases: Case[] = [
   { name: 'allowlist: text/plain', method: 'PUT', path: '/api/v1/settings/allowlist', ...raw('{"cidrs":[]}', { 'Content-Type': 'text/plain' }), status: 415, code: 'unsupported_media_type' },
   { name: 'allowlist: 5 MB body', method: 'PUT', path: '/api/v1/settings/allowlist', ...raw(FIVE_MB), status: 413, code: 'body_too_large' },
 
+  // 2FA of my account, the admin reset and the policy
+  { name: '2fa confirm: nothing started', method: 'POST', path: '/api/v1/account/2fa/confirm', body: { code: '123456' }, status: 409, code: 'no_setup_in_progress' },
+  { name: '2fa confirm: number for the code', method: 'POST', path: '/api/v1/account/2fa/confirm', body: { code: 123456 }, status: 400, code: 'validation_failed' },
+  { name: '2fa confirm: 10k-character code', method: 'POST', path: '/api/v1/account/2fa/confirm', body: { code: LONG }, status: 400, code: 'validation_failed' },
+  { name: '2fa confirm: __proto__ key', method: 'POST', path: '/api/v1/account/2fa/confirm', ...raw('{"code":"123456","__proto__":{"polluted":"yes"}}'), status: 400, code: 'validation_failed' },
+  { name: '2fa off: both a code and a recovery code', method: 'DELETE', path: '/api/v1/account/2fa', body: { password: 'x', code: '123456', recoveryCode: 'AAAA' }, status: 400, code: 'validation_failed' },
+  { name: '2fa off: 10k-character password', method: 'DELETE', path: '/api/v1/account/2fa', body: { password: LONG, code: '123456' }, status: 400, code: 'validation_failed' },
+  { name: '2fa off: malformed JSON', method: 'DELETE', path: '/api/v1/account/2fa', ...raw('{"password":'), status: 400, code: 'invalid_json' },
+  { name: '2fa recovery codes: SQL for the code', method: 'POST', path: '/api/v1/account/2fa/recovery-codes', body: { password: 'Some-Password-1', code: SQL }, status: 400, code: 'invalid_password' },
+  { name: '2fa reset: SQL as the id', method: 'DELETE', path: `/api/v1/users/${encodeURIComponent(SQL)}/2fa`, status: 400, code: 'validation_failed' },
+  { name: '2fa policy: unknown level', method: 'PUT', path: '/api/v1/settings/two-factor', body: { require2fa: 'some' }, status: 400, code: 'validation_failed' },
+  { name: '2fa policy: array for the level', method: 'PUT', path: '/api/v1/settings/two-factor', body: { require2fa: ['all'] }, status: 400, code: 'validation_failed' },
+  { name: '2fa second step: SQL as the code', method: 'POST', path: '/api/v1/auth/2fa', body: { code: SQL }, anonymous: true, status: 401, code: 'no_pending_login' },
+  { name: '2fa second step: __proto__ key', method: 'POST', path: '/api/v1/auth/2fa', ...raw('{"code":"1","__proto__":{"x":1}}'), anonymous: true, status: 400, code: 'validation_failed' },
+
   // GET /audit
   { name: 'audit: repeated limit', method: 'GET', path: '/api/v1/audit?limit=1&limit=2', status: 400, code: 'validation_failed' },
   { name: 'audit: repeated type', method: 'GET', path: '/api/v1/audit?type=auth.*&type=user.*', status: 400, code: 'validation_failed' },
