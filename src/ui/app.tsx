@@ -6,6 +6,7 @@ import { LoginPage } from './pages/login.page.tsx';
 import { NotFoundPage } from './pages/not-found.page.tsx';
 import { SetupPage } from './pages/setup.page.tsx';
 import { StartupErrorPage } from './pages/startup-error.page.tsx';
+import { TwoFactorRequiredPage } from './pages/two-factor-required.page.tsx';
 import { findRoute } from './routes.tsx';
 import { safeNextPath, useLocation } from './router/history.ts';
 import { Redirect } from './router/redirect.tsx';
@@ -33,6 +34,8 @@ export function App() {
     const next = path === '/' ? '' : `?next=${encodeURIComponent(path + window.location.search)}`;
     return <Redirect to={`/login${next}`} />;
   }
+  // Until the required 2FA is set up the server refuses every other call, so no in-app page is shown.
+  if (state.status === 'authenticated' && state.twoFactorSetupRequired) return <TwoFactorRequiredPage />;
 
   const route = findRoute(path);
   let page;

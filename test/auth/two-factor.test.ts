@@ -147,6 +147,8 @@ describe('signing in with a second factor', () => {
     const session = await client.get('/api/v1/auth/session');
     assert.equal(session.status, 401);
     assert.equal(session.body.error.code, 'second_factor_required');
+    // After a reload the page learns the pending session's CSRF token here.
+    assert.equal(session.body.error.details.csrfToken, first.body.csrfToken);
     // Not signed in yet: the last login is not recorded.
     assert.equal((await panel.services.users.row(adminId)).last_login_at, lastLogin);
 

@@ -90,14 +90,16 @@ export const authRoutes = (s: Services): AnyRoute[] => [
     access: { public: true },
     responses: {
       200: { description: 'Current session', schema: sessionResponse },
-      401: { description: 'unauthenticated, or second_factor_required while a sign-in waits for its code' },
+      401: { description: 'unauthenticated, or second_factor_required (details: expiresAt, csrfToken) while a sign-in waits for its code' },
     },
     handler: async (ctx) => {
       const info = ctx.state.session;
       const csrfToken = currentCsrf(ctx, s);
       const mfa = ctx.session?.mfa;
       if (mfa && mfa.until > s.clock.now()) {
-        throw new AppError(401, 'second_factor_required', 'Enter the code from your authenticator app to finish signing in.', { details: { expiresAt: new Date(mfa.until).toISOString() } });
+        // The page reloaded during the code step: it needs the pending session's CSRF token to send the code.
+        const details = { expiresAt: new Date(mfa.until).toISOString(), csrfToken };
+        throw new AppError(401, 'second_factor_required', 'Enter the code from your authenticator app to finish signing in.', { details });
       }
       const who = ctx.state.actor ?? ctx.state.enrolling;
       if (!who || ctx.state.authMethod !== 'session' || !info || !csrfToken) throw unauthenticated('Not signed in.');

@@ -1,10 +1,11 @@
-// Error raised for any failed API call, carrying the server's code, message and Retry-After.
+// Error raised for any failed API call, carrying the server's code, message, details and Retry-After.
 
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly requestId: string | null;
   readonly retryAfterSeconds: number | null;
+  readonly details: Record<string, unknown> | null;
 
   constructor(opts: {
     status: number;
@@ -12,6 +13,7 @@ export class ApiError extends Error {
     message: string;
     requestId?: string | null;
     retryAfterSeconds?: number | null;
+    details?: Record<string, unknown> | null;
   }) {
     super(opts.message);
     this.name = 'ApiError';
@@ -19,6 +21,7 @@ export class ApiError extends Error {
     this.code = opts.code;
     this.requestId = opts.requestId ?? null;
     this.retryAfterSeconds = opts.retryAfterSeconds ?? null;
+    this.details = opts.details ?? null;
   }
 }
 

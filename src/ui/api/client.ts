@@ -9,6 +9,7 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 // SECURITY: the CSRF token lives only in memory; a reload fetches it again from /auth/session.
 let csrfToken: string | null = null;
 let onUnauthenticated: (() => void) | null = null;
+let onTwoFactorSetupRequired: (() => void) | null = null;
 
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
@@ -17,6 +18,11 @@ export function setCsrfToken(token: string | null): void {
 /** Called when any request finds the session gone (expired, revoked), so the UI can sign out. */
 export function setUnauthenticatedHandler(handler: (() => void) | null): void {
   onUnauthenticated = handler;
+}
+
+/** Called when any request is refused until the user sets up 2FA (the policy covers them), so the UI can ask for it. */
+export function setTwoFactorSetupHandler(handler: (() => void) | null): void {
+  onTwoFactorSetupRequired = handler;
 }
 
 export type RequestOptions = {
@@ -50,6 +56,7 @@ export async function apiRequest<T>(method: Method, path: string, opts: RequestO
   if (err.status === 401 && err.code === 'unauthenticated' && !opts.expectUnauthenticated) {
     onUnauthenticated?.();
   }
+  if (err.status === 403 && err.code === 'two_factor_setup_required') onTwoFactorSetupRequired?.();
   throw err;
 }
 
@@ -75,7 +82,7 @@ async function readJson(res: Response): Promise<unknown> {
 }
 
 function toApiError(res: Response, data: unknown): ApiError {
-  const body = (data as { error?: { code?: unknown; message?: unknown; requestId?: unknown } } | undefined)?.error;
+  const body = (data as { error?: { code?: unknown; message?: unknown; requestId?: unknown; details?: unknown } } | undefined)?.error;
   const retry = Number.parseInt(res.headers.get('Retry-After') ?? '', 10);
   return new ApiError({
     status: res.status,
@@ -83,7 +90,12 @@ function toApiError(res: Response, data: unknown): ApiError {
     message: typeof body?.message === 'string' && body.message ? body.message : fallbackMessage(res),
     requestId: typeof body?.requestId === 'string' ? body.requestId : null,
     retryAfterSeconds: Number.isFinite(retry) ? retry : null,
+    details: isRecord(body?.details) ? body.details : null,
   });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function fallbackMessage(res: Response): string {

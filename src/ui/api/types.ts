@@ -16,6 +16,7 @@ export type User = {
   lastLoginIp: string | null;
   roles: UserRole[];
   scopes: string[];
+  twoFactorEnabled: boolean;
 };
 
 export type SessionInfo = {
@@ -23,11 +24,58 @@ export type SessionInfo = {
   csrfToken: string;
   idleExpiresAt: string;
   absoluteExpiresAt: string;
+  /** The 2FA policy covers the user and 2FA is not set up yet: only the setup calls are allowed. */
+  twoFactorSetupRequired: boolean;
 };
 
 export type AuthResult = {
   user: User;
   csrfToken: string;
+  /** As in SessionInfo; treated as false when absent. */
+  twoFactorSetupRequired?: boolean;
+};
+
+/** The password was right and a second factor is due before the session is signed in. */
+export type PendingSecondFactor = {
+  twoFactorRequired: true;
+  csrfToken: string;
+  expiresAt: string;
+};
+
+export type LoginResult = AuthResult | PendingSecondFactor;
+
+/** Answer of the second sign-in step; recoveryCodesLeft is present only when a recovery code was used. */
+export type SecondFactorResult = AuthResult & {
+  recoveryCodesLeft?: number;
+};
+
+/** A code from the authenticator app, or one of the saved recovery codes. */
+export type SecondFactorProof = { code: string } | { recoveryCode: string };
+
+export type TwoFactorPolicy = 'none' | 'admins' | 'all';
+
+export type TwoFactorStatus = {
+  enabled: boolean;
+  enabledAt: string | null;
+  recoveryCodesLeft: number;
+  lastRecoveryCodeUse: { at: string; ip: string | null } | null;
+  requiredByPolicy: boolean;
+  policy: TwoFactorPolicy;
+};
+
+export type TwoFactorSetup = {
+  secret: string;
+  otpauthUrl: string;
+  /** A data: URL of a PNG image. */
+  qrCode: string;
+  expiresAt: string;
+};
+
+export type TwoFactorPolicySettings = {
+  require2fa: TwoFactorPolicy;
+  /** The floor set in the configuration file; the panel setting cannot go below it. */
+  configMinimum: TwoFactorPolicy;
+  effective: TwoFactorPolicy;
 };
 
 export type AccountSession = {

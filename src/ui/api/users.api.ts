@@ -27,6 +27,12 @@ export function deleteUser(id: string): Promise<void> {
   return apiRequest('DELETE', userPath(id));
 }
 
+/** Turns off another user's 2FA and ends their sessions; the caller needs users.edit and 2FA of their own. */
+export async function resetUserTwoFactor(id: string): Promise<User> {
+  const res = await apiRequest<{ user: User }>('DELETE', `${userPath(id)}/2fa`);
+  return res.user;
+}
+
 export function revokeUserSessions(id: string): Promise<void> {
   return apiRequest('POST', `${userPath(id)}/sessions/revoke`);
 }

@@ -2,6 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { Nav } from './nav.tsx';
+import { RecoveryUsedNotice } from './recovery-used-notice.tsx';
 import { TopBar } from './top-bar.tsx';
 
 export function AppShell({ currentPath, children }: { currentPath: string; children: ComponentChildren }) {
@@ -25,6 +26,7 @@ export function AppShell({ currentPath, children }: { currentPath: string; child
       <div class="shell-body">
         <Nav currentPath={currentPath} open={menuOpen} onNavigate={() => setMenuOpen(false)} />
         <main id="main" class="content" tabIndex={-1}>
+          <RecoveryUsedNotice />
           {children}
         </main>
       </div>

@@ -1,4 +1,4 @@
-// A labelled <select> with a list of value/label options.
+// A labelled <select> with a list of value/label options (any of which may be unavailable).
 import type { TargetedEvent } from 'preact';
 import { useId } from 'preact/hooks';
 
@@ -6,7 +6,7 @@ type SelectFieldProps = {
   label: string;
   value: string;
   onValue: (value: string) => void;
-  options: { value: string; label: string }[];
+  options: { value: string; label: string; disabled?: boolean }[];
   testId?: string;
   hint?: string;
   disabled?: boolean;
@@ -21,7 +21,7 @@ export function SelectField(props: SelectFieldProps) {
       <label for={id}>{props.label}</label>
       <select id={id} value={props.value} onChange={onChange} data-testid={props.testId} aria-describedby={hintId} disabled={props.disabled}>
         {props.options.map((option) => (
-          <option key={option.value} value={option.value}>
+          <option key={option.value} value={option.value} disabled={option.disabled}>
             {option.label}
           </option>
         ))}

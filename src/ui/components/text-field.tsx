@@ -1,5 +1,5 @@
 // A labelled text-like input (text, email, password, datetime-local) with an optional hint.
-import type { TargetedEvent } from 'preact';
+import type { Ref, TargetedEvent } from 'preact';
 import { useId } from 'preact/hooks';
 
 type TextFieldProps = {
@@ -16,6 +16,10 @@ type TextFieldProps = {
   maxLength?: number;
   placeholder?: string;
   autoFocus?: boolean;
+  /** 'numeric' brings up the number pad on touch devices (one-time codes). */
+  inputMode?: 'text' | 'numeric';
+  /** Lets the form move focus to the input (after an error, or when it appears). */
+  inputRef?: Ref<HTMLInputElement>;
 };
 
 export function TextField(props: TextFieldProps) {
@@ -28,6 +32,7 @@ export function TextField(props: TextFieldProps) {
     <div class="field">
       <label for={id}>{props.label}</label>
       <input
+        ref={props.inputRef}
         id={id}
         type={inputType}
         value={props.value}
@@ -41,6 +46,7 @@ export function TextField(props: TextFieldProps) {
         maxLength={props.maxLength}
         placeholder={props.placeholder}
         autoFocus={props.autoFocus}
+        inputMode={props.inputMode}
         spellcheck={false}
       />
       {props.hint ? (

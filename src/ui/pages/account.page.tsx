@@ -1,4 +1,4 @@
-// My account page: profile, password change and the list of the user's own sessions.
+// My account page: profile, password change, two-factor authentication and the list of the user's own sessions.
 import { useState } from 'preact/hooks';
 import { getMe, listMySessions, revokeMySession } from '../api/account.api.ts';
 import { describeError } from '../api/api-error.ts';
@@ -12,6 +12,7 @@ import { useSession } from '../session/session-context.ts';
 import { PasswordForm } from './account/password-form.tsx';
 import { ProfileCard } from './account/profile-card.tsx';
 import { SessionsList } from './account/sessions-list.tsx';
+import { TwoFactorCard } from './account/two-factor-card.tsx';
 
 export function AccountPage() {
   const session = useSession();
@@ -51,6 +52,7 @@ export function AccountPage() {
       <div class="card-grid card-grid-2">
         {user ? <ProfileCard user={user} /> : <Loading />}
         <PasswordForm onChanged={sessions.reload} />
+        <TwoFactorCard onSessionsChanged={sessions.reload} />
       </div>
       <section class="section" aria-labelledby="sessions-title">
         <div class="section-head">

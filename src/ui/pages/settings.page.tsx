@@ -1,5 +1,5 @@
-// Settings page: panel-wide security settings (currently the admin IP allowlist).
-import { getAllowlist } from '../api/settings.api.ts';
+// Settings page: panel-wide security settings (the admin IP allowlist and the two-factor authentication policy).
+import { getAllowlist, getTwoFactorPolicy } from '../api/settings.api.ts';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { Loading } from '../components/loading.tsx';
 import { PageHeader } from '../components/page-header.tsx';
@@ -7,9 +7,11 @@ import { useLoad } from '../hooks/use-load.ts';
 import { hasScope } from '../session/scopes.ts';
 import { useSession } from '../session/session-context.ts';
 import { AllowlistEditor } from './settings/allowlist-editor.tsx';
+import { TwoFactorPolicyForm } from './settings/two-factor-policy-form.tsx';
 
 export function SettingsPage() {
   const allowlist = useLoad(getAllowlist);
+  const twoFactor = useLoad(getTwoFactorPolicy);
   const { user } = useSession();
   const canEdit = hasScope(user, 'settings.edit');
   return (
@@ -18,6 +20,9 @@ export function SettingsPage() {
       <ErrorMessage message={allowlist.error} />
       {allowlist.loading && !allowlist.data ? <Loading /> : null}
       {allowlist.data ? <AllowlistEditor allowlist={allowlist.data} onSaved={allowlist.setData} readOnly={!canEdit} /> : null}
+      <ErrorMessage message={twoFactor.error} />
+      {twoFactor.loading && !twoFactor.data ? <Loading /> : null}
+      {twoFactor.data ? <TwoFactorPolicyForm settings={twoFactor.data} onSaved={twoFactor.setData} readOnly={!canEdit} /> : null}
     </section>
   );
 }

@@ -1,10 +1,9 @@
-// Users page: list accounts, create, edit, enable/disable, revoke sessions and delete.
+// Users page: list accounts, create, edit, enable/disable, revoke sessions, reset 2FA and delete.
 import { useState } from 'preact/hooks';
-import { describeError } from '../api/api-error.ts';
+import { ApiError, describeError } from '../api/api-error.ts';
 import { listRoles } from '../api/roles.api.ts';
 import type { Role, User } from '../api/types.ts';
-import { deleteUser, listUsers, revokeUserSessions, updateUser } from '../api/users.api.ts';
-import { ConfirmDialog } from '../components/confirm-dialog.tsx';
+import { deleteUser, listUsers, resetUserTwoFactor, revokeUserSessions, updateUser } from '../api/users.api.ts';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { LoadMore } from '../components/load-more.tsx';
 import { Loading } from '../components/loading.tsx';
@@ -14,7 +13,9 @@ import { useLoad } from '../hooks/use-load.ts';
 import { usePagedList } from '../hooks/use-paged-list.ts';
 import { hasScope } from '../session/scopes.ts';
 import { useSession } from '../session/session-context.ts';
+import { UserConfirmDialog, type PendingUserConfirm } from './users/user-confirm-dialog.tsx';
 import { UserCreateForm } from './users/user-create-form.tsx';
+import { describeResetError } from './users/reset-two-factor-error.ts';
 import { UserEditForm } from './users/user-edit-form.tsx';
 import { UsersTable } from './users/users-table.tsx';
 
@@ -28,7 +29,7 @@ export function UsersPage() {
   const users = usePagedList((cursor) => listUsers(cursor));
   const roles = useLoad(canEdit ? listRoles : noRoles, [canEdit]);
   const [panel, setPanel] = useState<Panel>({ kind: 'none' });
-  const [toDelete, setToDelete] = useState<User | null>(null);
+  const [toConfirm, setToConfirm] = useState<PendingUserConfirm | null>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -64,15 +65,30 @@ export function UsersPage() {
       return `All sessions of ${user.username} were revoked.`;
     });
 
-  const confirmDelete = async () => {
-    const user = toDelete;
-    if (!user) return;
-    await runAction(user, async () => {
+  const resetTwoFactor = (user: User) =>
+    runAction(user, async () => {
+      try {
+        replaceUser(await resetUserTwoFactor(user.id));
+      } catch (err) {
+        // Someone else turned it off meanwhile: show the row as it is now.
+        if (err instanceof ApiError && err.code === 'two_factor_not_enabled') replaceUser({ ...user, twoFactorEnabled: false });
+        throw new Error(describeResetError(err, user));
+      }
+      return `2FA of ${user.username} was reset and their sessions were ended.`;
+    });
+
+  const remove = (user: User) =>
+    runAction(user, async () => {
       await deleteUser(user.id);
       users.setItems((items) => items.filter((item) => item.id !== user.id));
       return `${user.username} was deleted.`;
     });
-    setToDelete(null);
+
+  const confirm = async () => {
+    if (!toConfirm) return;
+    const { kind, user } = toConfirm;
+    await (kind === 'delete' ? remove(user) : resetTwoFactor(user));
+    setToConfirm(null);
   };
 
   const openCreate = () => {
@@ -135,23 +151,17 @@ export function UsersPage() {
           }}
           onToggleDisabled={toggleDisabled}
           onRevokeSessions={revokeSessions}
-          onDelete={setToDelete}
+          onResetTwoFactor={(user) => setToConfirm({ kind: 'reset-2fa', user })}
+          onDelete={(user) => setToConfirm({ kind: 'delete', user })}
         />
       )}
       <LoadMore hasMore={users.nextCursor !== null} loading={users.loadingMore} onLoadMore={users.loadMore} />
-      <ConfirmDialog
-        open={toDelete !== null}
-        title="Delete user?"
-        confirmLabel="Delete user"
-        danger
-        busy={toDelete !== null && busyId === toDelete.id}
-        onCancel={() => setToDelete(null)}
-        onConfirm={confirmDelete}
-      >
-        <p>
-          <strong>{toDelete?.username}</strong> will be deleted and signed out everywhere. This cannot be undone.
-        </p>
-      </ConfirmDialog>
+      <UserConfirmDialog
+        pending={toConfirm}
+        busy={toConfirm !== null && busyId === toConfirm.user.id}
+        onCancel={() => setToConfirm(null)}
+        onConfirm={confirm}
+      />
     </section>
   );
 }

@@ -6,6 +6,7 @@ export type UserRowActions = {
   onEdit: (user: User) => void;
   onToggleDisabled: (user: User) => void;
   onRevokeSessions: (user: User) => void;
+  onResetTwoFactor: (user: User) => void;
   onDelete: (user: User) => void;
 };
 
@@ -28,6 +29,9 @@ export function UserRow({ user, canEdit, isSelf, busy, ...actions }: UserRowProp
       <td>{roleNames.length ? roleNames.join(', ') : <span class="muted">None</span>}</td>
       <td>
         {user.disabled ? <span class="badge badge-danger">Disabled</span> : <span class="badge badge-success">Active</span>}
+      </td>
+      <td data-testid="user-2fa">
+        {user.twoFactorEnabled ? <span class="badge badge-success">On</span> : <span class="badge badge-neutral">Off</span>}
       </td>
       <td>
         <TimeText iso={user.lastLoginAt} />
@@ -61,6 +65,19 @@ export function UserRow({ user, canEdit, isSelf, busy, ...actions }: UserRowProp
             >
               Revoke sessions
             </button>
+            {/* Own 2FA is turned off in My account, with the password and a code. */}
+            {user.twoFactorEnabled && !isSelf ? (
+              <button
+                type="button"
+                class="btn btn-small"
+                onClick={() => actions.onResetTwoFactor(user)}
+                disabled={busy}
+                data-testid="user-reset-2fa"
+                aria-label={`Reset 2FA of ${user.username}`}
+              >
+                Reset 2FA
+              </button>
+            ) : null}
             {isSelf ? null : (
               <button
                 type="button"

@@ -20,6 +20,9 @@ export function UsersTable({ users, canEdit, currentUserId, busyId, ...actions }
             <th scope="col">Email</th>
             <th scope="col">Roles</th>
             <th scope="col">Status</th>
+            <th scope="col">
+              <abbr title="Two-factor authentication">2FA</abbr>
+            </th>
             <th scope="col">Last login</th>
             {canEdit ? <th scope="col">Actions</th> : null}
           </tr>
@@ -27,7 +30,7 @@ export function UsersTable({ users, canEdit, currentUserId, busyId, ...actions }
         <tbody>
           {users.length === 0 ? (
             <tr>
-              <td colSpan={canEdit ? 6 : 5} class="empty">
+              <td colSpan={canEdit ? 7 : 6} class="empty">
                 No users yet.
               </td>
             </tr>
