@@ -1,4 +1,5 @@
 // Browser tests: launches Debian's chromium through playwright-core, watches pages for CSP violations and errors, saves screenshots.
+import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -86,6 +87,8 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
   rmSync(path, { force: true }); // a file left by an earlier run must not pass for this run's
+  // From the top, so the sticky top bar is drawn where it belongs in the full-page image.
+  await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path, fullPage: true, animations: 'disabled', caret: 'hide' });
   return path;
 }
@@ -93,4 +96,46 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 /** Size of a saved screenshot in bytes, 0 when it is missing. */
 export function fileSize(path: string): number {
   return existsSync(path) ? statSync(path).size : 0;
+}
+
+/** Waits until the page shows no loading indicator. */
+export async function settled(page: Page): Promise<void> {
+  await page.locator('.loading').first().waitFor({ state: 'detached' });
+}
+
+/** Follows a navigation link and waits for the page's heading and, if given, a piece of its loaded content. */
+export async function goTo(page: Page, navTestId: string, title: string, contentTestId?: string): Promise<void> {
+  await page.getByTestId(navTestId).click();
+  await page.getByTestId('page-title').filter({ hasText: title }).waitFor();
+  if (contentTestId) await page.getByTestId(contentTestId).waitFor();
+  await settled(page);
+}
+
+export async function logout(page: Page): Promise<void> {
+  await page.getByTestId('logout').click();
+  await page.waitForURL((u) => u.pathname === '/login');
+  await page.getByTestId('login-username').waitFor();
+  assert.equal(new URL(page.url()).search, '', 'logout lands on the plain login page');
+  assert.equal(await page.getByTestId('page-title').textContent(), 'Sign in');
+}
+
+/**
+ * Steps of one browser scenario, run as subtests of `t`. They share one browser session, so after a failed step the
+ * rest are skipped instead of failing in its wake.
+ */
+export function stepper(t: TestContext): (name: string, fn: () => Promise<void>) => Promise<void> {
+  let failedStep: string | null = null;
+  return (name, fn) =>
+    t.test(name, async (st: TestContext) => {
+      if (failedStep) {
+        st.skip(`skipped: the earlier step "${failedStep}" failed`);
+        return;
+      }
+      try {
+        await fn();
+      } catch (err) {
+        failedStep = name;
+        throw err;
+      }
+    });
 }

@@ -1,11 +1,11 @@
 // Web UI in a real browser against a real panel: first-admin setup, user creation, an auditor's limits, logout, CSP and screenshots.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { ensureUi } from '../../scripts/ui-build.js';
 import { UI_ROOT } from '../../src/panel.ts';
-import { fileSize, launchChromium, needsChromium, screenshot, watchContext } from '../helpers/browser.ts';
+import { fileSize, goTo, launchChromium, logout, needsChromium, screenshot, settled, stepper, watchContext } from '../helpers/browser.ts';
 import { ADMIN } from '../helpers/fixtures.ts';
 import { startPanel } from '../helpers/panel.ts';
 
@@ -58,21 +58,7 @@ test('web UI in chromium: setup, users, an auditor who can read but not write, l
     await page.emulateMedia({ colorScheme: 'light' });
   };
 
-  // The steps share one browser session; after a failed step the rest are skipped instead of failing in its wake.
-  let failedStep: string | null = null;
-  const step = (name: string, fn: () => Promise<void>) =>
-    t.test(name, async (st: TestContext) => {
-      if (failedStep) {
-        st.skip(`skipped: the earlier step "${failedStep}" failed`);
-        return;
-      }
-      try {
-        await fn();
-      } catch (err) {
-        failedStep = name;
-        throw err;
-      }
-    });
+  const step = stepper(t);
 
   await step('the CSP watcher itself reports a violation (self-check)', async () => {
     const canary = await browser.newContext();
@@ -283,31 +269,10 @@ test('web UI in chromium: setup, users, an auditor who can read but not write, l
   });
 });
 
-/** Waits until the page shows no loading indicator. */
-async function settled(page: Page): Promise<void> {
-  await page.locator('.loading').first().waitFor({ state: 'detached' });
-}
-
-/** Follows a navigation link and waits for the page's heading and, if given, a piece of its loaded content. */
-async function goTo(page: Page, navTestId: string, title: string, contentTestId?: string): Promise<void> {
-  await page.getByTestId(navTestId).click();
-  await page.getByTestId('page-title').filter({ hasText: title }).waitFor();
-  if (contentTestId) await page.getByTestId(contentTestId).waitFor();
-  await settled(page);
-}
-
 async function login(page: Page, username: string, password: string): Promise<void> {
   await page.getByTestId('login-username').fill(username);
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
   await page.waitForURL((u) => u.pathname === '/');
   await page.getByTestId('page-title').filter({ hasText: 'Dashboard' }).waitFor();
-}
-
-async function logout(page: Page): Promise<void> {
-  await page.getByTestId('logout').click();
-  await page.waitForURL((u) => u.pathname === '/login');
-  await page.getByTestId('login-username').waitFor();
-  assert.equal(new URL(page.url()).search, '', 'logout lands on the plain login page');
-  assert.equal(await page.getByTestId('page-title').textContent(), 'Sign in');
 }

@@ -10,8 +10,8 @@ import type { HeadingLevel } from './step-heading.tsx';
 import { TwoFactorEnrol } from './two-factor-enrol.tsx';
 
 type TwoFactorSetupProps = {
-  /** 2FA is now on (the user's other sessions were ended); the recovery codes are still on screen. */
-  onEnabled?: () => void;
+  /** 2FA is now on (the user's other sessions were ended); the recovery codes (this many) are still on screen. */
+  onEnabled?: (recoveryCodes: number) => void;
   /** The user has acknowledged the recovery codes. */
   onDone: () => void;
   headingLevel?: HeadingLevel;
@@ -57,7 +57,7 @@ export function TwoFactorSetup({ onEnabled, onDone, headingLevel = 3 }: TwoFacto
         onRestarted={(setup) => setStep({ kind: 'enrol', setup })}
         onConfirmed={(codes) => {
           setStep({ kind: 'codes', codes });
-          onEnabled?.();
+          onEnabled?.(codes.length);
         }}
         onCancel={() => {
           cancelled.current = true;

@@ -19,10 +19,13 @@ export function TwoFactorCard({ onSessionsChanged }: TwoFactorCardProps) {
   const session = useSession();
   const status = useLoad(getTwoFactorStatus);
   const [notice, setNotice] = useState<string | null>(null);
+  // Set while the new recovery codes are on screen: 2FA is on already, the status is reloaded once they are saved.
+  const [enabledNow, setEnabledNow] = useState<{ at: string; codes: number } | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
 
   // After a finished action: reload the status, and the signed-in user when twoFactorEnabled changed.
   const changed = (message: string, userChanged: boolean) => {
+    setEnabledNow(null);
     setNotice(message);
     // The finished step leaves the screen; keyboard and screen-reader users continue from the card's heading.
     heading.current?.focus();
@@ -49,7 +52,7 @@ export function TwoFactorCard({ onSessionsChanged }: TwoFactorCardProps) {
       {status.loading ? <Loading /> : null}
       {data && !status.loading ? (
         <>
-          <TwoFactorFacts status={data} />
+          <TwoFactorFacts status={enabledNow ? { ...data, enabled: true, enabledAt: enabledNow.at, recoveryCodesLeft: enabledNow.codes } : data} />
           <Notice message={notice} />
           {data.enabled ? (
             <TwoFactorManage
@@ -63,8 +66,9 @@ export function TwoFactorCard({ onSessionsChanged }: TwoFactorCardProps) {
                 <p class="alert alert-info">The panel's policy requires two-factor authentication for your account.</p>
               ) : null}
               <TwoFactorSetup
-                onEnabled={() => {
+                onEnabled={(codes) => {
                   setNotice(null);
+                  setEnabledNow({ at: new Date().toISOString(), codes });
                   onSessionsChanged();
                 }}
                 onDone={() => changed('Two-factor authentication is now on. Your other sessions were signed out.', true)}
