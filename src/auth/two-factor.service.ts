@@ -136,7 +136,7 @@ export function createTwoFactorService(deps: {
 
   /** Counts an attempt against the per-account and per-address limits before it is checked; throws 429 when over. */
   async function admit(caller: Caller, user: { id: string; username: string }): Promise<{ account: string; ip: string }> {
-    const keys = { account: `id:${user.id}`, ip: addressKey(caller.ip ?? 'unknown') };
+    const keys = { account: `id:${user.id}`, ip: caller.ip ? addressKey(caller.ip) : 'unknown' };
     const wait = Math.max(await limits.twoFactorPerAccount.blockedFor(keys.account), await limits.twoFactorPerIp.blockedFor(keys.ip));
     if (wait > 0) throw tooManyRequests(wait / 1000, 'Too many wrong codes. Try again later.');
     const results = [await limits.twoFactorPerAccount.hit(keys.account), await limits.twoFactorPerIp.hit(keys.ip)];
@@ -185,12 +185,18 @@ export function createTwoFactorService(deps: {
 
     /** Starts (or restarts) setup: a new secret, stored encrypted and unconfirmed, with its QR code. */
     async beginSetup(user: { id: string; username: string }): Promise<{ secret: string; otpauthUrl: string; qrCode: string; expiresAt: string }> {
-      if (await enabledRow(user.id)) throw conflict('two_factor_already_enabled', 'Two-factor authentication is already on. Turn it off first to set up another device.');
       const secret = generateSecret({ length: 20 });
       const now = clock.now();
       const sealed = box.seal(secret, context(user.id));
-      await db('user_totp').where({ user_id: user.id }).delete();
-      await db('user_totp').insert({ user_id: user.id, secret_enc: sealed, confirmed_at: null, last_step: 0, created_at: now });
+      // In one transaction, so a setup racing a confirmation can never replace a secret that is already in use.
+      await db.transaction(async (trx) => {
+        const existing = (await trx('user_totp').where({ user_id: user.id }).first()) as TotpRow | undefined;
+        if (existing && existing.confirmed_at !== null) {
+          throw conflict('two_factor_already_enabled', 'Two-factor authentication is already on. Turn it off first to set up another device.');
+        }
+        if (existing) await trx('user_totp').where({ user_id: user.id }).delete();
+        await trx('user_totp').insert({ user_id: user.id, secret_enc: sealed, confirmed_at: null, last_step: 0, created_at: now });
+      });
       const otpauthUrl = generateURI({ issuer, label: user.username, secret, period: PERIOD_SECONDS });
       const qrCode = await QRCode.toDataURL(otpauthUrl, { errorCorrectionLevel: 'M', margin: 2, width: 232 });
       return { secret, otpauthUrl, qrCode, expiresAt: iso(now + SETUP_TTL_MS) };

@@ -43,6 +43,11 @@ describe('two-factor setup', () => {
     const wrong = await admin.post('/api/v1/account/2fa/confirm', { code: codeAt(res.body.secret, clock, 5) });
     assert.equal(wrong.status, 400);
     assert.equal(wrong.body.error.code, 'invalid_code');
+    // Starting again replaces the secret: a code of the first one no longer confirms.
+    const again = await admin.post('/api/v1/account/2fa/setup');
+    assert.notEqual(again.body.secret, res.body.secret);
+    assert.equal((await admin.post('/api/v1/account/2fa/confirm', { code: codeAt(res.body.secret, clock) })).body.error.code, 'invalid_code');
+    assert.equal(await panel.db('user_totp').count({ n: '*' }).first().then((r) => Number((r as { n: number }).n)), 1);
     const malformed = await admin.post('/api/v1/account/2fa/confirm', { code: 'abc' });
     assert.equal(malformed.status, 400);
     assert.equal((await admin.get('/api/v1/account/2fa')).body.enabled, false);
