@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import { ensureUi } from '../../scripts/ui-build.js';
+import { UI_ROOT } from '../../src/panel.ts';
+import { startPanel, type TestPanel } from './panel.ts';
 import { needs } from './require-component.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -138,4 +141,19 @@ export function stepper(t: TestContext): (name: string, fn: () => Promise<void>)
         throw err;
       }
     });
+}
+
+/** A panel serving the built web UI and a chromium to look at it, both closed after the test. */
+export async function panelWithBrowser(t: TestContext, overrides: Record<string, unknown> = {}): Promise<{ panel: TestPanel; browser: Browser }> {
+  ensureUi();
+  const panel = await startPanel(overrides, { uiRoot: UI_ROOT });
+  const browser = await launchChromium().catch(async (err: unknown) => {
+    await panel.close();
+    throw err;
+  });
+  t.after(async () => {
+    await browser.close();
+    await panel.close();
+  });
+  return { panel, browser };
 }

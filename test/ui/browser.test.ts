@@ -3,11 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { ensureUi } from '../../scripts/ui-build.js';
-import { UI_ROOT } from '../../src/panel.ts';
-import { fileSize, goTo, launchChromium, logout, needsChromium, screenshot, settled, stepper, watchContext } from '../helpers/browser.ts';
+import { fileSize, goTo, logout, needsChromium, panelWithBrowser, screenshot, settled, stepper, watchContext } from '../helpers/browser.ts';
 import { ADMIN } from '../helpers/fixtures.ts';
-import { startPanel } from '../helpers/panel.ts';
 
 // Page-side globals used by the functions passed to page.evaluate (the project compiles without the DOM library).
 declare const window: { innerWidth: number; inlineRan?: boolean };
@@ -31,16 +28,7 @@ const EXPECTED_CONSOLE_ERRORS = [
 
 test('web UI in chromium: setup, users, an auditor who can read but not write, logout', { timeout: 180_000 }, async (t) => {
   if (!needsChromium(t)) return;
-  ensureUi();
-  const panel = await startPanel({}, { uiRoot: UI_ROOT });
-  const browser = await launchChromium().catch(async (err: unknown) => {
-    await panel.close();
-    throw err;
-  });
-  t.after(async () => {
-    await browser.close();
-    await panel.close();
-  });
+  const { panel, browser } = await panelWithBrowser(t);
 
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', locale: 'en-GB', timezoneId: 'UTC' });
   const problems = await watchContext(context);

@@ -5,12 +5,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { generateSync } from 'otplib';
 import type { Page } from 'playwright-core';
-import { ensureUi } from '../../scripts/ui-build.js';
 import { systemCaller } from '../../src/auth/caller.ts';
-import { UI_ROOT } from '../../src/panel.ts';
-import { fileSize, goTo, launchChromium, logout, needsChromium, screenshot, settled, stepper, watchContext } from '../helpers/browser.ts';
+import { fileSize, goTo, logout, needsChromium, panelWithBrowser, screenshot, settled, stepper, watchContext } from '../helpers/browser.ts';
 import { ADMIN } from '../helpers/fixtures.ts';
-import { startPanel } from '../helpers/panel.ts';
 
 const SECOND_ADMIN = { username: 'bea-admin', email: 'bea@example.test', password: 'Second-Admin-Pass-31' };
 /** Answers the browser logs as errors although the UI expects them: the session probe, the wrong code, the reused recovery code. */
@@ -40,16 +37,7 @@ function authenticator(secret: string) {
 
 test('2FA in chromium: setup from the manual key, code and recovery-code sign-in, forced setup under the admins policy, reset', { timeout: 240_000 }, async (t) => {
   if (!needsChromium(t)) return;
-  ensureUi();
-  const panel = await startPanel({}, { uiRoot: UI_ROOT });
-  const browser = await launchChromium().catch(async (err: unknown) => {
-    await panel.close();
-    throw err;
-  });
-  t.after(async () => {
-    await browser.close();
-    await panel.close();
-  });
+  const { panel, browser } = await panelWithBrowser(t);
 
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', locale: 'en-GB', timezoneId: 'UTC', acceptDownloads: true });
   const problems = await watchContext(context);

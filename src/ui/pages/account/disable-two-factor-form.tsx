@@ -1,11 +1,9 @@
 // Form to turn off 2FA, confirmed with the password and an authenticator or recovery code.
-import type { TargetedSubmitEvent } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, describeError } from '../../api/api-error.ts';
 import { disableTwoFactor } from '../../api/two-factor.api.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { TextField } from '../../components/text-field.tsx';
 import { secondFactorProof } from '../../util/two-factor.ts';
+import { useProofForm } from './use-proof-form.ts';
 
 type DisableTwoFactorFormProps = {
   /** The policy requires 2FA for this user, so turning it off leads straight back to setup. */
@@ -15,33 +13,9 @@ type DisableTwoFactorFormProps = {
 };
 
 export function DisableTwoFactorForm({ requiredByPolicy, onDisabled, onCancel }: DisableTwoFactorFormProps) {
-  const [password, setPassword] = useState('');
-  const [code, setCode] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const passwordInput = useRef<HTMLInputElement>(null);
-  const codeInput = useRef<HTMLInputElement>(null);
-
-  useEffect(() => passwordInput.current?.focus(), []);
-
-  const submit = async (event: TargetedSubmitEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      onDisabled(await disableTwoFactor(password, secondFactorProof(code)));
-    } catch (err) {
-      setError(describeError(err));
-      setBusy(false);
-      setCode('');
-      if (err instanceof ApiError && err.code === 'invalid_password') {
-        setPassword('');
-        passwordInput.current?.focus();
-      } else {
-        codeInput.current?.focus();
-      }
-    }
-  };
+  const { password, setPassword, code, setCode, error, busy, passwordInput, codeInput, submit } = useProofForm(async (typed, proof) =>
+    onDisabled(await disableTwoFactor(typed, secondFactorProof(proof))),
+  );
 
   return (
     <form class="form subcard" onSubmit={submit} aria-labelledby="twofa-disable-title" data-testid="twofa-disable-form">

@@ -1,12 +1,10 @@
 // Form to replace all recovery codes, confirmed with the password and a code from the authenticator app.
-import type { TargetedSubmitEvent } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, describeError } from '../../api/api-error.ts';
 import { regenerateRecoveryCodes } from '../../api/two-factor.api.ts';
 import { CodeField } from '../../components/code-field.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { TextField } from '../../components/text-field.tsx';
 import { compactCode } from '../../util/two-factor.ts';
+import { useProofForm } from './use-proof-form.ts';
 
 type RegenerateCodesFormProps = {
   onGenerated: (codes: string[]) => void;
@@ -14,34 +12,9 @@ type RegenerateCodesFormProps = {
 };
 
 export function RegenerateCodesForm({ onGenerated, onCancel }: RegenerateCodesFormProps) {
-  const [password, setPassword] = useState('');
-  const [code, setCode] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const passwordInput = useRef<HTMLInputElement>(null);
-  const codeInput = useRef<HTMLInputElement>(null);
-
-  useEffect(() => passwordInput.current?.focus(), []);
-
-  const submit = async (event: TargetedSubmitEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const result = await regenerateRecoveryCodes(password, compactCode(code));
-      onGenerated(result.recoveryCodes);
-    } catch (err) {
-      setError(describeError(err));
-      setBusy(false);
-      setCode('');
-      if (err instanceof ApiError && err.code === 'invalid_password') {
-        setPassword('');
-        passwordInput.current?.focus();
-      } else {
-        codeInput.current?.focus();
-      }
-    }
-  };
+  const { password, setPassword, code, setCode, error, busy, passwordInput, codeInput, submit } = useProofForm(async (typed, proof) =>
+    onGenerated((await regenerateRecoveryCodes(typed, compactCode(proof))).recoveryCodes),
+  );
 
   return (
     <form class="form subcard" onSubmit={submit} aria-labelledby="twofa-regenerate-title" data-testid="twofa-regenerate-form">
