@@ -52,6 +52,7 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
 
   const purge = setInterval(() => {
     services.sessions.purgeExpired().catch((err: unknown) => logger.warn({ err }, 'session purge failed'));
+    services.oauth.purgeExpired().catch((err: unknown) => logger.warn({ err }, 'expired OAuth2 token purge failed'));
   }, 60_000);
   purge.unref();
 

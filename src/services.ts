@@ -18,6 +18,7 @@ import type { LoadedConfig } from './config/index.ts';
 import type { Db } from './db/index.ts';
 import type { Services } from './http/services.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
+import { createOAuth } from './oauth/index.ts';
 import { loadOrCreateKey } from './shared/key-file.ts';
 import { createSecretBox } from './shared/secret-box.ts';
 import type { Logger } from './shared/logger.ts';
@@ -71,5 +72,21 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
     onChange: (userId) => users.invalidate(userId),
   });
   const twoFactorPolicy = createTwoFactorPolicy({ db, clock, audit, configMinimum: config.security.require2fa });
-  return { db, clock, audit, users, roles, sessions, login, setup, allowlist, limits, hasher, twoFactor, twoFactorPolicy, csrfKey, bus, sink };
+  // The issuer names the panel in introspection answers: the public URL, else the listening address (a wildcard
+  // address as localhost, an IPv6 one in brackets).
+  const host = ['0.0.0.0', '::'].includes(config.http.host) ? 'localhost' : config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
+  const origin = config.http.publicUrl ? new URL(config.http.publicUrl).origin : `http://${host}:${config.http.port}`;
+  const oauth = createOAuth({
+    db,
+    clock,
+    audit,
+    users,
+    limits,
+    logger: logger.child({ module: 'oauth' }),
+    keysDir,
+    issuer: `${origin}/oauth2`,
+    defaultTokenTtl: config.oauth.defaultTokenTtlSeconds,
+    maxTokenTtl: config.oauth.maxTokenTtlSeconds,
+  });
+  return { db, clock, audit, users, roles, sessions, login, setup, allowlist, limits, hasher, twoFactor, twoFactorPolicy, oauth, csrfKey, bus, sink };
 }

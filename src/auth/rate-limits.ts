@@ -85,6 +85,9 @@ export type RateLimits = {
   apiPerPrincipal: Limiter;
   twoFactorPerAccount: Limiter;
   twoFactorPerIp: Limiter;
+  apiPerClient: Limiter;
+  oauthFailuresPerIp: Limiter;
+  oauthFailuresPerClient: Limiter;
 };
 
 export function createRateLimits(config: Record<keyof RateLimits, LimitSpec>): RateLimits {
@@ -96,5 +99,8 @@ export function createRateLimits(config: Record<keyof RateLimits, LimitSpec>): R
     apiPerPrincipal: createLimiter('api-principal', config.apiPerPrincipal),
     twoFactorPerAccount: createLimiter('2fa-account', config.twoFactorPerAccount),
     twoFactorPerIp: createLimiter('2fa-ip', config.twoFactorPerIp),
+    apiPerClient: createLimiter('api-client', config.apiPerClient),
+    oauthFailuresPerIp: createLimiter('oauth-ip', config.oauthFailuresPerIp),
+    oauthFailuresPerClient: createLimiter('oauth-client', config.oauthFailuresPerClient),
   };
 }

@@ -114,9 +114,19 @@ export const configSchema = z
         apiPerPrincipal: limiter(1200, 60, 0, 'API requests by one signed-in user or client'),
         twoFactorPerAccount: limiter(10, 900, 900, 'wrong two-factor codes on one account, from any address'),
         twoFactorPerIp: limiter(30, 900, 900, 'wrong two-factor codes from one IP address (an IPv6 /64 counts as one address)'),
+        apiPerClient: limiter(600, 60, 0, 'API requests with the tokens of one OAuth2 client'),
+        oauthFailuresPerIp: limiter(20, 900, 900, 'failed OAuth2 client authentications from one IP address (an IPv6 /64 counts as one address)'),
+        oauthFailuresPerClient: limiter(10, 900, 300, 'failed authentications of one OAuth2 client, from any address'),
       })
       .prefault({})
       .describe('Rate limits. Keys are per address (IPv4 address, IPv6 /64) and per account: there is no global bucket.'),
+    oauth: z
+      .strictObject({
+        defaultTokenTtlSeconds: z.number().int().min(60).max(86_400).default(3600).describe('Lifetime of an access token when the client sets none.'),
+        maxTokenTtlSeconds: z.number().int().min(60).max(30 * 86_400).default(86_400).describe('The longest access-token lifetime a client may be given.'),
+      })
+      .prefault({})
+      .describe('OAuth2 client credentials for API access (/oauth2/token).'),
     security: z
       .strictObject({
         adminAllowlist: z

@@ -4,7 +4,7 @@ import compose from 'koa-compose';
 import type { Logger } from '../shared/logger.ts';
 import { addressKey } from '../shared/cidr.ts';
 import { AppError, notFound } from '../shared/errors.ts';
-import { isApiPath, type AppContext, type AppMiddleware, type AppState } from './context.ts';
+import { isApiPath, isOAuthPath, type AppContext, type AppMiddleware, type AppState } from './context.ts';
 import { adminAllowlist } from './middleware/admin-allowlist.ts';
 import { apiRateLimit } from './middleware/api-rate-limit.ts';
 import { authenticate } from './middleware/authenticate.ts';
@@ -15,6 +15,7 @@ import { buildOpenApi } from './openapi.ts';
 import { defineRoute, type AnyRoute } from './route.ts';
 import { buildRouter, type RouteTable } from './router.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
+import { clientsRoutes } from './routes/clients.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { meRoutes } from './routes/me.routes.ts';
@@ -48,6 +49,7 @@ export function allRoutes(s: Services, version: string): Array<{ prefix: string;
     ...auditRoutes(s),
     ...settingsRoutes(s),
     ...twoFactorRoutes(s),
+    ...clientsRoutes(s),
   ];
   const mounted = [
     { prefix: '', routes: healthRoutes(s) },
@@ -85,9 +87,10 @@ export function createApp(s: Services, logger: Logger, opts: HttpOptions): Koa<A
   const api = compose<Parameters<AppMiddleware>[0]>([
     apiRateLimit({ limiter: s.limits.apiPerIp, audit: s.audit, name: 'api_ip', key: (ctx) => addressKey(ctx.state.ip) }),
     sessionMiddleware({ sessions: s.sessions, sameSite: opts.sameSite }),
-    authenticate({ users: s.users, policy: s.twoFactorPolicy }),
+    authenticate({ users: s.users, policy: s.twoFactorPolicy, bearer: (token, ctx) => s.oauth.resolveBearer(token, { ip: ctx.state.ip, userAgent: ctx.state.caller.userAgent }) }),
     adminAllowlist({ allowlist: s.allowlist, audit: s.audit }),
-    apiRateLimit({ limiter: s.limits.apiPerPrincipal, audit: s.audit, name: 'api_principal', key: (ctx) => (ctx.state.actor ? `${ctx.state.actor.type}:${ctx.state.actor.id}` : null) }),
+    apiRateLimit({ limiter: s.limits.apiPerPrincipal, audit: s.audit, name: 'api_principal', key: (ctx) => (ctx.state.actor?.type === 'user' ? `user:${ctx.state.actor.id}` : null) }),
+    apiRateLimit({ limiter: s.limits.apiPerClient, audit: s.audit, name: 'api_client', key: (ctx) => (ctx.state.actor?.type === 'client' ? `client:${ctx.state.actor.id}` : null) }),
     // Nothing answered: 405 with Allow when the path exists for other methods, else 404. Decided on the way back out.
     (ctx, next) =>
       next().then(() => {
@@ -100,6 +103,15 @@ export function createApp(s: Services, logger: Logger, opts: HttpOptions): Koa<A
     apiRoutes.middleware,
   ] as AppMiddleware[]);
 
+  // The OAuth2 endpoints: the per-address API limit, then the provider (which limits failed client authentications).
+  const oauth = compose<Parameters<AppMiddleware>[0]>([
+    apiRateLimit({ limiter: s.limits.apiPerIp, audit: s.audit, name: 'api_ip', key: (ctx) => addressKey(ctx.state.ip) }),
+    (ctx, next) => s.oauth.serve(ctx, next),
+    () => {
+      throw notFound('OAuth2 endpoint');
+    },
+  ] as AppMiddleware[]);
+
   const site = compose<Parameters<AppMiddleware>[0]>([
     healthRoutes.middleware,
     serveUi(opts.uiRoot),
@@ -110,6 +122,6 @@ export function createApp(s: Services, logger: Logger, opts: HttpOptions): Koa<A
 
   app.use(prepareRequest(opts.trustedProxies) as unknown as Koa.Middleware<AppState>);
   app.use(envelope(logger) as Koa.Middleware<AppState>);
-  app.use(((ctx: AppContext, next: Koa.Next) => (isApiPath(ctx.path) ? api(ctx, next) : site(ctx, next))) as unknown as Koa.Middleware<AppState>);
+  app.use(((ctx: AppContext, next: Koa.Next) => (isApiPath(ctx.path) ? api(ctx, next) : isOAuthPath(ctx.path) ? oauth(ctx, next) : site(ctx, next))) as unknown as Koa.Middleware<AppState>);
   return app;
 }

@@ -34,3 +34,5 @@ export type AppContext = ParameterizedContext<AppState> & Context & {
 export type AppMiddleware = (ctx: AppContext, next: Next) => Promise<void> | void;
 
 export const isApiPath = (path: string): boolean => path === '/api' || path.startsWith('/api/');
+/** The OAuth2 endpoints (/oauth2/token and its revocation and introspection). */
+export const isOAuthPath = (path: string): boolean => path === '/oauth2' || path.startsWith('/oauth2/');

@@ -11,6 +11,7 @@ import type { TwoFactorPolicy } from '../auth/two-factor.policy.ts';
 import type { TwoFactorService } from '../auth/two-factor.service.ts';
 import type { UsersService } from '../auth/users.service.ts';
 import type { Db } from '../db/index.ts';
+import type { OAuth } from '../oauth/index.ts';
 import type { Clock } from '../shared/clock.ts';
 
 export type Services = {
@@ -27,5 +28,6 @@ export type Services = {
   hasher: PasswordHasher;
   twoFactor: TwoFactorService;
   twoFactorPolicy: TwoFactorPolicy;
+  oauth: OAuth;
   csrfKey: Buffer;
 };

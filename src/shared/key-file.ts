@@ -3,21 +3,27 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Returns the 32-byte key stored in <dir>/<name>.key, creating it on first use. */
-export function loadOrCreateKey(dir: string, name: string): Buffer {
+/** The text of <dir>/<file>, created by `make` on first use; the file is (made) readable by its owner only. */
+export function loadOrCreateSecretFile(dir: string, file: string, make: () => string): string {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const path = join(dir, `${name}.key`);
+  const path = join(dir, file);
   try {
-    const text = readFileSync(path, 'utf8').trim();
-    const key = Buffer.from(text, 'base64');
-    if (key.length < 32) throw new Error(`${path} is shorter than 32 bytes`);
+    const text = readFileSync(path, 'utf8');
     // SECURITY: tighten a key file that was copied in with loose permissions.
     if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
-    return key;
+    return text;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  const key = randomBytes(32);
-  writeFileSync(path, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  const text = make();
+  writeFileSync(path, text, { mode: 0o600, flag: 'wx' });
+  return text;
+}
+
+/** Returns the 32-byte key stored in <dir>/<name>.key, creating it on first use. */
+export function loadOrCreateKey(dir: string, name: string): Buffer {
+  const path = join(dir, `${name}.key`);
+  const key = Buffer.from(loadOrCreateSecretFile(dir, `${name}.key`, () => `${randomBytes(32).toString('base64')}\n`).trim(), 'base64');
+  if (key.length < 32) throw new Error(`${path} is shorter than 32 bytes`);
   return key;
 }

@@ -1,5 +1,5 @@
 // Security headers on every response (strict CSP, no framing, no sniffing, HSTS over HTTPS), document policies on pages.
-import { isApiPath, type AppContext } from '../context.ts';
+import { isApiPath, isOAuthPath, type AppContext } from '../context.ts';
 
 // SECURITY: no 'unsafe-inline' and no 'unsafe-eval' anywhere; the UI ships only external scripts and stylesheets.
 const DOCUMENT_CSP = [
@@ -32,7 +32,7 @@ const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
 export function setSecurityHeaders(ctx: AppContext): void {
   const res = ctx.res;
-  if (isApiPath(ctx.path)) {
+  if (isApiPath(ctx.path) || isOAuthPath(ctx.path)) {
     res.setHeader('Content-Security-Policy', API_CSP);
   } else {
     // Policies that only mean something for a document the browser renders (and the links it follows).

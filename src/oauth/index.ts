@@ -1,0 +1,115 @@
+// OAuth2 client credentials: clients, the oidc-provider endpoints under /oauth2, and bearer tokens for the API.
+import compose from 'koa-compose';
+import type { Context, Next } from 'koa';
+import type { AuditService } from '../audit/index.ts';
+import type { RateLimits } from '../auth/rate-limits.ts';
+import type { UsersService } from '../auth/users.service.ts';
+import type { Db } from '../db/index.ts';
+import { addressKey } from '../shared/cidr.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { Logger } from '../shared/logger.ts';
+import { createArtifactStore } from './artifacts.store.ts';
+import { createBearerResolver } from './bearer.ts';
+import { createClientsService } from './clients.service.ts';
+import { callerOf, createProvider } from './provider.ts';
+
+export { formatClientScope, parseClientScope } from './client-scopes.ts';
+export type { ClientsService, NewClient, PublicClient } from './clients.service.ts';
+
+/** Where the OAuth2 endpoints are served: /oauth2/token, /oauth2/token/revocation, /oauth2/token/introspection. */
+export const OAUTH_PREFIX = '/oauth2';
+
+export type OAuth = ReturnType<typeof createOAuth>;
+
+/** The client id a failed token request named, from the library's context or the Basic credentials. */
+function claimedClientId(ctx: Context): string | null {
+  const oidc = (ctx as Context & { oidc?: { client?: { clientId?: string }; params?: { client_id?: unknown } } }).oidc;
+  const fromParams = oidc?.params?.client_id;
+  if (oidc?.client?.clientId) return oidc.client.clientId;
+  if (typeof fromParams === 'string') return fromParams;
+  const basic = /^Basic ([A-Za-z0-9+/=]+)$/.exec(ctx.get('Authorization'));
+  if (!basic) return null;
+  const text = Buffer.from(basic[1]!, 'base64').toString('utf8');
+  const i = text.indexOf(':');
+  return i > 0 ? decodeURIComponent(text.slice(0, i)).slice(0, 64) : null;
+}
+
+export function createOAuth(deps: {
+  db: Db;
+  clock: Clock;
+  audit: AuditService;
+  users: UsersService;
+  limits: RateLimits;
+  logger: Logger;
+  keysDir: string;
+  issuer: string;
+  defaultTokenTtl: number;
+  maxTokenTtl: number;
+}) {
+  const { audit, limits } = deps;
+  const store = createArtifactStore(deps);
+  const clients = createClientsService({ ...deps, store });
+  const provider = createProvider({ ...deps, store, clients });
+  const run = compose(provider.middleware as Parameters<typeof compose>[0]);
+
+  /** Counts a failed client authentication; returns how long the caller must now wait (0: not blocked). */
+  async function countFailure(ctx: Context): Promise<number> {
+    const caller = callerOf(ctx);
+    const clientId = claimedClientId(ctx);
+    const results = await Promise.all([
+      limits.oauthFailuresPerIp.hit(addressKey(caller.ip)),
+      clientId ? limits.oauthFailuresPerClient.hit(clientId) : Promise.resolve(null),
+    ]);
+    await audit.record({
+      type: 'oauth.token.denied',
+      actor: { type: 'client', id: clientId, name: null },
+      ip: caller.ip,
+      userAgent: caller.userAgent,
+      target: clientId ? { type: 'oauth_client', id: clientId, name: null } : null,
+      outcome: 'denied',
+      details: { reason: 'invalid_client', endpoint: ctx.path, blocked: results.some((r) => r?.firstBlock === true) },
+    });
+    return Math.max(0, ...results.map((r) => (r?.blocked ? r.retryAfterMs : 0)));
+  }
+
+  const rateLimited = (ctx: Context, waitMs: number) => {
+    ctx.status = 429;
+    ctx.set('Retry-After', String(Math.max(1, Math.ceil(waitMs / 1000))));
+    ctx.body = { error: 'rate_limited', error_description: 'too many failed client authentications; try again later' };
+  };
+
+  return {
+    clients,
+    store,
+    resolveBearer: createBearerResolver({ ...deps, store, clients }),
+    /**
+     * Serves /oauth2/*: refuses an address that failed too often, runs the provider below the prefix, and counts and
+     * audits every failed client authentication. Paths the provider does not serve fall through to `next`.
+     */
+    async serve(ctx: Context, next: Next): Promise<void> {
+      const caller = callerOf(ctx);
+      const wait = await limits.oauthFailuresPerIp.blockedFor(addressKey(caller.ip));
+      if (wait > 0) return rateLimited(ctx, wait);
+      const original = ctx.path;
+      let unmatched = false;
+      ctx.path = original.slice(OAUTH_PREFIX.length) || '/';
+      (ctx as Context & { mountPath?: string }).mountPath = OAUTH_PREFIX;
+      try {
+        await run(ctx, async () => {
+          unmatched = true;
+        });
+      } finally {
+        ctx.path = original;
+      }
+      if (unmatched) return next();
+      const body = ctx.body as { error?: string } | undefined;
+      if (ctx.status === 401 && body?.error === 'invalid_client') {
+        // N points allow N failures: the one that uses up the last point is already answered 429.
+        const blocked = await countFailure(ctx);
+        if (blocked > 0) return rateLimited(ctx, blocked);
+      }
+      if (ctx.status === 429 && body?.error === 'rate_limited') rateLimited(ctx, await limits.oauthFailuresPerClient.blockedFor(claimedClientId(ctx) ?? ''));
+    },
+    purgeExpired: () => store.purgeExpired(),
+  };
+}
