@@ -1,6 +1,7 @@
 // The one table of in-app pages: path, navigation label, required scopes and the page to render.
 import type { ComponentType } from 'preact';
 import { AccountPage } from './pages/account.page.tsx';
+import { ApiClientsPage } from './pages/api-clients.page.tsx';
 import { AuditPage } from './pages/audit.page.tsx';
 import { ComingSoonPage } from './pages/coming-soon.page.tsx';
 import { DashboardPage } from './pages/dashboard.page.tsx';
@@ -40,6 +41,7 @@ export const appRoutes: readonly AppRoute[] = [
   { path: '/roles', label: 'Roles', testId: 'nav-roles', anyOf: ['roles.view'], page: RolesPage },
   { path: '/audit', label: 'Audit log', testId: 'nav-audit', anyOf: ['audit.view'], page: AuditPage },
   { path: '/settings', label: 'Settings', testId: 'nav-settings', anyOf: ['settings.view'], page: SettingsPage },
+  { path: '/api-clients', label: 'API clients', testId: 'nav-api-clients', anyOf: ['clients.view', 'clients.edit'], page: ApiClientsPage },
   { path: '/account', label: 'My account', testId: 'nav-account', anyOf: [], page: AccountPage },
   {
     path: '/alerts',
@@ -49,15 +51,6 @@ export const appRoutes: readonly AppRoute[] = [
     comingSoon: true,
     laterGroup: true,
     page: planned('Alerts', 'Security detections and resource alerts, with delivery by email and webhook.'),
-  },
-  {
-    path: '/api-clients',
-    label: 'API clients',
-    testId: 'nav-api-clients',
-    anyOf: [],
-    comingSoon: true,
-    laterGroup: true,
-    page: planned('API clients', 'OAuth2 client credentials for automation, limited to a subset of your scopes.'),
   },
   {
     path: '/backups',

@@ -155,3 +155,45 @@ export type Allowlist = {
   entries: AllowlistEntry[];
   yourIp: string;
 };
+
+/** An OAuth2 client (client credentials grant); `id` is its client_id. */
+export type ApiClient = {
+  id: string;
+  name: string;
+  ownerId: string;
+  ownerName: string;
+  /** Global scope names, or per-server scopes written as `scope:serverId`. */
+  scopes: string[];
+  /** Addresses or CIDR ranges allowed to get tokens; empty means any address. */
+  allowedIps: string[];
+  /** Lifetime of an access token, in seconds. */
+  tokenTtl: number;
+  disabled: boolean;
+  createdAt: string;
+  secretRotatedAt: string;
+  lastUsedAt: string | null;
+  lastUsedIp: string | null;
+  activeTokens: number;
+};
+
+export type NewApiClientInput = {
+  name: string;
+  scopes: string[];
+  allowedIps?: string[];
+  /** Seconds; the server's default applies when absent. */
+  tokenTtl?: number;
+};
+
+/** Answer of creating a client or regenerating its secret: the only time the secret is ever shown. */
+export type ApiClientSecret = {
+  client: ApiClient;
+  clientId: string;
+  clientSecret: string;
+};
+
+export type ApiClientsMeta = {
+  maxTokenTtl: number;
+  defaultTokenTtl: number;
+  /** Absolute URL of the OAuth2 token endpoint. */
+  tokenUrl: string;
+};

@@ -1,5 +1,6 @@
 // Shows new recovery codes once, with Download and Copy, until the user says they are saved.
 import { useState } from 'preact/hooks';
+import { copyText } from '../util/clipboard.ts';
 import { downloadTextFile } from '../util/download.ts';
 import { RECOVERY_CODES_FILENAME, recoveryCodesText } from '../util/recovery-codes.ts';
 import { StepHeading, type HeadingLevel } from './step-heading.tsx';
@@ -19,17 +20,7 @@ export function RecoveryCodes({ codes, username, onDone, headingLevel = 3 }: Rec
   const download = () => downloadTextFile(RECOVERY_CODES_FILENAME, recoveryCodesText(username, codes, new Date()));
 
   const copy = async () => {
-    // The Clipboard API exists only on secure origins (HTTPS or localhost).
-    if (!window.isSecureContext || !navigator.clipboard) {
-      setCopyMessage(COPY_UNAVAILABLE);
-      return;
-    }
-    try {
-      await navigator.clipboard.writeText(codes.join('\n'));
-      setCopyMessage('The codes were copied to the clipboard.');
-    } catch {
-      setCopyMessage(COPY_UNAVAILABLE);
-    }
+    setCopyMessage((await copyText(codes.join('\n'))) ? 'The codes were copied to the clipboard.' : COPY_UNAVAILABLE);
   };
 
   return (

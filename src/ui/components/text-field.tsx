@@ -1,4 +1,4 @@
-// A labelled text-like input (text, email, password, datetime-local) with an optional hint.
+// A labelled text-like input (text, email, password, number, datetime-local) with an optional hint.
 import type { Ref, TargetedEvent } from 'preact';
 import { useId } from 'preact/hooks';
 
@@ -6,7 +6,7 @@ type TextFieldProps = {
   label: string;
   value: string;
   onValue: (value: string) => void;
-  type?: 'text' | 'email' | 'password' | 'datetime-local' | 'search';
+  type?: 'text' | 'email' | 'password' | 'number' | 'datetime-local' | 'search';
   testId?: string;
   hint?: string;
   autoComplete?: string;
@@ -14,6 +14,10 @@ type TextFieldProps = {
   disabled?: boolean;
   minLength?: number;
   maxLength?: number;
+  /** Bounds and step of a number input. */
+  min?: number;
+  max?: number;
+  step?: number;
   placeholder?: string;
   autoFocus?: boolean;
   /** 'numeric' brings up the number pad on touch devices (one-time codes). */
@@ -44,6 +48,9 @@ export function TextField(props: TextFieldProps) {
         disabled={props.disabled}
         minLength={props.minLength}
         maxLength={props.maxLength}
+        min={props.min}
+        max={props.max}
+        step={props.step}
         placeholder={props.placeholder}
         autoFocus={props.autoFocus}
         inputMode={props.inputMode}

@@ -1,4 +1,4 @@
-// Formatting of dates and times for display, and conversion for datetime-local inputs.
+// Formatting of dates, times and durations for display, and conversion for datetime-local inputs.
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const dateTimeSeconds = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
@@ -15,4 +15,23 @@ export function localInputToIso(value: string): string {
   if (!value) return '';
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? '' : date.toISOString();
+}
+
+const durationUnits: ReadonlyArray<readonly [seconds: number, one: string, many: string]> = [
+  [86_400, ' day', ' days'],
+  [3_600, ' h', ' h'],
+  [60, ' min', ' min'],
+  [1, ' s', ' s'],
+];
+
+/** A number of seconds as days, hours, minutes and seconds, largest first, leaving out zero parts ("1 h 30 min"). */
+export function formatDuration(totalSeconds: number): string {
+  let rest = Math.max(0, Math.round(totalSeconds));
+  const parts: string[] = [];
+  for (const [size, one, many] of durationUnits) {
+    const count = Math.floor(rest / size);
+    rest -= count * size;
+    if (count > 0) parts.push(`${count}${count === 1 ? one : many}`);
+  }
+  return parts.length ? parts.join(' ') : '0 s';
 }
