@@ -24,6 +24,9 @@ export type PanelServerInfo = {
   target: BenchUser;
   /** A third account, with two-factor authentication on (for the wrong-password timing comparison). */
   twoFactorUser: BenchUser;
+  /** A fourth account (role users.view + clients.view) and an OAuth2 client of it with both scopes. */
+  apiUser: BenchUser;
+  oauthClient: { clientId: string; clientSecret: string };
 };
 
 /** Config keys the parent overrides, as one JSON argument (e.g. higher API rate limits); everything else is the default. */
@@ -52,7 +55,13 @@ async function start(): Promise<{ panel: Panel; info: PanelServerInfo }> {
   const row = (await panel.services.users.findForLogin(twoFactorUser.username))!;
   const setup = await panel.services.twoFactor.beginSetup({ id: row.id, username: row.username });
   await panel.services.twoFactor.confirmSetup(caller, { id: row.id, username: row.username }, generateSync({ secret: setup.secret }));
-  const info = { port, pid: process.pid, passwordHashing: config.passwordHashing, rateLimits: config.rateLimits, logLevel: config.logLevel, user, target, twoFactorUser };
+  const apiUser = { username: 'api-user', password: 'Granite-Parcel-Owl-63' };
+  const reader = await panel.services.roles.create(caller, { name: 'api-reader', description: '', scopes: ['users.view', 'clients.view'] });
+  const apiRow = await panel.services.users.create(caller, { ...apiUser, email: 'api-user@example.test', roles: [{ roleId: reader.id, serverId: null }] });
+  const grants = await panel.services.users.grantsOf(apiRow.id);
+  const created = await panel.services.oauth.clients.create({ ...caller, actor: { type: 'user', id: apiRow.id, name: apiRow.username, grants } }, { name: 'bench', scopes: ['users.view', 'clients.view'] });
+  const oauthClient = { clientId: created.client.id, clientSecret: created.clientSecret };
+  const info = { port, pid: process.pid, passwordHashing: config.passwordHashing, rateLimits: config.rateLimits, logLevel: config.logLevel, user, target, twoFactorUser, apiUser, oauthClient };
   return { panel, info };
 }
 

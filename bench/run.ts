@@ -2,9 +2,10 @@
 import { availableParallelism } from 'node:os';
 import { LOGIN_2FA, runLogin2fa, type Login2faResult } from './login-2fa.bench.ts';
 import { LOGIN_FLOOD, runLoginFlood, type LoginFloodResult } from './login-flood.bench.ts';
+import { runOAuthBench, type OAuthBenchResult } from './oauth.bench.ts';
 import { runThroughput, type ThroughputResult } from './throughput.bench.ts';
 
-const BENCHES = ['login-flood', 'login-2fa', 'throughput'] as const;
+const BENCHES = ['login-flood', 'login-2fa', 'throughput', 'oauth'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 const met = (ok: boolean) => (ok ? 'met' : 'NOT MET');
@@ -92,6 +93,22 @@ function printThroughput(r: ThroughputResult): void {
   if (r.panel.non2xx > 0) console.log(`  WARNING: the panel answered ${r.panel.non2xx} requests with a non-2xx status; its req/s is not the request path alone.`);
 }
 
+function printOAuth(r: OAuthBenchResult): void {
+  const s = r.settings;
+  console.log(`\nOAuth2: GET ${s.path} with a session cookie vs a bearer token, and POST /oauth2/token (client_secret_basic)` + `\n  (autocannon, ${s.connections} connections; ${s.rounds} alternating rounds of ${s.durationSeconds} s, the median round shown)`);
+  const row = (name: string, x: OAuthBenchResult['session']) => [name, String(x.reqPerSec), String(x.latencyP50Ms), String(x.latencyP99Ms), String(x.requests), String(x.non2xx), String(x.errors), x.rounds.join(' / ')];
+  console.log(
+    table([
+      ['target', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors', 'req/s by round'],
+      row('session cookie', r.session),
+      row('bearer token', r.bearer),
+      row('token issuance', r.tokens),
+    ]),
+  );
+  console.log(`  ratio bearer / session: ${r.bearerOverSession}x (target >= ${r.targetRatio}x: ${met(r.bearerOverSession >= r.targetRatio)})`);
+  console.log(`  ratio token issuance / bearer requests: ${r.tokensOverBearer}x (${r.tokens.reqPerSec} tokens/s: each is a stored token row, an audit event and an audit.log line)`);
+}
+
 const asked = process.argv.slice(2);
 const unknown = asked.filter((a) => !(BENCHES as readonly string[]).includes(a));
 if (unknown.length) {
@@ -101,7 +118,7 @@ if (unknown.length) {
 const selected: BenchName[] = asked.length ? (asked as BenchName[]) : [...BENCHES];
 
 console.log(`Aether Panel benchmarks: node ${process.version}, ${availableParallelism()} CPUs, ${new Date().toISOString()}`);
-const summary: { node: string; cpus: number; loginFlood?: LoginFloodResult; login2fa?: Login2faResult; throughput?: ThroughputResult } = {
+const summary: { node: string; cpus: number; loginFlood?: LoginFloodResult; login2fa?: Login2faResult; throughput?: ThroughputResult; oauth?: OAuthBenchResult } = {
   node: process.version,
   cpus: availableParallelism(),
 };
@@ -116,5 +133,9 @@ if (selected.includes('login-2fa')) {
 if (selected.includes('throughput')) {
   summary.throughput = await runThroughput();
   printThroughput(summary.throughput);
+}
+if (selected.includes('oauth')) {
+  summary.oauth = await runOAuthBench();
+  printOAuth(summary.oauth);
 }
 console.log(`\n${JSON.stringify(summary)}`);

@@ -50,11 +50,19 @@ export type ThroughputResult = {
   targetRatio: number;
 };
 
-type Target = { url: string; headers: Record<string, string> };
+export type Target = { url: string; headers: Record<string, string>; method?: 'GET' | 'POST'; body?: string };
 type Sample = Omit<Run, 'rounds'>;
 
 async function sample(target: Target, seconds: number): Promise<Sample> {
-  const r: Result = await autocannon({ url: target.url, headers: target.headers, connections: THROUGHPUT.connections, pipelining: THROUGHPUT.pipelining, duration: seconds });
+  const r: Result = await autocannon({
+    url: target.url,
+    headers: target.headers,
+    ...(target.method ? { method: target.method } : {}),
+    ...(target.body !== undefined ? { body: target.body } : {}),
+    connections: THROUGHPUT.connections,
+    pipelining: THROUGHPUT.pipelining,
+    duration: seconds,
+  });
   return {
     reqPerSec: Math.round(r.requests.average),
     latencyP50Ms: r.latency.p50,
@@ -67,12 +75,12 @@ async function sample(target: Target, seconds: number): Promise<Sample> {
 }
 
 /** Warms every target up, then measures them in turn, round after round; returns each target's median round. */
-async function measureInRounds<K extends string>(targets: Record<K, Target>): Promise<Record<K, Run>> {
+export async function measureInRounds<K extends string>(targets: Record<K, Target>, settings: { rounds: number; durationSeconds: number } = THROUGHPUT): Promise<Record<K, Run>> {
   const names = Object.keys(targets) as K[];
   for (const name of names) await sample(targets[name], THROUGHPUT.warmupSeconds);
   const samples = Object.fromEntries(names.map((n) => [n, [] as Sample[]])) as Record<K, Sample[]>;
-  for (let round = 0; round < THROUGHPUT.rounds; round += 1) {
-    for (const name of names) samples[name].push(await sample(targets[name], THROUGHPUT.durationSeconds));
+  for (let round = 0; round < settings.rounds; round += 1) {
+    for (const name of names) samples[name].push(await sample(targets[name], settings.durationSeconds));
   }
   return Object.fromEntries(
     names.map((n) => {
