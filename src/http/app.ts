@@ -11,6 +11,7 @@ import { authenticate } from './middleware/authenticate.ts';
 import { envelope } from './middleware/envelope.ts';
 import { prepareRequest } from './middleware/prepare.ts';
 import { sessionMiddleware } from './middleware/session.ts';
+import { oauthMethodsAt } from '../oauth/index.ts';
 import { buildOpenApi } from './openapi.ts';
 import { defineRoute, type AnyRoute } from './route.ts';
 import { buildRouter, type RouteTable } from './router.ts';
@@ -107,8 +108,10 @@ export function createApp(s: Services, logger: Logger, opts: HttpOptions): Koa<A
   const oauth = compose<Parameters<AppMiddleware>[0]>([
     apiRateLimit({ limiter: s.limits.apiPerIp, audit: s.audit, name: 'api_ip', key: (ctx) => addressKey(ctx.state.ip) }),
     (ctx, next) => s.oauth.serve(ctx, next),
-    () => {
-      throw notFound('OAuth2 endpoint');
+    (ctx) => {
+      const allowed = oauthMethodsAt(ctx.path);
+      if (allowed.length === 0) throw notFound('OAuth2 endpoint');
+      throw new AppError(405, 'method_not_allowed', `Method not allowed. Allowed: ${allowed.join(', ')}.`, { headers: { Allow: allowed.join(', ') } });
     },
   ] as AppMiddleware[]);
 

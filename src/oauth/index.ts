@@ -21,6 +21,15 @@ export const OAUTH_PREFIX = '/oauth2';
 
 export type OAuth = ReturnType<typeof createOAuth>;
 
+/**
+ * The provider's routes the panel serves. Everything else the library has (authorization endpoint, discovery, JWKS,
+ * interactions) is for flows the panel does not offer, so it is not reachable at all.
+ */
+const SERVED = new Set(['POST /token', 'POST /token/introspection', 'POST /token/revocation']);
+
+/** The methods served at an /oauth2 path (for a 405's Allow header); empty when the path is not served at all. */
+export const oauthMethodsAt = (path: string): string[] => (SERVED.has(`POST ${path.slice(OAUTH_PREFIX.length)}`) ? ['POST'] : []);
+
 /** The client id a failed token request named, from the library's context or the Basic credentials. */
 function claimedClientId(ctx: Context): string | null {
   const oidc = (ctx as Context & { oidc?: { client?: { clientId?: string }; params?: { client_id?: unknown } } }).oidc;
@@ -83,25 +92,23 @@ export function createOAuth(deps: {
     store,
     resolveBearer: createBearerResolver({ ...deps, store, clients }),
     /**
-     * Serves /oauth2/*: refuses an address that failed too often, runs the provider below the prefix, and counts and
-     * audits every failed client authentication. Paths the provider does not serve fall through to `next`.
+     * Serves the token, introspection and revocation endpoints under /oauth2: refuses an address that failed too
+     * often, runs the provider below the prefix, and counts and audits every failed client authentication. Any other
+     * path falls through to `next`.
      */
     async serve(ctx: Context, next: Next): Promise<void> {
+      if (!SERVED.has(`${ctx.method} ${ctx.path.slice(OAUTH_PREFIX.length)}`)) return next();
       const caller = callerOf(ctx);
       const wait = await limits.oauthFailuresPerIp.blockedFor(addressKey(caller.ip));
       if (wait > 0) return rateLimited(ctx, wait);
       const original = ctx.path;
-      let unmatched = false;
-      ctx.path = original.slice(OAUTH_PREFIX.length) || '/';
+      ctx.path = original.slice(OAUTH_PREFIX.length);
       (ctx as Context & { mountPath?: string }).mountPath = OAUTH_PREFIX;
       try {
-        await run(ctx, async () => {
-          unmatched = true;
-        });
+        await run(ctx);
       } finally {
         ctx.path = original;
       }
-      if (unmatched) return next();
       const body = ctx.body as { error?: string } | undefined;
       if (ctx.status === 401 && body?.error === 'invalid_client') {
         // N points allow N failures: the one that uses up the last point is already answered 429.

@@ -294,3 +294,49 @@ describe('OAuth2 state at rest and across a restart', () => {
     }
   });
 });
+
+describe('hostile input to the OAuth2 endpoints', () => {
+  let panel: TestPanel;
+  let creds: ClientCredentials;
+  before(async () => {
+    panel = await startPanel();
+    creds = await newClient(await setupAdmin(panel), { name: 'target', scopes: ['users.view'] });
+  });
+  after(() => panel.close());
+
+  test('every malformed request is a 4xx in the OAuth error format, never a 5xx', async () => {
+    const basic = `Basic ${Buffer.from(`${creds.clientId}:${creds.clientSecret}`).toString('base64')}`;
+    const form = { Authorization: basic, 'Content-Type': 'application/x-www-form-urlencoded' };
+    const cases: Array<{ name: string; headers: Record<string, string>; body?: string; status: number; error: string }> = [
+      { name: 'no body', headers: { Authorization: basic }, status: 400, error: 'invalid_request' },
+      { name: 'JSON body', headers: { Authorization: basic, 'Content-Type': 'application/json' }, body: '{"grant_type":"client_credentials"}', status: 400, error: 'invalid_request' },
+      { name: 'garbage form', headers: form, body: '%%%&&&==', status: 400, error: 'invalid_request' },
+      { name: '200 kB body', headers: form, body: `grant_type=client_credentials&x=${'a'.repeat(200_000)}`, status: 400, error: 'invalid_request' },
+      { name: 'another grant type', headers: form, body: 'grant_type=authorization_code&code=x', status: 400, error: 'invalid_request' },
+      { name: 'password grant', headers: form, body: 'grant_type=password&username=a&password=b', status: 400, error: 'unsupported_grant_type' },
+      { name: 'grant_type twice', headers: form, body: 'grant_type=client_credentials&grant_type=client_credentials', status: 400, error: 'invalid_request' },
+      { name: 'broken Basic header', headers: { ...form, Authorization: 'Basic !!!' }, body: 'grant_type=client_credentials', status: 400, error: 'invalid_request' },
+      { name: 'Bearer instead of Basic', headers: { ...form, Authorization: 'Bearer x' }, body: 'grant_type=client_credentials', status: 400, error: 'invalid_request' },
+      { name: 'two auth methods at once', headers: form, body: `grant_type=client_credentials&client_id=${creds.clientId}&client_secret=${creds.clientSecret}`, status: 400, error: 'invalid_request' },
+      { name: '10 kB scope', headers: form, body: `grant_type=client_credentials&scope=${'x '.repeat(5000)}`, status: 400, error: 'invalid_scope' },
+      { name: 'SQL as the client id', headers: { ...form, Authorization: `Basic ${Buffer.from("' OR 1=1 --:x").toString('base64')}` }, body: 'grant_type=client_credentials', status: 401, error: 'invalid_client' },
+    ];
+    for (const c of cases) {
+      const res = await fetch(`${panel.url}/oauth2/token`, { method: 'POST', headers: c.headers, ...(c.body !== undefined ? { body: c.body } : {}) });
+      const body = (await res.json()) as { error?: string };
+      assert.equal(res.status, c.status, `${c.name}: ${JSON.stringify(body)}`);
+      assert.equal(body.error, c.error, c.name);
+    }
+  });
+
+  test('only the token, introspection and revocation endpoints exist; GET on them is 405', async () => {
+    for (const path of ['/oauth2/auth', '/oauth2/.well-known/openid-configuration', '/oauth2/jwks', '/oauth2/reg', '/oauth2/me', '/oauth2']) {
+      const res = await fetch(`${panel.url}${path}`);
+      assert.equal(res.status, 404, path);
+    }
+    const get = await fetch(`${panel.url}/oauth2/token`);
+    assert.equal(get.status, 405);
+    assert.equal(get.headers.get('allow'), 'POST');
+    assert.equal(get.headers.get('content-security-policy'), "default-src 'none'; frame-ancestors 'none'");
+  });
+});
