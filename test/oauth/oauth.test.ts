@@ -239,6 +239,20 @@ describe('OAuth2 token endpoint and bearer access', () => {
     assert.equal((await auditor.client.del(`/api/v1/clients/${mine.body.clientId}`)).status, 403);
   });
 
+  test('a client holding admin is bound by the admin IP allowlist like its owner', async () => {
+    const creds = await newClient(admin, { name: 'root-bot', scopes: ['admin'] });
+    const token = await tokenOf(panel.url, creds, { localAddress: '127.0.9.1' });
+    assert.equal((await admin.put('/api/v1/settings/allowlist', { cidrs: ['127.0.0.1/32'] })).status, 200);
+    try {
+      assert.equal((await bearer(panel.url, token, 'GET', '/api/v1/users', undefined, '127.0.0.1')).status, 200);
+      const outside = await bearer(panel.url, token, 'GET', '/api/v1/users', undefined, '127.0.9.1');
+      assert.equal(outside.status, 403);
+      assert.equal(outside.body.error.code, 'ip_not_allowed');
+    } finally {
+      await admin.put('/api/v1/settings/allowlist', { cidrs: [] });
+    }
+  });
+
   test('per-client API rate limit', async () => {
     const limited = await startPanel({ rateLimits: { apiPerClient: { points: 3, durationSeconds: 60, blockSeconds: 0 } } });
     try {
