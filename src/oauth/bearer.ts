@@ -1,5 +1,4 @@
 // Bearer tokens on /api/v1: the token's scopes as far as its client and the client's owner still hold them, from allowed addresses only.
-import type { AuditService } from '../audit/index.ts';
 import type { Actor } from '../auth/permissions.ts';
 import type { UsersService } from '../auth/users.service.ts';
 import { forbidden } from '../shared/errors.ts';
@@ -9,8 +8,8 @@ import type { ClientsService } from './clients.service.ts';
 
 export type BearerCaller = { ip: string; userAgent: string | null };
 
-export function createBearerResolver(deps: { store: ArtifactStore; clients: ClientsService; users: UsersService; audit: AuditService }) {
-  const { store, clients, users, audit } = deps;
+export function createBearerResolver(deps: { store: ArtifactStore; clients: ClientsService; users: UsersService }) {
+  const { store, clients, users } = deps;
   /**
    * The actor behind an access token, or null when the token is unknown, expired or revoked, or its client or owner is
    * gone or disabled. Checked on every request: an owner who loses a scope takes it from the token at once.
@@ -23,15 +22,7 @@ export function createBearerResolver(deps: { store: ArtifactStore; clients: Clie
     const owner = users.cachedPrincipal(record.ownerId) ?? (await users.principal(record.ownerId));
     if (!owner || owner.row.disabled) return null;
     if (!clients.ipAllowed(record, caller.ip)) {
-      await audit.record({
-        type: 'oauth.token.denied',
-        actor: { type: 'client', id: record.id, name: record.name },
-        ip: caller.ip,
-        userAgent: caller.userAgent,
-        target: { type: 'oauth_client', id: record.id, name: record.name },
-        outcome: 'denied',
-        details: { reason: 'ip_not_allowed', where: 'api' },
-      });
+      await clients.denied(record, caller, 'ip_not_allowed', { where: 'api' });
       throw forbidden('ip_not_allowed', 'This API client may not be used from your address.');
     }
     await clients.noteUse(record, caller.ip, 'api');

@@ -281,6 +281,18 @@ export function createClientsService(deps: {
         await db('oauth_clients').where({ id: record.id }).update({ last_used_at: now, last_used_ip: ip });
       }
     },
+    /** Audits a refusal of a known client: a token request or an API call it may not make. */
+    async denied(record: ClientRecord, caller: { ip: string; userAgent: string | null }, reason: string, details: Record<string, unknown> = {}): Promise<void> {
+      await audit.record({
+        type: 'oauth.token.denied',
+        actor: { type: 'client', id: record.id, name: record.name },
+        ip: caller.ip,
+        userAgent: caller.userAgent,
+        target: { type: 'oauth_client', id: record.id, name: record.name },
+        outcome: 'denied',
+        details: { reason, ...details },
+      });
+    },
     invalidate: (id?: string) => (id === undefined ? cache.clear() : forget(id)),
   };
 }

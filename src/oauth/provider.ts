@@ -109,18 +109,7 @@ export function createProvider(deps: {
       return clientSecretMatches(this.clientSecret, actual);
     };
 
-  async function denied(ctx: KoaContextWithOIDC, record: ClientRecord, reason: string, details: Record<string, unknown> = {}): Promise<void> {
-    const caller = callerOf(ctx);
-    await audit.record({
-      type: 'oauth.token.denied',
-      actor: { type: 'client', id: record.id, name: record.name },
-      ip: caller.ip,
-      userAgent: caller.userAgent,
-      target: { type: 'oauth_client', id: record.id, name: record.name },
-      outcome: 'denied',
-      details: { reason, ...details },
-    });
-  }
+  const denied = (ctx: KoaContextWithOIDC, record: ClientRecord, reason: string, details: Record<string, unknown> = {}) => clients.denied(record, callerOf(ctx), reason, details);
 
   // The client-credentials grant, in place of the library's own: the requested scopes must all be the client's and
   // still held by its owner (an unknown one is refused, not silently dropped), the address must be allowed, and the
