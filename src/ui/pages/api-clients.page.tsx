@@ -1,6 +1,5 @@
 // API clients page: OAuth2 client credentials for scripts and tools; create, new secret, revoke tokens, disable and delete.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { describeError } from '../api/api-error.ts';
 import {
   deleteClient,
   getClientsMeta,
@@ -22,6 +21,7 @@ import { ClientCreateForm } from './api-clients/client-create-form.tsx';
 import type { ClientAction } from './api-clients/client-row.tsx';
 import { ClientSecretPanel } from './api-clients/client-secret-panel.tsx';
 import { ClientsTable } from './api-clients/clients-table.tsx';
+import { useRowActions } from '../hooks/use-row-actions.ts';
 
 type Panel =
   | { kind: 'none' }
@@ -44,9 +44,7 @@ export function ApiClientsPage() {
   const meta = useLoad<ApiClientsMeta | null>(canView ? getClientsMeta : noMeta, [canView]);
   const [panel, setPanel] = useState<Panel>({ kind: 'none' });
   const [toConfirm, setToConfirm] = useState<PendingClientConfirm | null>(null);
-  const [busyId, setBusyId] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const { busyId, error, setError, notice, setNotice, run } = useRowActions();
   const newButton = useRef<HTMLButtonElement>(null);
   const panelClosed = useRef(false);
 
@@ -64,18 +62,7 @@ export function ApiClientsPage() {
   const replaceClient = (client: ApiClient) =>
     clients.setData((prev) => (prev ?? []).map((item) => (item.id === client.id ? client : item)));
 
-  const runAction = async (client: ApiClient, action: () => Promise<string>) => {
-    setBusyId(client.id);
-    setError(null);
-    setNotice(null);
-    try {
-      setNotice(await action());
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusyId(null);
-    }
-  };
+  const runAction = (client: ApiClient, action: () => Promise<string>) => run(client.id, action);
 
   const actions: Record<ClientAction, (client: ApiClient) => Promise<void>> = {
     regenerate: (client) =>

@@ -1,6 +1,6 @@
 // Users page: list accounts, create, edit, enable/disable, revoke sessions, reset 2FA and delete.
 import { useState } from 'preact/hooks';
-import { ApiError, describeError } from '../api/api-error.ts';
+import { ApiError } from '../api/api-error.ts';
 import { listRoles } from '../api/roles.api.ts';
 import type { Role, User } from '../api/types.ts';
 import { deleteUser, listUsers, resetUserTwoFactor, revokeUserSessions, updateUser } from '../api/users.api.ts';
@@ -18,6 +18,7 @@ import { UserCreateForm } from './users/user-create-form.tsx';
 import { describeResetError } from './users/reset-two-factor-error.ts';
 import { UserEditForm } from './users/user-edit-form.tsx';
 import { UsersTable } from './users/users-table.tsx';
+import { useRowActions } from '../hooks/use-row-actions.ts';
 
 type Panel = { kind: 'none' } | { kind: 'create' } | { kind: 'edit'; user: User };
 
@@ -30,27 +31,14 @@ export function UsersPage() {
   const roles = useLoad(canEdit ? listRoles : noRoles, [canEdit]);
   const [panel, setPanel] = useState<Panel>({ kind: 'none' });
   const [toConfirm, setToConfirm] = useState<PendingUserConfirm | null>(null);
-  const [busyId, setBusyId] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const { busyId, error, notice, setNotice, run } = useRowActions();
 
   const replaceUser = (user: User) => {
     users.setItems((items) => items.map((item) => (item.id === user.id ? user : item)));
     if (user.id === session.user?.id) session.updateUser(user);
   };
 
-  const runAction = async (user: User, action: () => Promise<string>) => {
-    setBusyId(user.id);
-    setError(null);
-    setNotice(null);
-    try {
-      setNotice(await action());
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusyId(null);
-    }
-  };
+  const runAction = (user: User, action: () => Promise<string>) => run(user.id, action);
 
   const toggleDisabled = (user: User) =>
     runAction(user, async () => {
