@@ -85,13 +85,22 @@ export function createApp(s: Services, logger: Logger, opts: HttpOptions): Koa<A
   const routers = mounted.map(({ prefix, routes }) => buildRouter(prefix, routes, routerDeps));
   const [healthRoutes, apiRoutes] = routers as [RouteTable, RouteTable];
 
+  const perAddress = apiRateLimit({ audit: s.audit, pick: (ctx) => ({ limiter: s.limits.apiPerIp, name: 'api_ip', key: addressKey(ctx.state.ip) }) });
   const api = compose<Parameters<AppMiddleware>[0]>([
-    apiRateLimit({ limiter: s.limits.apiPerIp, audit: s.audit, name: 'api_ip', key: (ctx) => addressKey(ctx.state.ip) }),
+    perAddress,
     sessionMiddleware({ sessions: s.sessions, sameSite: opts.sameSite }),
     authenticate({ users: s.users, policy: s.twoFactorPolicy, bearer: (token, ctx) => s.oauth.resolveBearer(token, { ip: ctx.state.ip, userAgent: ctx.state.caller.userAgent }) }),
     adminAllowlist({ allowlist: s.allowlist, audit: s.audit }),
-    apiRateLimit({ limiter: s.limits.apiPerPrincipal, audit: s.audit, name: 'api_principal', key: (ctx) => (ctx.state.actor?.type === 'user' ? `user:${ctx.state.actor.id}` : null) }),
-    apiRateLimit({ limiter: s.limits.apiPerClient, audit: s.audit, name: 'api_client', key: (ctx) => (ctx.state.actor?.type === 'client' ? `client:${ctx.state.actor.id}` : null) }),
+    // A signed-in user counts against the per-user limit, an API client against the per-client one.
+    apiRateLimit({
+      audit: s.audit,
+      pick: ({ state: { actor } }) =>
+        actor === null
+          ? null
+          : actor.type === 'user'
+            ? { limiter: s.limits.apiPerPrincipal, name: 'api_principal', key: `user:${actor.id}` }
+            : { limiter: s.limits.apiPerClient, name: 'api_client', key: `client:${actor.id}` },
+    }),
     // Nothing answered: 405 with Allow when the path exists for other methods, else 404. Decided on the way back out.
     (ctx, next) =>
       next().then(() => {
@@ -106,7 +115,7 @@ export function createApp(s: Services, logger: Logger, opts: HttpOptions): Koa<A
 
   // The OAuth2 endpoints: the per-address API limit, then the provider (which limits failed client authentications).
   const oauth = compose<Parameters<AppMiddleware>[0]>([
-    apiRateLimit({ limiter: s.limits.apiPerIp, audit: s.audit, name: 'api_ip', key: (ctx) => addressKey(ctx.state.ip) }),
+    perAddress,
     (ctx, next) => s.oauth.serve(ctx, next),
     (ctx) => {
       const allowed = oauthMethodsAt(ctx.path);
