@@ -212,6 +212,11 @@ describe('OAuth2 token endpoint and bearer access', () => {
     await admin.patch(`/api/v1/users/${owner.id}`, { disabled: true });
     assert.equal((await bearer(panel.url, token, 'GET', '/api/v1/users')).status, 401);
     assert.equal((await requestToken(panel.url, creds)).status, 401);
+
+    // An administrator sees the user's client and can remove it.
+    const listed = (await admin.get('/api/v1/clients')).body.items as Array<{ id: string; ownerName: string }>;
+    assert.equal(listed.find((c) => c.id === creds.clientId)?.ownerName, owner.username);
+    assert.equal((await admin.del(`/api/v1/clients/${creds.clientId}`)).status, 204);
   });
 
   test('a client gets only scopes its owner holds; an owner sees only their clients, an administrator all', async () => {
