@@ -12,5 +12,7 @@ export type Command = {
   summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
-  run(ctx: CommandContext, values: Record<string, string | boolean | string[] | undefined>): Promise<number>;
+  /** The command takes arguments besides its options (file names). */
+  positionals?: true;
+  run(ctx: CommandContext, values: Record<string, string | boolean | string[] | undefined>, positionals: string[]): Promise<number>;
 };

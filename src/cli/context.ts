@@ -1,7 +1,7 @@
 // What each command gets: the loaded config, a database with migrations applied and the services, opened on demand.
 import { createDb, migrateLatest, type Db } from '../db/index.ts';
 import { loadConfig, configPathFrom, type LoadedConfig } from '../config/index.ts';
-import { createServices, type CoreServices } from '../services.ts';
+import type { CoreServices } from '../services.ts';
 import { silentLogger } from '../shared/logger.ts';
 import type { Io } from './io.ts';
 
@@ -46,6 +46,8 @@ export function createCommandContext(io: Io, env: Env, configArg: string | undef
     db: getDb,
     async services() {
       if (!services) {
+        // Loaded on first use: commands that need no services (analyze, --help) never load the panel's libraries.
+        const { createServices } = await import('../services.ts');
         services = createServices({ config: getConfig(), db: await getDb(), logger: silentLogger() });
         await services.roles.ensureBuiltins();
       }

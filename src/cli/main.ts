@@ -6,6 +6,7 @@ import { allowlistClearCommand, auditVerifyCommand, configCheckCommand, migrateC
 import { EXIT, UsageError, type Command } from './command.ts';
 import { createCommandContext, type Env } from './context.ts';
 import { consoleIo, type Io } from './io.ts';
+import { analyzeCommand } from './analyze.command.ts';
 import { startCommand } from './start.command.ts';
 import { userCreateCommand, userDisableCommand, userReset2faCommand, userResetPasswordCommand } from './user.commands.ts';
 
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   auditVerifyCommand,
   configCheckCommand,
   allowlistClearCommand,
+  analyzeCommand,
 ];
 
 const COMMON = { config: { type: 'string' as const }, help: { type: 'boolean' as const, short: 'h' } };
@@ -62,8 +64,9 @@ export async function main(argv: string[], env: Env, io: Io = consoleIo): Promis
   }
   const { command, rest } = found;
   let values: Record<string, string | boolean | string[] | undefined>;
+  let positionals: string[];
   try {
-    values = parseArgs({ args: rest, options: { ...COMMON, ...command.options }, allowPositionals: false, strict: true }).values;
+    ({ values, positionals } = parseArgs({ args: rest, options: { ...COMMON, ...command.options }, allowPositionals: command.positionals === true, strict: true }));
   } catch (err) {
     io.err(`${(err as Error).message}\nUsage: ${command.usage}`);
     return EXIT.usage;
@@ -74,7 +77,7 @@ export async function main(argv: string[], env: Env, io: Io = consoleIo): Promis
   }
   const ctx = createCommandContext(io, env, typeof values.config === 'string' ? values.config : undefined);
   try {
-    return await command.run(ctx, values);
+    return await command.run(ctx, values, positionals);
   } catch (err) {
     if (err instanceof ConfigError) {
       io.err(err.message);

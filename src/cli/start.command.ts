@@ -1,5 +1,4 @@
 // `aether start`: runs the panel until SIGINT/SIGTERM and prints the one-time setup link while no user exists.
-import { createPanel } from '../panel.ts';
 import { createLogger } from '../shared/logger.ts';
 import type { Command } from './command.ts';
 
@@ -11,6 +10,7 @@ export const startCommand: Command = {
   async run(ctx) {
     const config = ctx.config();
     const logger = createLogger({ level: config.logLevel, logDir: config.paths.logDir });
+    const { createPanel } = await import('../panel.ts');
     const panel = await createPanel({ config, logger });
     const port = await panel.listen();
     const host = ['0.0.0.0', '::'].includes(config.http.host) ? '127.0.0.1' : config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
