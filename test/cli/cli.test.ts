@@ -82,7 +82,7 @@ describe('aether CLI', () => {
   });
 
   test('--help on every command', async () => {
-    for (const cmd of [['start'], ['migrate'], ['user', 'create'], ['user', 'reset-password'], ['user', 'reset-2fa'], ['user', 'disable'], ['audit', 'verify'], ['config', 'check'], ['allowlist', 'clear']]) {
+    for (const cmd of [['start'], ['migrate'], ['user', 'create'], ['user', 'reset-password'], ['user', 'reset-2fa'], ['user', 'disable'], ['audit', 'verify'], ['config', 'check'], ['allowlist', 'clear'], ['analyze']]) {
       const res = await run([...cmd, '--help']);
       assert.equal(res.code, 0);
       assert.match(res.out, new RegExp(`Usage: aether ${cmd.join(' ')}`));
