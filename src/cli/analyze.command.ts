@@ -1,4 +1,6 @@
 // `aether analyze`: replays log files through the monitor's rules offline, like fail2ban-regex, on the log's own clock.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeFiles } from '../monitor/analyze.ts';
 import type { Detection } from '../monitor/engine/engine.ts';
@@ -6,7 +8,8 @@ import { FORMATS, type LogFormat } from '../monitor/parsers/index.ts';
 import { loadRules, RuleLoadError } from '../monitor/rules/loader.ts';
 import { EXIT, UsageError, type Command } from './command.ts';
 
-const SHIPPED_RULES = fileURLToPath(new URL('../../rules', import.meta.url));
+// The shipped rules directory, from the sources (src/cli) or from the bundle (dist).
+const SHIPPED_RULES = ['../../rules', '../rules'].map((p) => fileURLToPath(new URL(p, import.meta.url))).find((dir) => existsSync(join(dir, 'sshd.yml'))) ?? 'rules';
 
 const asJson = (d: Detection) =>
   JSON.stringify({ rule: d.rule, severity: d.severity, key: d.key, ip: d.ip, user: d.user, ts: new Date(d.ts).toISOString(), count: d.count, actions: d.actions, ...(Object.keys(d.details).length ? { details: d.details } : {}) });

@@ -4,6 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { authLog, type GroundTruth } from '../../bench/auth-log.generator.ts';
 import { main } from '../../src/cli/main.ts';
 
@@ -80,5 +82,14 @@ describe('aether analyze', () => {
     const missing = await analyze([join(dir, 'nope.log')]);
     assert.equal(missing.code, 1);
     assert.match(missing.err.join('\n'), /ENOENT|no such file/);
+  });
+
+  test('the aether binary runs analyze as bundled JavaScript with the same result', async () => {
+    const bin = fileURLToPath(new URL('../../bin/aether.js', import.meta.url));
+    const res = spawnSync(process.execPath, [bin, 'analyze', file, '--json'], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+    assert.equal(res.status, 0, res.stderr);
+    const inProcess = await analyze([file, '--json']);
+    assert.deepEqual(res.stdout.trim().split('\n'), inProcess.out);
+    assert.equal(JSON.parse(res.stderr.trim().split('\n').at(-1)!).summary.linesRead, 60_001);
   });
 });
