@@ -1,11 +1,12 @@
 // Runs the benchmarks (all, or those named on the command line), prints a table and then one JSON summary line; never fails on timing.
 import { availableParallelism } from 'node:os';
+import { runAnalyzeBench, type AnalyzeBenchResult } from './analyze.bench.ts';
 import { LOGIN_2FA, runLogin2fa, type Login2faResult } from './login-2fa.bench.ts';
 import { LOGIN_FLOOD, runLoginFlood, type LoginFloodResult } from './login-flood.bench.ts';
 import { runOAuthBench, type OAuthBenchResult } from './oauth.bench.ts';
 import { runThroughput, type ThroughputResult } from './throughput.bench.ts';
 
-const BENCHES = ['login-flood', 'login-2fa', 'throughput', 'oauth'] as const;
+const BENCHES = ['login-flood', 'login-2fa', 'throughput', 'oauth', 'analyze'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 const met = (ok: boolean) => (ok ? 'met' : 'NOT MET');
@@ -109,6 +110,23 @@ function printOAuth(r: OAuthBenchResult): void {
   console.log(`  ratio token issuance / bearer requests: ${r.tokensOverBearer}x (${r.tokens.reqPerSec} tokens/s: each is a stored token row, an audit event and an audit.log line)`);
 }
 
+function printAnalyze(r: AnalyzeBenchResult): void {
+  console.log(`\naether analyze vs fail2ban-regex (${r.fail2ban.version}, Debian's sshd filter) on the same generated ${r.lines.toLocaleString('en')}-line sshd auth.log`);
+  console.log(
+    table([
+      ['run', 'seconds', 'lines/s', 'peak RSS'],
+      ['fail2ban-regex', r.fail2ban.seconds.toFixed(2), String(r.fail2ban.linesPerSecond), `${r.fail2ban.peakRssMiB} MiB`],
+      ['aether analyze', r.aether.seconds.toFixed(2), String(r.aether.linesPerSecond), `${r.aether.peakRssMiB} MiB (launcher ${r.aether.launcherPeakRssMiB} MiB)`],
+      [`aether analyze, ${r.aetherLong.lines.toLocaleString('en')} lines`, r.aetherLong.seconds.toFixed(2), String(r.aetherLong.linesPerSecond), `${r.aetherLong.peakRssMiB} MiB`],
+    ]),
+  );
+  console.log(`  speed-up over fail2ban-regex: ${r.speedup}x (target >= ${r.targets.speedup}x: ${met(r.speedup >= r.targets.speedup)}); wall time of each whole command`);
+  const flat = Math.max(r.aether.peakRssMiB, r.aetherLong.peakRssMiB);
+  console.log(`  peak RSS of the analyzer: ${r.aether.peakRssMiB} MiB for 1x, ${r.aetherLong.peakRssMiB} MiB for 4x the lines (target <= ${r.targets.peakRssMiB} MiB: ${met(flat <= r.targets.peakRssMiB)})`);
+  const t = r.truth;
+  console.log(`  ground truth: ${t.burstsFound}/${t.bursts} bursts, ${t.loginsAfterBurstFound}/${t.loginsAfterBurst} logins after a burst, ${t.invented} invented (${met(t.burstsFound === t.bursts && t.loginsAfterBurstFound === t.loginsAfterBurst)})`);
+}
+
 const asked = process.argv.slice(2);
 const unknown = asked.filter((a) => !(BENCHES as readonly string[]).includes(a));
 if (unknown.length) {
@@ -118,7 +136,7 @@ if (unknown.length) {
 const selected: BenchName[] = asked.length ? (asked as BenchName[]) : [...BENCHES];
 
 console.log(`Aether Panel benchmarks: node ${process.version}, ${availableParallelism()} CPUs, ${new Date().toISOString()}`);
-const summary: { node: string; cpus: number; loginFlood?: LoginFloodResult; login2fa?: Login2faResult; throughput?: ThroughputResult; oauth?: OAuthBenchResult } = {
+const summary: { node: string; cpus: number; loginFlood?: LoginFloodResult; login2fa?: Login2faResult; throughput?: ThroughputResult; oauth?: OAuthBenchResult; analyze?: AnalyzeBenchResult } = {
   node: process.version,
   cpus: availableParallelism(),
 };
@@ -137,5 +155,9 @@ if (selected.includes('throughput')) {
 if (selected.includes('oauth')) {
   summary.oauth = await runOAuthBench();
   printOAuth(summary.oauth);
+}
+if (selected.includes('analyze')) {
+  summary.analyze = await runAnalyzeBench();
+  printAnalyze(summary.analyze);
 }
 console.log(`\n${JSON.stringify(summary)}`);

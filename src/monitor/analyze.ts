@@ -18,22 +18,25 @@ export type AnalyzeSummary = {
 
 export type ExplainLine = { file: string; line: number; text: string; parser: LogFormat; event: MonitorEvent | null; malformed: boolean; rules: string[] };
 
-const CHUNK = 1 << 20;
+const CHUNK = 1 << 18;
 
-/** Calls `onLine` for every line of a file, read in 1 MiB chunks (a partial last line waits for the next chunk). */
+/**
+ * Calls `onLine` for every line of a file, read in 256 KiB chunks. Each line is decoded on its own, so a string kept
+ * from it (a key, an evidence event) holds that line alone, never the chunk it came in.
+ */
 async function eachLine(file: string, onLine: (line: string) => void): Promise<void> {
-  let tail = '';
-  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: CHUNK })) {
-    const text = tail + (chunk as string);
+  let tail: Buffer | null = null;
+  for await (const raw of createReadStream(file, { highWaterMark: CHUNK })) {
+    const chunk: Buffer = tail ? Buffer.concat([tail, raw as Buffer]) : (raw as Buffer);
     let start = 0;
-    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
-      const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      if (end > start) onLine(text.slice(start, end));
+    for (let nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
+      const end = nl > start && chunk[nl - 1] === 13 ? nl - 1 : nl;
+      if (end > start) onLine(chunk.toString('utf8', start, end));
       start = nl + 1;
     }
-    tail = text.slice(start);
+    tail = start < chunk.length ? chunk.subarray(start) : null;
   }
-  if (tail.length > 0) onLine(tail.replace(/\r$/, ''));
+  if (tail && tail.length > 0) onLine(tail.toString('utf8').replace(/\r$/, ''));
 }
 
 async function firstLines(file: string, n: number): Promise<string[]> {

@@ -2,7 +2,7 @@
 import { fieldOf, type MonitorEvent } from '../event.ts';
 import { compileMatch, eventsOf, type Predicate } from '../rules/conditions.ts';
 import type { RuleSpec } from '../rules/schema.ts';
-import { detach, detachEvent } from './detach.ts';
+import { detach } from './detach.ts';
 import { groupIp } from './ip-group.ts';
 import { KeyStore } from './key-store.ts';
 
@@ -62,7 +62,7 @@ function keyOf(spec: RuleSpec, fields: string[], ev: MonitorEvent): string | nul
 }
 
 const pushEvidence = (list: MonitorEvent[], ev: MonitorEvent) => {
-  list.push(detachEvent(ev));
+  list.push(ev);
   if (list.length > EVIDENCE) list.shift();
 };
 
@@ -175,7 +175,7 @@ export function createEngine(rules: readonly RuleSpec[], onDetection: (d: Detect
         if (seen !== undefined) s.values.set(value, ev.ts);
         else s.values.set(detach(value), ev.ts);
         if (s.values.size > MAX_VALUES) s.values.delete(s.values.keys().next().value as string);
-        if (!fresh && ev.ts - s.firstSeen >= spec.learning) emit(spec, key, ev, known, [detachEvent(ev)], { value });
+        if (!fresh && ev.ts - s.firstSeen >= spec.learning) emit(spec, key, ev, known, [ev], { value });
       },
     };
   }

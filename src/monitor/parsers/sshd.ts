@@ -18,25 +18,25 @@ const event = (ts: number, name: string, ip: string | null, user: string | null,
   fields: reason === null ? null : { reason },
 });
 
-/** The address after " from " (up to the next space), or after "rhost=". */
-function addressAfter(message: string, marker: string, from = 0): string | null {
-  const at = message.indexOf(marker, from);
-  if (at === -1) return null;
-  const start = at + marker.length;
-  const end = message.indexOf(' ', start);
-  return message.slice(start, end === -1 ? undefined : end) || null;
+/** The address after the last " from " of the message (up to the next space), or null. */
+function addressAfterFrom(line: string, from: number): string | null {
+  const at = line.lastIndexOf(' from ');
+  if (at < from) return null;
+  const start = at + 6;
+  const end = line.indexOf(' ', start);
+  return line.slice(start, end === -1 ? undefined : end) || null;
 }
 
-/** "for invalid user NAME from" / "for NAME from": the user name (may contain spaces only in hostile input; cut there). */
-function userBetween(message: string, start: number): { user: string; invalid: boolean } {
+/** "invalid user NAME from" / "NAME from" starting at `start`: the user name and whether it was an invalid one. */
+function userAt(line: string, start: number): { user: string; invalid: boolean } {
   let from = start;
   let invalid = false;
-  if (message.startsWith('invalid user ', from)) {
+  if (line.startsWith('invalid user ', from)) {
     invalid = true;
     from += 13;
   }
-  const end = message.lastIndexOf(' from ');
-  return { user: message.slice(from, end > from ? end : undefined), invalid };
+  const end = line.lastIndexOf(' from ');
+  return { user: line.slice(from, end > from ? end : undefined), invalid };
 }
 
 /** Parses sshd lines; `year` is the year of a classic timestamp's first line. */
@@ -50,36 +50,36 @@ export function createSshdParser(year = new Date().getFullYear()): LineParser {
     if (hostEnd === -1) return MALFORMED;
     const colon = line.indexOf(': ', hostEnd);
     if (colon === -1) return MALFORMED;
-    const program = line.slice(hostEnd + 1, colon);
-    if (!program.startsWith('sshd')) return null;
-    const msg = line.slice(colon + 2);
+    // Lines of other programs (cron, sudo, systemd...) cost two comparisons.
+    if (!line.startsWith('sshd', hostEnd + 1)) return null;
+    const m = colon + 2;
     const ts = time.ms;
-    switch (msg.charCodeAt(0)) {
+    switch (line.charCodeAt(m)) {
       case 70: // F
-        if (msg.startsWith('Failed ')) {
-          const forAt = msg.indexOf(' for ', 7);
+        if (line.startsWith('Failed ', m)) {
+          const forAt = line.indexOf(' for ', m + 7);
           if (forAt === -1) return null;
-          const { user, invalid } = userBetween(msg, forAt + 5);
-          return event(ts, 'ssh.auth.failure', addressAfter(msg, ' from '), user, invalid ? 'invalid_user' : msg.slice(7, forAt));
+          const { user, invalid } = userAt(line, forAt + 5);
+          return event(ts, 'ssh.auth.failure', addressAfterFrom(line, forAt), user, invalid ? 'invalid_user' : line.slice(m + 7, forAt));
         }
         return null;
       case 65: // A
-        if (msg.startsWith('Accepted ')) {
-          const forAt = msg.indexOf(' for ', 9);
+        if (line.startsWith('Accepted ', m)) {
+          const forAt = line.indexOf(' for ', m + 9);
           if (forAt === -1) return null;
-          return event(ts, 'ssh.auth.success', addressAfter(msg, ' from '), userBetween(msg, forAt + 5).user, msg.slice(9, forAt));
+          return event(ts, 'ssh.auth.success', addressAfterFrom(line, forAt), userAt(line, forAt + 5).user, line.slice(m + 9, forAt));
         }
         return null;
       case 73: // I
-        if (msg.startsWith('Invalid user ')) {
-          const end = msg.lastIndexOf(' from ');
-          return event(ts, 'ssh.invalid_user', addressAfter(msg, ' from '), msg.slice(13, end > 13 ? end : undefined), 'invalid_user');
+        if (line.startsWith('Invalid user ', m)) {
+          const end = line.lastIndexOf(' from ');
+          return event(ts, 'ssh.invalid_user', addressAfterFrom(line, m), line.slice(m + 13, end > m + 13 ? end : undefined), 'invalid_user');
         }
         return null;
       case 101: // e
-        if (msg.startsWith('error: maximum authentication attempts exceeded for ')) {
-          const { user, invalid } = userBetween(msg, 52);
-          return event(ts, 'ssh.auth.failure', addressAfter(msg, ' from '), user, invalid ? 'invalid_user' : 'max_attempts');
+        if (line.startsWith('error: maximum authentication attempts exceeded for ', m)) {
+          const { user, invalid } = userAt(line, m + 52);
+          return event(ts, 'ssh.auth.failure', addressAfterFrom(line, m), user, invalid ? 'invalid_user' : 'max_attempts');
         }
         return null;
       default:

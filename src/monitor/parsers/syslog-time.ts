@@ -16,8 +16,8 @@ export function createSyslogClock(year: number) {
   function classic(line: string): { ms: number; rest: number } | null {
     // "Nov 27 09:00:01 " — day may be space-padded ("Nov  7").
     if (line.length < 16 || line.charCodeAt(15) !== 32) return null;
+    if (cachedPrefix.length === 15 && line.startsWith(cachedPrefix)) return { ms: cachedMs, rest: 16 };
     const prefix = line.slice(0, 15);
-    if (prefix === cachedPrefix) return { ms: cachedMs, rest: 16 };
     const month = MONTHS[line.slice(0, 3)];
     if (month === undefined || line.charCodeAt(3) !== 32) return null;
     const day = Number(line.slice(4, 6).trim());
