@@ -37,7 +37,7 @@ if (floor) {
   logDir = mkdtempSync(join(tmpdir(), 'aether-bench-floor-'));
   const logger = createLogger({ level: 'info', logDir });
   app.use(prepareRequest([]) as unknown as Koa.Middleware);
-  app.use(envelope(logger) as unknown as Koa.Middleware);
+  app.use(envelope(logger, () => {}) as unknown as Koa.Middleware);
 }
 if (mode === 'floor-session') {
   const data = { uid: '01JBENCH0000000000000000000', authAt: Date.now(), csrfSalt: 'bench-csrf-salt-0000000' };

@@ -30,6 +30,7 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
   await migrateLatest(db);
   const services = createServices({ config, db, logger, ...(opts.clock ? { clock: opts.clock } : {}) });
   await services.roles.ensureBuiltins();
+  await services.bans.load();
   const foreign = await services.twoFactor.foreignKeyCount();
   if (foreign > 0) {
     // The users can still sign in with recovery codes; an administrator can reset their 2FA.
@@ -71,6 +72,9 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
       }),
     async stop() {
       clearInterval(purge);
+      services.monitor.stop();
+      await services.monitor.settled();
+      await services.bans.flushHits();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -18,7 +18,9 @@ import type { LoadedConfig } from './config/index.ts';
 import type { Db } from './db/index.ts';
 import type { Services } from './http/services.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
+import { createBansService, createMonitorService, loadRules, SHIPPED_RULES_DIR } from './monitor/index.ts';
 import { createOAuth } from './oauth/index.ts';
+import { addressKey, parseCidr } from './shared/cidr.ts';
 import { loadOrCreateKey } from './shared/key-file.ts';
 import { createSecretBox } from './shared/secret-box.ts';
 import type { Logger } from './shared/logger.ts';
@@ -88,5 +90,21 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
     defaultTokenTtl: config.oauth.defaultTokenTtlSeconds,
     maxTokenTtl: config.oauth.maxTokenTtlSeconds,
   });
-  return { db, clock, audit, users, roles, sessions, login, setup, allowlist, limits, hasher, twoFactor, twoFactorPolicy, oauth, csrfKey, bus, sink };
+  const bans = createBansService({
+    db,
+    clock,
+    audit,
+    neverBan: config.monitor.neverBan,
+    adminAllowlist: async () => (await allowlist.entries()).map((e) => parseCidr(e.cidr)),
+    // SECURITY: a rule never bans the address an administrator is signed in from (a shared office NAT, a mistake).
+    adminSessionFrom: async (ipKey) => {
+      const rows = (await db('sessions').whereNotNull('user_id').andWhere('expires_at', '>', clock.now()).select('user_id', 'ip')) as Array<{ user_id: string; ip: string | null }>;
+      for (const r of rows) if (r.ip && addressKey(r.ip) === ipKey && (await users.grantsOf(r.user_id)).global.has('admin')) return true;
+      return false;
+    },
+  });
+  // A bad rule file stops start-up with its file, line and reason (RuleLoadError).
+  const rules = config.monitor.enabled ? loadRules(config.monitor.rulesDir ?? SHIPPED_RULES_DIR) : [];
+  const monitor = createMonitorService({ db, clock, audit, bus, bans, rules, logger: logger.child({ module: 'monitor' }) });
+  return { db, clock, audit, users, roles, sessions, login, setup, allowlist, limits, hasher, twoFactor, twoFactorPolicy, oauth, bans, monitor, csrfKey, bus, sink };
 }

@@ -13,6 +13,8 @@ const defs: ScopeDef[] = [
   { name: 'settings.edit', description: 'Change panel settings such as the admin IP allowlist.', perServer: false },
   { name: 'clients.view', description: 'See own OAuth2 API clients.', perServer: false },
   { name: 'clients.edit', description: 'Create, regenerate and delete own OAuth2 API clients.', perServer: false },
+  { name: 'monitor.view', description: 'See detections, bans and detection rules.', perServer: false },
+  { name: 'monitor.edit', description: 'Ban and unban addresses.', perServer: false },
   { name: 'alerts.view', description: 'Read security alerts.', perServer: false },
   { name: 'alerts.manage', description: 'Acknowledge, resolve and act on security alerts.', perServer: false },
   { name: 'nodes.view', description: 'See Docker nodes and their health.', perServer: false },
@@ -60,6 +62,6 @@ export const BUILTIN_ROLES: ReadonlyArray<{ name: string; description: string; s
   {
     name: 'auditor',
     description: 'Read-only: sees users, roles, settings, servers and the audit log; changes nothing.',
-    scopes: ['users.view', 'roles.view', 'audit.view', 'settings.view', 'alerts.view', 'nodes.view', 'clients.view', 'server.view', 'server.files.view', 'server.backup.view'],
+    scopes: ['users.view', 'roles.view', 'audit.view', 'settings.view', 'alerts.view', 'monitor.view', 'nodes.view', 'clients.view', 'server.view', 'server.files.view', 'server.backup.view'],
   },
 ];

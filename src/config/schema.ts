@@ -127,6 +127,14 @@ export const configSchema = z
       })
       .prefault({})
       .describe('OAuth2 client credentials for API access (/oauth2/token).'),
+    monitor: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Run the detection rules on the panel\'s own events.'),
+        rulesDir: z.string().min(1).optional().describe('Directory of rule files (*.yml and *.local.yml). Default: the shipped rules/.'),
+        neverBan: z.array(cidr).max(1024).default([]).describe('Addresses and CIDRs that are never banned (the admin IP allowlist never is either).'),
+      })
+      .prefault({})
+      .describe('The security monitor: detections and bans.'),
     security: z
       .strictObject({
         adminAllowlist: z

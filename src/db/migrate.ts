@@ -4,6 +4,7 @@ import type { Db } from './knex.ts';
 import * as m001 from './migrations/001-core.ts';
 import * as m002 from './migrations/002-two-factor.ts';
 import * as m003 from './migrations/003-oauth.ts';
+import * as m004 from './migrations/004-monitor.ts';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -11,6 +12,7 @@ const MIGRATIONS: ReadonlyArray<[string, Migration]> = [
   ['001-core', m001],
   ['002-two-factor', m002],
   ['003-oauth', m003],
+  ['004-monitor', m004],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {

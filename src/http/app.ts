@@ -3,7 +3,7 @@ import Koa from 'koa';
 import compose from 'koa-compose';
 import type { Logger } from '../shared/logger.ts';
 import { addressKey } from '../shared/cidr.ts';
-import { AppError, notFound } from '../shared/errors.ts';
+import { AppError, forbidden, notFound } from '../shared/errors.ts';
 import { isApiPath, isOAuthPath, type AppContext, type AppMiddleware, type AppState } from './context.ts';
 import { adminAllowlist } from './middleware/admin-allowlist.ts';
 import { apiRateLimit } from './middleware/api-rate-limit.ts';
@@ -133,7 +133,24 @@ export function createApp(s: Services, logger: Logger, opts: HttpOptions): Koa<A
   ] as AppMiddleware[]);
 
   app.use(prepareRequest(opts.trustedProxies) as unknown as Koa.Middleware<AppState>);
-  app.use(envelope(logger) as Koa.Middleware<AppState>);
+  // Every answer, refused ones included, goes to the security monitor as an http.request event.
+  const observe = (ctx: AppContext): void =>
+    s.monitor.feed({
+      ts: s.clock.now(),
+      source: 'panel',
+      event: 'http.request',
+      ip: ctx.state.ip,
+      user: ctx.state.actor?.name ?? null,
+      service: 'http',
+      http: { method: ctx.method, path: ctx.path, status: ctx.status, bytes: 0, userAgent: ctx.state.caller.userAgent },
+      fields: { actorType: ctx.state.actor?.type ?? null, actorId: ctx.state.actor?.id ?? null },
+    });
+  app.use(envelope(logger, observe) as Koa.Middleware<AppState>);
+  // SECURITY: a banned address gets nothing but 403, on every path, before any other work.
+  app.use(((ctx: AppContext, next: Koa.Next) => {
+    if (s.bans.isBanned(ctx.state.ip)) throw forbidden('ip_banned', 'Your address is banned for suspicious activity.');
+    return next();
+  }) as unknown as Koa.Middleware<AppState>);
   app.use(((ctx: AppContext, next: Koa.Next) => (isApiPath(ctx.path) ? api(ctx, next) : isOAuthPath(ctx.path) ? oauth(ctx, next) : site(ctx, next))) as unknown as Koa.Middleware<AppState>);
   return app;
 }

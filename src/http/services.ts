@@ -11,6 +11,7 @@ import type { TwoFactorPolicy } from '../auth/two-factor.policy.ts';
 import type { TwoFactorService } from '../auth/two-factor.service.ts';
 import type { UsersService } from '../auth/users.service.ts';
 import type { Db } from '../db/index.ts';
+import type { BansService, MonitorService } from '../monitor/index.ts';
 import type { OAuth } from '../oauth/index.ts';
 import type { Clock } from '../shared/clock.ts';
 
@@ -29,5 +30,7 @@ export type Services = {
   twoFactor: TwoFactorService;
   twoFactorPolicy: TwoFactorPolicy;
   oauth: OAuth;
+  bans: BansService;
+  monitor: MonitorService;
   csrfKey: Buffer;
 };

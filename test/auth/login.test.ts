@@ -5,6 +5,9 @@ import { TestClient, type Res } from '../helpers/client.ts';
 import { ADMIN, createUser, panelWithAdmin } from '../helpers/fixtures.ts';
 import type { TestPanel } from '../helpers/panel.ts';
 
+// These tests are about the rate limits alone; the monitor's bans (tested in test/monitor) would answer first.
+const NO_MONITOR = { monitor: { enabled: false } };
+
 const LOGIN = '/api/v1/auth/login';
 
 const attempt = (panel: TestPanel, username: string, password: string, localAddress = '127.0.0.1'): Promise<Res> =>
@@ -32,7 +35,7 @@ describe('unknown user and wrong password', () => {
   let panel: TestPanel;
   const calls = { verify: 0, verifyDummy: 0 };
   before(async () => {
-    ({ panel } = await panelWithAdmin());
+    ({ panel } = await panelWithAdmin(NO_MONITOR));
     // Count the hasher work each path does: both must run one argon2 verification.
     const hasher = panel.services.hasher;
     const { verify, verifyDummy } = hasher;
@@ -85,7 +88,7 @@ describe('unknown user and wrong password', () => {
 describe('login names', () => {
   let panel: TestPanel;
   before(async () => {
-    ({ panel } = await panelWithAdmin());
+    ({ panel } = await panelWithAdmin(NO_MONITOR));
   });
   after(() => panel.close());
 
@@ -116,7 +119,7 @@ describe('disabled accounts', () => {
   let panel: TestPanel;
   let admin: TestClient;
   before(async () => {
-    ({ panel, admin } = await panelWithAdmin());
+    ({ panel, admin } = await panelWithAdmin(NO_MONITOR));
   });
   after(() => panel.close());
 
@@ -143,6 +146,7 @@ describe('rate limit per address and account (3 failures)', () => {
   let bystander: Awaited<ReturnType<typeof createUser>>;
   before(async () => {
     ({ panel, admin } = await panelWithAdmin({
+      ...NO_MONITOR,
       rateLimits: {
         loginPerIp: { points: 5, durationSeconds: 900, blockSeconds: 60 },
         loginPerIpAccount: { points: 3, durationSeconds: 900, blockSeconds: 60 },
@@ -195,7 +199,7 @@ describe('a successful login resets the address-and-account count', () => {
   let panel: TestPanel;
   let admin: TestClient;
   before(async () => {
-    ({ panel, admin } = await panelWithAdmin({ rateLimits: { loginPerIpAccount: { points: 3, durationSeconds: 900, blockSeconds: 60 } } }));
+    ({ panel, admin } = await panelWithAdmin({ ...NO_MONITOR, rateLimits: { loginPerIpAccount: { points: 3, durationSeconds: 900, blockSeconds: 60 } } }));
   });
   after(() => panel.close());
 
@@ -240,6 +244,7 @@ describe('rate limit per address (5 failures, any accounts)', () => {
   let admin: TestClient;
   before(async () => {
     ({ panel, admin } = await panelWithAdmin({
+      ...NO_MONITOR,
       rateLimits: {
         loginPerIp: { points: 5, durationSeconds: 900, blockSeconds: 60 },
         loginPerIpAccount: { points: 3, durationSeconds: 900, blockSeconds: 60 },
@@ -267,6 +272,7 @@ describe('rate limit per address over IPv6: one /64 counts as one address', () =
     new TestClient(panel.url).json('POST', LOGIN, { username, password }, { 'X-Forwarded-For': ip });
   before(async () => {
     ({ panel, admin } = await panelWithAdmin({
+      ...NO_MONITOR,
       http: { host: '127.0.0.1', port: 0, trustedProxies: ['127.0.0.1/32'] },
       rateLimits: { loginPerIp: { points: 5, durationSeconds: 900, blockSeconds: 60 } },
     }));
@@ -289,6 +295,7 @@ describe('rate limit per account (4 failures, from any address)', () => {
   let admin: TestClient;
   before(async () => {
     ({ panel, admin } = await panelWithAdmin({
+      ...NO_MONITOR,
       rateLimits: {
         loginPerIp: { points: 100, durationSeconds: 900, blockSeconds: 60 },
         loginPerIpAccount: { points: 3, durationSeconds: 900, blockSeconds: 60 },

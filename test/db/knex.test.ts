@@ -11,8 +11,8 @@ describe('database', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'aether-db-')), 'nested', 'database.db');
     const db = createDb({ client: 'sqlite', filename: file, busyTimeoutMs: 4321 }, file);
     try {
-      assert.deepEqual(await pendingMigrations(db), ['001-core', '002-two-factor', '003-oauth']);
-      assert.deepEqual(await migrateLatest(db), ['001-core', '002-two-factor', '003-oauth']);
+      assert.deepEqual(await pendingMigrations(db), ['001-core', '002-two-factor', '003-oauth', '004-monitor']);
+      assert.deepEqual(await migrateLatest(db), ['001-core', '002-two-factor', '003-oauth', '004-monitor']);
       assert.deepEqual(await migrateLatest(db), []);
       assert.deepEqual(await pendingMigrations(db), []);
       assert.ok(existsSync(file));

@@ -1,0 +1,119 @@
+// The live monitor: the panel's audit events and API requests through the rules; detections stored with evidence, bans applied.
+import type { AuditService, EventBus } from '../audit/index.ts';
+import { systemCaller } from '../auth/caller.ts';
+import type { Db } from '../db/index.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { BansService } from './bans.service.ts';
+import { createEngine, type Detection } from './engine/engine.ts';
+import type { MonitorEvent } from './event.ts';
+import { fromAudit } from './parsers/index.ts';
+import type { LoadedRule } from './rules/loader.ts';
+
+export type StoredDetection = {
+  id: number;
+  rule: string;
+  severity: string;
+  key: string;
+  ip: string | null;
+  user: string | null;
+  ts: string;
+  count: number;
+  simulated: boolean;
+  outcome: string;
+  evidence: MonitorEvent[];
+  details: Record<string, unknown>;
+};
+
+type DetectionRow = { id: number; rule: string; severity: string; key: string; ip: string | null; user: string | null; ts: number | string; count: number; simulated: number | boolean; outcome: string; evidence: string; details: string };
+
+export type MonitorService = ReturnType<typeof createMonitorService>;
+
+const caller = systemCaller('monitor');
+
+export function createMonitorService(deps: { db: Db; clock: Clock; audit: AuditService; bus: EventBus; bans: BansService; rules: readonly LoadedRule[]; logger: Logger }) {
+  const { db, bans, logger } = deps;
+
+  /** Detections are handled one after another, in the order they happened. */
+  let queue: Promise<void> = Promise.resolve();
+
+  async function act(d: Detection): Promise<void> {
+    const outcome: string[] = [];
+    const [id] = (await db('detections')
+      .insert({
+        rule: d.rule,
+        severity: d.severity,
+        key: d.key.slice(0, 300),
+        ip: d.ip,
+        user: d.user?.slice(0, 254) ?? null,
+        ts: d.ts,
+        count: d.count,
+        simulated: d.simulate,
+        outcome: '',
+        evidence: JSON.stringify(d.evidence.slice(-20)),
+        details: JSON.stringify(d.details),
+      })
+      .returning('id')) as Array<{ id: number } | number>;
+    const detectionId = typeof id === 'object' ? id.id : Number(id);
+    if (d.actions.includes('ban') && d.ip) {
+      if (d.simulate) outcome.push('ban simulated');
+      else {
+        const res = await bans.ban(caller, {
+          ip: d.ip,
+          durationMs: d.ban.duration,
+          growth: { factor: d.ban.factor, maxMs: d.ban.max },
+          reason: `rule ${d.rule}: ${d.count} events for ${d.key}`,
+          rule: d.rule,
+          detectionId,
+          guardAdminSessions: !d.banAdminSessions,
+        });
+        outcome.push(res.banned ? `banned until ${res.ban.expiresAt ?? 'lifted'}` : `not banned: ${res.reason}`);
+      }
+    }
+    if (outcome.length) await db('detections').where({ id: detectionId }).update({ outcome: outcome.join('; ') });
+  }
+
+  const engine = createEngine(deps.rules, (d) => {
+    queue = queue.then(() => act(d)).catch((err: unknown) => logger.error({ err, rule: d.rule }, 'acting on a detection failed'));
+  });
+
+  // The panel's own security events, as they are recorded.
+  const unsubscribe = deps.bus.subscribe((event) => {
+    if (event.type.startsWith('monitor.')) return;
+    engine.feed(fromAudit(event));
+  });
+
+  const present = (r: DetectionRow): StoredDetection => ({
+    id: r.id,
+    rule: r.rule,
+    severity: r.severity,
+    key: r.key,
+    ip: r.ip,
+    user: r.user,
+    ts: new Date(Number(r.ts)).toISOString(),
+    count: r.count,
+    simulated: Boolean(r.simulated),
+    outcome: r.outcome,
+    evidence: JSON.parse(r.evidence) as MonitorEvent[],
+    details: JSON.parse(r.details) as Record<string, unknown>,
+  });
+
+  return {
+    rules: deps.rules,
+    /** One event from outside the audit trail (an API request, a log line); evaluated at once. */
+    feed(ev: MonitorEvent): void {
+      engine.feed(ev);
+    },
+    /** Resolves when every detection so far has been stored and acted on. */
+    settled: () => queue,
+    stats: () => engine.stats(),
+    async detections(opts: { limit: number; rule?: string | undefined; ip?: string | undefined; beforeId?: number | undefined }): Promise<StoredDetection[]> {
+      const q = db<DetectionRow>('detections').orderBy('id', 'desc').limit(opts.limit);
+      if (opts.rule) q.where({ rule: opts.rule });
+      if (opts.ip) q.where({ ip: opts.ip });
+      if (opts.beforeId !== undefined) q.where('id', '<', opts.beforeId);
+      return ((await q) as DetectionRow[]).map(present);
+    },
+    stop: () => unsubscribe(),
+  };
+}

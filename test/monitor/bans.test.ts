@@ -1,0 +1,110 @@
+// Bans end to end: wrong logins get an address banned by the shipped rule, the ban holds after a restart; the guards that never ban.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { systemCaller } from '../../src/auth/caller.ts';
+import { loadConfig } from '../../src/config/index.ts';
+import { createPanel } from '../../src/panel.ts';
+import { silentLogger } from '../../src/shared/logger.ts';
+import { TestClient } from '../helpers/client.ts';
+import { ADMIN, setupAdmin } from '../helpers/fixtures.ts';
+import { FAST_HASHING, startPanel } from '../helpers/panel.ts';
+
+describe('bans', () => {
+  test('10 wrong logins from 127.0.0.2 ban it (403 ip_banned) while 127.0.0.1 works; the ban survives a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aether-ban-'));
+    const configPath = join(dir, 'config.json');
+    writeFileSync(configPath, JSON.stringify({ logLevel: 'silent', http: { host: '127.0.0.1', port: 0 }, passwordHashing: FAST_HASHING, security: { require2fa: 'none' } }));
+    const config = loadConfig({ path: configPath, env: {} });
+    const start = async () => {
+      const panel = await createPanel({ config, logger: silentLogger() });
+      const port = await panel.listen();
+      return { panel, url: `http://127.0.0.1:${port}` };
+    };
+    try {
+      const first = await start();
+      const admin = await setupAdmin({ ...first.panel, url: first.url, dir, close: async () => {} });
+      const attacker = new TestClient(first.url, { localAddress: '127.0.0.2' });
+      const answers: number[] = [];
+      for (let i = 0; i < 10; i += 1) answers.push((await attacker.login(ADMIN.username, `Wrong-Guess-${i}-x`)).status);
+      assert.deepEqual([...new Set(answers)].sort(), [401, 429]);
+      await first.panel.services.monitor.settled();
+
+      const refused = await attacker.get('/api/v1/setup/status');
+      assert.equal(refused.status, 403);
+      assert.equal(refused.body.error.code, 'ip_banned');
+      assert.equal((await attacker.raw('GET', '/login')).status, 403, 'pages too');
+      assert.equal((await admin.get('/api/v1/users/me')).status, 200, '127.0.0.1 still works');
+
+      const [detection] = await first.panel.services.monitor.detections({ limit: 5, rule: 'panel-login-brute-force' });
+      assert.equal(detection!.ip, '127.0.0.2');
+      assert.equal(detection!.count, 10);
+      assert.equal(detection!.evidence.length, 10);
+      assert.match(detection!.outcome, /^banned until /);
+      const [event] = await first.panel.services.audit.list({ type: 'monitor.ban.created', limit: 5 });
+      assert.equal(event!.target?.id, '127.0.0.2');
+      assert.equal(event!.details.rule, 'panel-login-brute-force');
+      await first.panel.stop();
+
+      const second = await start();
+      try {
+        const again = new TestClient(second.url, { localAddress: '127.0.0.2' });
+        assert.equal((await again.get('/api/v1/setup/status')).body.error.code, 'ip_banned');
+        assert.equal((await new TestClient(second.url).get('/api/v1/setup/status')).status, 200);
+        const [ban] = await second.panel.services.bans.list({ activeOnly: true, limit: 5 });
+        assert.equal(ban!.ip, '127.0.0.2');
+        assert.ok(ban!.hits >= 3, `hits counted: ${ban!.hits}`);
+      } finally {
+        await second.panel.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('an IPv6 ban covers its /64; a repeat ban lasts longer; a lifted ban stops at once', async () => {
+    const panel = await startPanel();
+    try {
+      const bans = panel.services.bans;
+      const caller = systemCaller('test');
+      const growth = { factor: 3, maxMs: 3_600_000 };
+      const first = await bans.ban(caller, { ip: '2001:db8:1:2::5', durationMs: 60_000, growth, reason: 'test', rule: 'x', guardAdminSessions: true });
+      assert.ok(first.banned);
+      assert.equal(first.ban.ip, '2001:db8:1:2::/64');
+      assert.equal(bans.isBanned('2001:db8:1:2:ffff::1'), true);
+      assert.equal(bans.isBanned('2001:db8:1:3::1'), false);
+      const again = await bans.ban(caller, { ip: '2001:db8:1:2::9', durationMs: 60_000, growth, reason: 'test', rule: 'x', guardAdminSessions: true });
+      assert.deepEqual([again.banned, again.banned ? '' : again.reason], [false, 'already_banned']);
+      await bans.lift(caller, first.ban.id);
+      assert.equal(bans.isBanned('2001:db8:1:2::5'), false);
+      const repeat = await bans.ban(caller, { ip: '2001:db8:1:2::5', durationMs: 60_000, growth, reason: 'test', rule: 'x', guardAdminSessions: true });
+      assert.ok(repeat.banned);
+      assert.equal(Date.parse(repeat.ban.expiresAt!) - Date.parse(repeat.ban.createdAt), 180_000, 'the second ban lasts factor times longer');
+    } finally {
+      await panel.close();
+    }
+  });
+
+  test('never banned: the admin allowlist, monitor.neverBan, and (for rules) an administrator\'s live session', async () => {
+    const panel = await startPanel({ monitor: { neverBan: ['192.0.2.0/24'] } });
+    try {
+      const admin = await setupAdmin(panel);
+      const bans = panel.services.bans;
+      const caller = systemCaller('test');
+      const req = (ip: string, guardAdminSessions = true) => bans.ban(caller, { ip, durationMs: 60_000, reason: 'test', rule: 'x', guardAdminSessions });
+      assert.deepEqual(await req('192.0.2.7'), { banned: false, reason: 'allowlisted' });
+      // The admin is signed in from 127.0.0.1.
+      assert.deepEqual(await req('127.0.0.1'), { banned: false, reason: 'admin_session' });
+      assert.equal((await req('127.0.0.1', false)).banned, true, 'a rule that says so may ban it');
+      await bans.lift(caller, (await bans.list({ activeOnly: true, limit: 1 }))[0]!.id);
+      await admin.put('/api/v1/settings/allowlist', { cidrs: ['127.0.0.0/8'] });
+      assert.deepEqual(await req('127.0.0.9', false), { banned: false, reason: 'allowlisted' });
+      const skipped = await panel.services.audit.list({ type: 'monitor.ban.skipped', limit: 10 });
+      assert.deepEqual(skipped.map((e) => e.details.reason).sort(), ['admin_session', 'allowlisted', 'allowlisted']);
+    } finally {
+      await panel.close();
+    }
+  });
+});
