@@ -20,6 +20,7 @@ import { clientsRoutes } from './routes/clients.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { meRoutes } from './routes/me.routes.ts';
+import { monitorRoutes } from './routes/monitor.routes.ts';
 import { rolesRoutes } from './routes/roles.routes.ts';
 import { settingsRoutes } from './routes/settings.routes.ts';
 import { setupRoutes } from './routes/setup.routes.ts';
@@ -51,6 +52,7 @@ export function allRoutes(s: Services, version: string): Array<{ prefix: string;
     ...settingsRoutes(s),
     ...twoFactorRoutes(s),
     ...clientsRoutes(s),
+    ...monitorRoutes(s),
   ];
   const mounted = [
     { prefix: '', routes: healthRoutes(s) },

@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config/index.ts';
 import { createPanel } from '../../src/panel.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { TestClient } from '../helpers/client.ts';
-import { ADMIN, setupAdmin } from '../helpers/fixtures.ts';
+import { ADMIN, createUser, setupAdmin } from '../helpers/fixtures.ts';
 import { FAST_HASHING, startPanel } from '../helpers/panel.ts';
 
 describe('bans', () => {
@@ -103,6 +103,47 @@ describe('bans', () => {
       assert.deepEqual(await req('127.0.0.9', false), { banned: false, reason: 'allowlisted' });
       const skipped = await panel.services.audit.list({ type: 'monitor.ban.skipped', limit: 10 });
       assert.deepEqual(skipped.map((e) => e.details.reason).sort(), ['admin_session', 'allowlisted', 'allowlisted']);
+    } finally {
+      await panel.close();
+    }
+  });
+
+  test('the API: manual ban and lift (audited), lists of bans, detections and rules; reading needs monitor.view, banning monitor.edit', async () => {
+    const panel = await startPanel();
+    try {
+      const admin = await setupAdmin(panel);
+      const auditor = await createUser(panel, admin, ['auditor']);
+      const visitor = new TestClient(panel.url, { localAddress: '127.0.0.3' });
+      assert.equal((await visitor.get('/api/v1/setup/status')).status, 200);
+
+      assert.equal((await admin.post('/api/v1/monitor/bans', { ip: '127.0.0.1', reason: 'oops' })).body.error.code, 'own_address');
+      assert.equal((await admin.post('/api/v1/monitor/bans', { ip: 'not-an-ip', reason: 'x' })).body.error.code, 'invalid_ip');
+      assert.equal((await auditor.client.post('/api/v1/monitor/bans', { ip: '127.0.0.3', reason: 'x' })).status, 403);
+      const created = await admin.post('/api/v1/monitor/bans', { ip: '127.0.0.3', reason: 'scanning us', durationMinutes: 30 });
+      assert.equal(created.status, 201, created.text);
+      assert.equal(created.body.ban.source, 'manual');
+      assert.equal(created.body.ban.createdBy, ADMIN.username);
+      assert.equal((await admin.post('/api/v1/monitor/bans', { ip: '127.0.0.3', reason: 'again' })).body.error.code, 'already_banned');
+      assert.equal((await visitor.get('/api/v1/setup/status')).body.error.code, 'ip_banned');
+
+      const listed = await auditor.client.get('/api/v1/monitor/bans?active=true');
+      assert.equal(listed.status, 200);
+      assert.equal(listed.body.items[0].ip, '127.0.0.3');
+      assert.ok(listed.body.items[0].hits >= 1);
+      const lifted = await admin.json('DELETE', `/api/v1/monitor/bans/${created.body.ban.id}`);
+      assert.equal(lifted.body.ban.active, false);
+      assert.equal((await visitor.get('/api/v1/setup/status')).status, 200);
+      assert.equal((await admin.json('DELETE', `/api/v1/monitor/bans/${created.body.ban.id}`)).body.error.code, 'ban_not_active');
+      assert.equal((await admin.json('DELETE', '/api/v1/monitor/bans/99999')).status, 404);
+      assert.deepEqual((await panel.services.audit.list({ type: 'monitor.ban.*', limit: 10 })).map((e) => e.type).sort(), ['monitor.ban.created', 'monitor.ban.lifted']);
+
+      const rules = (await auditor.client.get('/api/v1/monitor/rules')).body.items as Array<{ id: string; file: string; detections: number }>;
+      assert.ok(rules.some((r) => r.id === 'panel-login-brute-force' && r.file === 'panel.yml'));
+      assert.ok(rules.some((r) => r.id === 'sshd-brute-force'));
+      const detections = await auditor.client.get('/api/v1/monitor/detections?limit=5');
+      assert.equal(detections.status, 200);
+      assert.ok(Array.isArray(detections.body.items));
+      assert.equal((await new TestClient(panel.url).get('/api/v1/monitor/detections')).status, 401);
     } finally {
       await panel.close();
     }
