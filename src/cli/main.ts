@@ -7,6 +7,7 @@ import { EXIT, UsageError, type Command } from './command.ts';
 import { createCommandContext, type Env } from './context.ts';
 import { consoleIo, type Io } from './io.ts';
 import { analyzeCommand } from './analyze.command.ts';
+import { banAddCommand, banListCommand, banRemoveCommand } from './ban.commands.ts';
 import { startCommand } from './start.command.ts';
 import { userCreateCommand, userDisableCommand, userReset2faCommand, userResetPasswordCommand } from './user.commands.ts';
 
@@ -21,6 +22,9 @@ export const COMMANDS: readonly Command[] = [
   configCheckCommand,
   allowlistClearCommand,
   analyzeCommand,
+  banListCommand,
+  banAddCommand,
+  banRemoveCommand,
 ];
 
 const COMMON = { config: { type: 'string' as const }, help: { type: 'boolean' as const, short: 'h' } };

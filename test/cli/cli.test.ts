@@ -82,7 +82,7 @@ describe('aether CLI', () => {
   });
 
   test('--help on every command', async () => {
-    for (const cmd of [['start'], ['migrate'], ['user', 'create'], ['user', 'reset-password'], ['user', 'reset-2fa'], ['user', 'disable'], ['audit', 'verify'], ['config', 'check'], ['allowlist', 'clear'], ['analyze']]) {
+    for (const cmd of [['start'], ['migrate'], ['user', 'create'], ['user', 'reset-password'], ['user', 'reset-2fa'], ['user', 'disable'], ['audit', 'verify'], ['config', 'check'], ['allowlist', 'clear'], ['analyze'], ['ban', 'list'], ['ban', 'add'], ['ban', 'remove']]) {
       const res = await run([...cmd, '--help']);
       assert.equal(res.code, 0);
       assert.match(res.out, new RegExp(`Usage: aether ${cmd.join(' ')}`));
@@ -133,6 +133,22 @@ describe('aether CLI', () => {
       const [event] = await db('audit_events').where({ type: 'auth.2fa.reset_by_admin' });
       assert.equal(event.actor_name, 'cli');
       assert.equal(event.target_name, 'dave');
+    });
+  });
+
+  test('ban add, list and remove: audited, and refused for an allowlisted address', async () => {
+    const { configPath } = workspace({ monitor: { neverBan: ['192.0.2.0/24'] } });
+    const add = await run(['ban', 'add', '--ip', '2001:db8:7:8::1', '--reason', 'scanner', '--minutes', '30', '--config', configPath]);
+    assert.equal(add.code, 0, add.err);
+    assert.match(add.out, /Banned 2001:db8:7:8::\/64 \(#1\) until /);
+    assert.equal((await run(['ban', 'add', '--ip', '192.0.2.5', '--reason', 'x', '--config', configPath])).code, 1);
+    assert.equal((await run(['ban', 'add', '--ip', '1.2.3.4', '--config', configPath])).code, 2);
+    assert.match((await run(['ban', 'list', '--config', configPath])).out, /#1 {2}2001:db8:7:8::\/64 {2}until .*by cli: scanner/);
+    const remove = await run(['ban', 'remove', '--ip', '2001:db8:7:8::99', '--config', configPath]);
+    assert.equal(remove.code, 0, remove.err);
+    assert.match((await run(['ban', 'list', '--config', configPath])).out, /No bans in force/);
+    await withDb(configPath, async (db) => {
+      assert.deepEqual((await db('audit_events').where('type', 'like', 'monitor.ban.%').orderBy('id')).map((e: { type: string }) => e.type), ['monitor.ban.created', 'monitor.ban.skipped', 'monitor.ban.lifted']);
     });
   });
 
