@@ -144,6 +144,13 @@ describe('bans', () => {
       assert.equal(detections.status, 200);
       assert.ok(Array.isArray(detections.body.items));
       assert.equal((await new TestClient(panel.url).get('/api/v1/monitor/detections')).status, 401);
+
+      // The addresses a user signed in from.
+      await new TestClient(panel.url, { localAddress: '127.0.0.4' }).login(ADMIN.username, ADMIN.password);
+      const me = (await admin.get('/api/v1/users/me')).body.user.id as string;
+      const known = (await auditor.client.get(`/api/v1/monitor/known-ips/${me}`)).body.items as Array<{ ip: string; logins: number }>;
+      assert.deepEqual(known.map((k) => [k.ip, k.logins]).sort(), [['127.0.0.1', 1], ['127.0.0.4', 1]]);
+      assert.equal((await auditor.client.get('/api/v1/monitor/known-ips/00000000-0000-0000-0000-000000000000')).status, 404);
     } finally {
       await panel.close();
     }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { addressKey } from '../../shared/cidr.ts';
 import { conflict } from '../../shared/errors.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
-import { limitQuery } from '../schemas.ts';
+import { idParam, limitQuery } from '../schemas.ts';
 import type { Services } from '../services.ts';
 
 const banSchema = z.object({
@@ -39,7 +39,32 @@ const detectionSchema = z.object({
 
 const banId = z.strictObject({ id: z.coerce.number().int().positive() });
 
+const knownIpSchema = z.object({ ip: z.string(), firstSeen: z.string(), lastSeen: z.string(), logins: z.number().int() });
+
 export const monitorRoutes = (s: Services): AnyRoute[] => [
+  defineRoute({
+    method: 'GET',
+    path: '/monitor/known-ips/:id',
+    summary: 'The addresses a user has signed in from (from the audit trail): first and last time, number of sign-ins.',
+    tag: 'monitor',
+    access: { scope: 'monitor.view' },
+    params: idParam,
+    responses: { 200: { description: 'Addresses', schema: z.object({ items: z.array(knownIpSchema) }) }, 404: { description: 'No such user' } },
+    handler: async (ctx, { params }) => {
+      await s.users.row(params.id);
+      const rows = (await s.db('audit_events')
+        .where({ type: 'auth.login.success', actor_id: params.id })
+        .whereNotNull('ip')
+        .groupBy('ip')
+        .select('ip')
+        .min({ first: 'ts' })
+        .max({ last: 'ts' })
+        .count({ n: '*' })
+        .orderBy('last', 'desc')
+        .limit(200)) as Array<{ ip: string; first: number | string; last: number | string; n: number | string }>;
+      ctx.body = { items: rows.map((r) => ({ ip: r.ip, firstSeen: new Date(Number(r.first)).toISOString(), lastSeen: new Date(Number(r.last)).toISOString(), logins: Number(r.n) })) };
+    },
+  }),
   defineRoute({
     method: 'GET',
     path: '/monitor/detections',
