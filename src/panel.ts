@@ -1,11 +1,13 @@
 // The panel as one object: config -> database -> services -> HTTP server, with start and stop.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { LoadedConfig } from './config/index.ts';
 import { createDb, migrateLatest, type Db } from './db/index.ts';
 import { createApp } from './http/app.ts';
+import { createLogSources, type LogSources } from './monitor/sources.ts';
 import { createServices, type CoreServices } from './services.ts';
 import type { Clock } from './shared/clock.ts';
 import type { Logger } from './shared/logger.ts';
@@ -19,6 +21,8 @@ export type Panel = {
   db: Db;
   services: CoreServices;
   server: Server;
+  /** The log files the monitor follows (monitor.sources). */
+  logSources: LogSources;
   /** Listens on the configured host and port; resolves with the actual port. */
   listen(): Promise<number>;
   stop(): Promise<void>;
@@ -51,6 +55,15 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
   server.keepAliveTimeout = 5_000;
   server.maxHeadersCount = 100;
 
+  const logSources = createLogSources({
+    sources: config.monitor.enabled ? config.monitor.sources : [],
+    positionsFile: join(config.paths.dataDir, 'monitor-positions.json'),
+    pollMs: config.monitor.pollIntervalMs,
+    feed: (ev) => services.monitor.feed(ev),
+    logger: logger.child({ module: 'monitor' }),
+  });
+  logSources.start();
+
   const purge = setInterval(() => {
     services.sessions.purgeExpired().catch((err: unknown) => logger.warn({ err }, 'session purge failed'));
     services.oauth.purgeExpired().catch((err: unknown) => logger.warn({ err }, 'expired OAuth2 token purge failed'));
@@ -62,6 +75,7 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
     db,
     services,
     server,
+    logSources,
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -72,6 +86,7 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
       }),
     async stop() {
       clearInterval(purge);
+      logSources.stop();
       services.monitor.stop();
       await services.monitor.settled();
       await services.bans.flushHits();

@@ -132,6 +132,18 @@ export const configSchema = z
         enabled: z.boolean().default(true).describe('Run the detection rules on the panel\'s own events.'),
         rulesDir: z.string().min(1).optional().describe('Directory of rule files (*.yml and *.local.yml). Default: the shipped rules/.'),
         neverBan: z.array(cidr).max(1024).default([]).describe('Addresses and CIDRs that are never banned (the admin IP allowlist never is either).'),
+        sources: z
+          .array(
+            z.strictObject({
+              path: z.string().min(1).describe('Log file to follow (e.g. /var/log/auth.log); rotation is followed.'),
+              format: z.enum(['syslog', 'nginx', 'audit']).describe('syslog: sshd lines; nginx: combined access log; audit: an audit.log.'),
+              year: z.number().int().min(1970).max(9999).optional().describe('Year of classic syslog timestamps (default: this year).'),
+            }),
+          )
+          .max(64)
+          .default([])
+          .describe('Log files the monitor reads besides the panel\'s own events.'),
+        pollIntervalMs: z.number().int().min(50).max(60_000).default(1000).describe('How often the log files are checked for new lines.'),
       })
       .prefault({})
       .describe('The security monitor: detections and bans.'),
