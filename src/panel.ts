@@ -64,6 +64,12 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
   });
   logSources.start();
 
+  // Expired bans leave the in-memory list (and the export file) within seconds, requests or not.
+  const banRefresh = setInterval(() => {
+    services.bans.load().catch((err: unknown) => logger.warn({ err }, 'reloading bans failed'));
+  }, 5000);
+  banRefresh.unref();
+
   const purge = setInterval(() => {
     services.sessions.purgeExpired().catch((err: unknown) => logger.warn({ err }, 'session purge failed'));
     services.oauth.purgeExpired().catch((err: unknown) => logger.warn({ err }, 'expired OAuth2 token purge failed'));
@@ -86,6 +92,7 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
       }),
     async stop() {
       clearInterval(purge);
+      clearInterval(banRefresh);
       logSources.stop();
       services.monitor.stop();
       await services.monitor.settled();

@@ -18,7 +18,7 @@ import type { LoadedConfig } from './config/index.ts';
 import type { Db } from './db/index.ts';
 import type { Services } from './http/services.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
-import { createBansService, createMonitorService, loadRules, SHIPPED_RULES_DIR } from './monitor/index.ts';
+import { createBansService, createMonitorService, exportBans, loadRules, SHIPPED_RULES_DIR } from './monitor/index.ts';
 import { createOAuth } from './oauth/index.ts';
 import { addressKey, parseCidr } from './shared/cidr.ts';
 import { loadOrCreateKey } from './shared/key-file.ts';
@@ -97,6 +97,7 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
     neverBan: config.monitor.neverBan,
     adminAllowlist: async () => (await allowlist.entries()).map((e) => parseCidr(e.cidr)),
     // SECURITY: a rule never bans the address an administrator is signed in from (a shared office NAT, a mistake).
+    ...(config.monitor.banExportFile ? { onChange: exportBans(config.monitor.banExportFile, logger) } : {}),
     adminSessionFrom: async (ipKey) => {
       const rows = (await db('sessions').whereNotNull('user_id').andWhere('expires_at', '>', clock.now()).select('user_id', 'ip')) as Array<{ user_id: string; ip: string | null }>;
       for (const r of rows) if (r.ip && addressKey(r.ip) === ipKey && (await users.grantsOf(r.user_id)).global.has('admin')) return true;

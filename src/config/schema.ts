@@ -144,6 +144,11 @@ export const configSchema = z
           .default([])
           .describe('Log files the monitor reads besides the panel\'s own events.'),
         pollIntervalMs: z.number().int().min(50).max(60_000).default(1000).describe('How often the log files are checked for new lines.'),
+        banExportFile: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('File rewritten with the banned addresses (one per line, IPv4 or IPv6 /64) whenever they change, for a host firewall (see README).'),
       })
       .prefault({})
       .describe('The security monitor: detections and bans.'),

@@ -56,6 +56,8 @@ export function createBansService(deps: {
   adminAllowlist: () => Promise<readonly Cidr[]>;
   /** Whether an administrator has a live session from this address. */
   adminSessionFrom: (ipKey: string) => Promise<boolean>;
+  /** Called with the addresses banned now whenever that list changes (the export for a host firewall). */
+  onChange?: (active: string[]) => void;
 }) {
   const { db, clock, audit } = deps;
   const neverBan = deps.neverBan.map(parseCidr);
@@ -82,11 +84,23 @@ export function createBansService(deps: {
     lastHitAt: iso(r.last_hit_at),
   });
 
+  let exported = '';
+  /** Tells the export about the active list when it differs from what it was last told. */
+  function changed(): void {
+    if (!deps.onChange) return;
+    const list = [...active.keys()].sort();
+    const text = list.join('\n');
+    if (text === exported) return;
+    exported = text;
+    deps.onChange(list);
+  }
+
   async function reload(): Promise<void> {
     const now = clock.now();
     const rows = (await db<BanRow>('bans').whereNull('lifted_at').andWhere((q) => q.whereNull('expires_at').orWhere('expires_at', '>', now))) as BanRow[];
     active = new Map(rows.map((r) => [r.ip_key, { id: r.id, expiresAt: r.expires_at === null ? Infinity : Number(r.expires_at) }]));
     loadedAt = now;
+    changed();
   }
 
   async function flushHits(): Promise<void> {
@@ -126,6 +140,7 @@ export function createBansService(deps: {
       if (!hit) return false;
       if (hit.expiresAt <= now) {
         active.delete(key);
+        changed();
         return false;
       }
       const h = pendingHits.get(hit.id) ?? { count: 0, last: now };
@@ -168,6 +183,7 @@ export function createBansService(deps: {
         .returning('id')) as Array<{ id: number } | number>;
       const banId = typeof id === 'object' ? id.id : Number(id);
       active.set(ipKey, { id: banId, expiresAt: durationMs === null ? Infinity : now + durationMs });
+      changed();
       await audit.record({ type: 'monitor.ban.created', ...auditFrom(caller), target, outcome: 'success', details: { banId, rule: req.rule ?? null, reason: req.reason, durationSeconds: durationMs === null ? null : Math.round(durationMs / 1000) } });
       return { banned: true, ban: present(await row(banId)) };
     },
@@ -177,6 +193,7 @@ export function createBansService(deps: {
       if (r.lifted_at !== null) throw conflict('ban_not_active', 'This ban was already lifted.');
       await db('bans').where({ id }).update({ lifted_at: clock.now(), lifted_by: auditFrom(caller).actor.name ?? null });
       active.delete(r.ip_key);
+      changed();
       await audit.record({ type: 'monitor.ban.lifted', ...auditFrom(caller), target: { type: 'ip', id: r.ip_key, name: r.ip_key }, outcome: 'success', details: { banId: id } });
       return present(await row(id));
     },

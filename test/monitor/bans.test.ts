@@ -1,6 +1,6 @@
 // Bans end to end: wrong logins get an address banned by the shipped rule, the ban holds after a restart; the guards that never ban.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -64,8 +64,9 @@ describe('bans', () => {
     }
   });
 
-  test('an IPv6 ban covers its /64; a repeat ban lasts longer; a lifted ban stops at once', async () => {
-    const panel = await startPanel();
+  test('an IPv6 ban covers its /64; a repeat ban lasts longer; a lifted ban stops at once; the export file follows', async () => {
+    const exportFile = join(mkdtempSync(join(tmpdir(), 'aether-export-')), 'banned.txt');
+    const panel = await startPanel({ monitor: { banExportFile: exportFile } });
     try {
       const bans = panel.services.bans;
       const caller = systemCaller('test');
@@ -75,10 +76,12 @@ describe('bans', () => {
       assert.equal(first.ban.ip, '2001:db8:1:2::/64');
       assert.equal(bans.isBanned('2001:db8:1:2:ffff::1'), true);
       assert.equal(bans.isBanned('2001:db8:1:3::1'), false);
+      assert.equal(readFileSync(exportFile, 'utf8'), '2001:db8:1:2::/64\n');
       const again = await bans.ban(caller, { ip: '2001:db8:1:2::9', durationMs: 60_000, growth, reason: 'test', rule: 'x', guardAdminSessions: true });
       assert.deepEqual([again.banned, again.banned ? '' : again.reason], [false, 'already_banned']);
       await bans.lift(caller, first.ban.id);
       assert.equal(bans.isBanned('2001:db8:1:2::5'), false);
+      assert.equal(readFileSync(exportFile, 'utf8'), '');
       const repeat = await bans.ban(caller, { ip: '2001:db8:1:2::5', durationMs: 60_000, growth, reason: 'test', rule: 'x', guardAdminSessions: true });
       assert.ok(repeat.banned);
       assert.equal(Date.parse(repeat.ban.expiresAt!) - Date.parse(repeat.ban.createdAt), 180_000, 'the second ban lasts factor times longer');
