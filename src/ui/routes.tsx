@@ -6,6 +6,8 @@ import { AuditPage } from './pages/audit.page.tsx';
 import { ComingSoonPage } from './pages/coming-soon.page.tsx';
 import { DashboardPage } from './pages/dashboard.page.tsx';
 import { RolesPage } from './pages/roles.page.tsx';
+import { SecurityPage } from './pages/security.page.tsx';
+import { securitySections } from './pages/security/security-sections.ts';
 import { SettingsPage } from './pages/settings.page.tsx';
 import { UsersPage } from './pages/users.page.tsx';
 
@@ -16,6 +18,8 @@ export type AppRoute = {
   /** The user needs at least one of these scopes (none = any signed-in user). `admin` implies all. */
   anyOf: readonly string[];
   page: ComponentType;
+  /** Further paths the same page answers (its sections); the navigation entry stays current on them. */
+  subPaths?: readonly string[];
   /** The page is a placeholder for a capability that is not available yet. */
   comingSoon?: boolean;
   /** Listed in the separate "Coming soon" group of the navigation instead of the main one. */
@@ -40,6 +44,14 @@ export const appRoutes: readonly AppRoute[] = [
   { path: '/users', label: 'Users', testId: 'nav-users', anyOf: ['users.view'], page: UsersPage },
   { path: '/roles', label: 'Roles', testId: 'nav-roles', anyOf: ['roles.view'], page: RolesPage },
   { path: '/audit', label: 'Audit log', testId: 'nav-audit', anyOf: ['audit.view'], page: AuditPage },
+  {
+    path: '/security',
+    label: 'Security',
+    testId: 'nav-security',
+    anyOf: ['monitor.view'],
+    subPaths: securitySections.map((section) => section.path),
+    page: SecurityPage,
+  },
   { path: '/settings', label: 'Settings', testId: 'nav-settings', anyOf: ['settings.view'], page: SettingsPage },
   { path: '/api-clients', label: 'API clients', testId: 'nav-api-clients', anyOf: ['clients.view', 'clients.edit'], page: ApiClientsPage },
   { path: '/account', label: 'My account', testId: 'nav-account', anyOf: [], page: AccountPage },
@@ -63,6 +75,11 @@ export const appRoutes: readonly AppRoute[] = [
   },
 ];
 
+/** Whether the route answers this path, at its own path or one of its sub-paths. */
+export function routeMatches(route: AppRoute, path: string): boolean {
+  return route.path === path || (route.subPaths?.includes(path) ?? false);
+}
+
 export function findRoute(path: string): AppRoute | undefined {
-  return appRoutes.find((route) => route.path === path);
+  return appRoutes.find((route) => routeMatches(route, path));
 }

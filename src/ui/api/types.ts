@@ -197,3 +197,93 @@ export type ApiClientsMeta = {
   /** Absolute URL of the OAuth2 token endpoint. */
   tokenUrl: string;
 };
+
+export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
+
+/** One event that made a detection rule fire. */
+export type DetectionEvidence = {
+  /** Milliseconds since the epoch. */
+  ts: number;
+  source: string;
+  event: string;
+  ip: string | null;
+  user: string | null;
+  service: string | null;
+  http: { method: string; path: string; status: number; bytes: number; userAgent: string | null } | null;
+  fields: Record<string, unknown> | null;
+};
+
+export type Detection = {
+  id: number;
+  rule: string;
+  severity: Severity;
+  /** What the rule counted by: an address, a user, or a combination. */
+  key: string;
+  ip: string | null;
+  user: string | null;
+  ts: string;
+  count: number;
+  /** The rule runs in simulation: its actions are recorded, not taken. */
+  simulated: boolean;
+  /** What was done, e.g. "banned until …", "not banned: allowlisted", "ban simulated"; empty when nothing. */
+  outcome: string;
+  evidence: DetectionEvidence[];
+  details: Record<string, unknown>;
+};
+
+export type DetectionFilters = {
+  rule: string;
+  ip: string;
+};
+
+export type Ban = {
+  id: number;
+  /** An address, or the IPv6 /64 an address belongs to. */
+  ip: string;
+  reason: string;
+  rule: string | null;
+  source: 'rule' | 'manual';
+  createdBy: string | null;
+  createdAt: string;
+  /** null: until lifted. */
+  expiresAt: string | null;
+  active: boolean;
+  liftedAt: string | null;
+  liftedBy: string | null;
+  /** Requests refused while the ban was in force. */
+  hits: number;
+  lastHitAt: string | null;
+};
+
+export type NewBanInput = {
+  ip: string;
+  /** 1 to 525600; null bans until the ban is lifted. */
+  durationMinutes: number | null;
+  reason: string;
+};
+
+export type MonitorRule = {
+  id: string;
+  kind: 'threshold' | 'leaky' | 'new_value' | 'rate_anomaly' | 'sequence';
+  description: string;
+  severity: Severity;
+  enabled: boolean;
+  /** Detections are recorded but their actions (such as bans) are not taken. */
+  simulate: boolean;
+  actions: string[];
+  /** The rule file that defines it, e.g. panel.yml or site.local.yml. */
+  file: string;
+  /** Detections since the panel started. */
+  detections: number;
+  lastDetectionAt: string | null;
+  /** Keys (addresses, users) the rule tracks right now. */
+  keys: number;
+};
+
+/** An address a user signed in from, from the audit trail. */
+export type KnownIp = {
+  ip: string;
+  firstSeen: string;
+  lastSeen: string;
+  logins: number;
+};

@@ -2,7 +2,7 @@
 import { useSession } from '../session/session-context.ts';
 import { hasAnyScope } from '../session/scopes.ts';
 import { Link } from '../router/link.tsx';
-import { appRoutes, type AppRoute } from '../routes.tsx';
+import { appRoutes, routeMatches, type AppRoute } from '../routes.tsx';
 
 type NavProps = {
   currentPath: string;
@@ -22,7 +22,7 @@ export function Nav({ currentPath, open, onNavigate }: NavProps) {
         href={route.path}
         class="nav-link"
         data-testid={route.testId}
-        aria-current={route.path === currentPath ? 'page' : undefined}
+        aria-current={routeMatches(route, currentPath) ? 'page' : undefined}
         onClick={onNavigate}
       >
         {route.label}

@@ -1,4 +1,4 @@
-// Users page: list accounts, create, edit, enable/disable, revoke sessions, reset 2FA and delete.
+// Users page: list accounts, create, edit, enable/disable, revoke sessions, reset 2FA, delete and see known addresses.
 import { useState } from 'preact/hooks';
 import { ApiError } from '../api/api-error.ts';
 import { listRoles } from '../api/roles.api.ts';
@@ -17,16 +17,18 @@ import { UserConfirmDialog, type PendingUserConfirm } from './users/user-confirm
 import { UserCreateForm } from './users/user-create-form.tsx';
 import { describeResetError } from './users/reset-two-factor-error.ts';
 import { UserEditForm } from './users/user-edit-form.tsx';
+import { KnownIpsCard } from './users/known-ips-card.tsx';
 import { UsersTable } from './users/users-table.tsx';
 import { useRowActions } from '../hooks/use-row-actions.ts';
 
-type Panel = { kind: 'none' } | { kind: 'create' } | { kind: 'edit'; user: User };
+type Panel = { kind: 'none' } | { kind: 'create' } | { kind: 'edit'; user: User } | { kind: 'known-ips'; user: User };
 
 const noRoles = async (): Promise<Role[]> => [];
 
 export function UsersPage() {
   const session = useSession();
   const canEdit = hasScope(session.user, 'users.edit');
+  const canSeeIps = hasScope(session.user, 'monitor.view');
   const users = usePagedList((cursor) => listUsers(cursor));
   const roles = useLoad(canEdit ? listRoles : noRoles, [canEdit]);
   const [panel, setPanel] = useState<Panel>({ kind: 'none' });
@@ -123,6 +125,9 @@ export function UsersPage() {
           }}
         />
       ) : null}
+      {panel.kind === 'known-ips' ? (
+        <KnownIpsCard key={panel.user.id} user={panel.user} onClose={() => setPanel({ kind: 'none' })} />
+      ) : null}
       <Notice message={notice} />
       <ErrorMessage message={error ?? users.error} />
       {users.loading ? (
@@ -131,6 +136,7 @@ export function UsersPage() {
         <UsersTable
           users={users.items}
           canEdit={canEdit}
+          canSeeIps={canSeeIps}
           currentUserId={session.user?.id ?? null}
           busyId={busyId}
           onEdit={(user) => {
@@ -141,6 +147,10 @@ export function UsersPage() {
           onRevokeSessions={revokeSessions}
           onResetTwoFactor={(user) => setToConfirm({ kind: 'reset-2fa', user })}
           onDelete={(user) => setToConfirm({ kind: 'delete', user })}
+          onKnownIps={(user) => {
+            setNotice(null);
+            setPanel({ kind: 'known-ips', user });
+          }}
         />
       )}
       <LoadMore hasMore={users.nextCursor !== null} loading={users.loadingMore} onLoadMore={users.loadMore} />

@@ -8,16 +8,19 @@ export type UserRowActions = {
   onRevokeSessions: (user: User) => void;
   onResetTwoFactor: (user: User) => void;
   onDelete: (user: User) => void;
+  onKnownIps: (user: User) => void;
 };
 
 type UserRowProps = UserRowActions & {
   user: User;
   canEdit: boolean;
+  /** Holds monitor.view: may list the addresses the user signed in from. */
+  canSeeIps: boolean;
   isSelf: boolean;
   busy: boolean;
 };
 
-export function UserRow({ user, canEdit, isSelf, busy, ...actions }: UserRowProps) {
+export function UserRow({ user, canEdit, canSeeIps, isSelf, busy, ...actions }: UserRowProps) {
   const roleNames = user.roles.map((role) => (role.serverId ? `${role.roleName} (server ${role.serverId})` : role.roleName));
   return (
     <tr data-testid={`user-row-${user.username}`}>
@@ -37,13 +40,27 @@ export function UserRow({ user, canEdit, isSelf, busy, ...actions }: UserRowProp
         <TimeText iso={user.lastLoginAt} />
         {user.lastLoginIp ? <div class="muted mono small">{user.lastLoginIp}</div> : null}
       </td>
-      {canEdit ? (
+      {canEdit || canSeeIps ? (
         <td>
-          <div class="row-actions">
-            <button type="button" class="btn btn-small" onClick={() => actions.onEdit(user)} disabled={busy} data-testid="user-edit" aria-label={`Edit ${user.username}`}>
-              Edit
-            </button>
-            {isSelf ? null : (
+          <div class="row-actions row-actions-compact">
+            {canEdit ? (
+              <button type="button" class="btn btn-small" onClick={() => actions.onEdit(user)} disabled={busy} data-testid="user-edit" aria-label={`Edit ${user.username}`}>
+                Edit
+              </button>
+            ) : null}
+            {canSeeIps ? (
+              <button
+                type="button"
+                class="btn btn-small"
+                onClick={() => actions.onKnownIps(user)}
+                disabled={busy}
+                data-testid="user-known-ips"
+                aria-label={`Known addresses of ${user.username}`}
+              >
+                Known addresses
+              </button>
+            ) : null}
+            {!canEdit || isSelf ? null : (
               <button
                 type="button"
                 class="btn btn-small"
@@ -55,18 +72,20 @@ export function UserRow({ user, canEdit, isSelf, busy, ...actions }: UserRowProp
                 {user.disabled ? 'Enable' : 'Disable'}
               </button>
             )}
-            <button
-              type="button"
-              class="btn btn-small"
-              onClick={() => actions.onRevokeSessions(user)}
-              disabled={busy}
-              data-testid="user-revoke-sessions"
-              aria-label={`Revoke sessions of ${user.username}`}
-            >
-              Revoke sessions
-            </button>
+            {canEdit ? (
+              <button
+                type="button"
+                class="btn btn-small"
+                onClick={() => actions.onRevokeSessions(user)}
+                disabled={busy}
+                data-testid="user-revoke-sessions"
+                aria-label={`Revoke sessions of ${user.username}`}
+              >
+                Revoke sessions
+              </button>
+            ) : null}
             {/* Own 2FA is turned off in My account, with the password and a code. */}
-            {user.twoFactorEnabled && !isSelf ? (
+            {canEdit && user.twoFactorEnabled && !isSelf ? (
               <button
                 type="button"
                 class="btn btn-small"
@@ -78,7 +97,7 @@ export function UserRow({ user, canEdit, isSelf, busy, ...actions }: UserRowProp
                 Reset 2FA
               </button>
             ) : null}
-            {isSelf ? null : (
+            {!canEdit || isSelf ? null : (
               <button
                 type="button"
                 class="btn btn-small btn-danger-outline"

@@ -5,11 +5,13 @@ import { UserRow, type UserRowActions } from './user-row.tsx';
 type UsersTableProps = UserRowActions & {
   users: User[];
   canEdit: boolean;
+  canSeeIps: boolean;
   currentUserId: string | null;
   busyId: string | null;
 };
 
-export function UsersTable({ users, canEdit, currentUserId, busyId, ...actions }: UsersTableProps) {
+export function UsersTable({ users, canEdit, canSeeIps, currentUserId, busyId, ...actions }: UsersTableProps) {
+  const withActions = canEdit || canSeeIps;
   return (
     <div class="table-wrap">
       <table class="table" data-testid="users-table">
@@ -24,13 +26,13 @@ export function UsersTable({ users, canEdit, currentUserId, busyId, ...actions }
               <abbr title="Two-factor authentication">2FA</abbr>
             </th>
             <th scope="col">Last login</th>
-            {canEdit ? <th scope="col">Actions</th> : null}
+            {withActions ? <th scope="col">Actions</th> : null}
           </tr>
         </thead>
         <tbody>
           {users.length === 0 ? (
             <tr>
-              <td colSpan={canEdit ? 7 : 6} class="empty">
+              <td colSpan={withActions ? 7 : 6} class="empty">
                 No users yet.
               </td>
             </tr>
@@ -40,6 +42,7 @@ export function UsersTable({ users, canEdit, currentUserId, busyId, ...actions }
                 key={user.id}
                 user={user}
                 canEdit={canEdit}
+                canSeeIps={canSeeIps}
                 isSelf={user.id === currentUserId}
                 busy={busyId === user.id}
                 {...actions}
