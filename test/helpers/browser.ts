@@ -157,3 +157,16 @@ export async function panelWithBrowser(t: TestContext, overrides: Record<string,
   });
   return { panel, browser };
 }
+
+/** Creates the first administrator through the one-time setup link in the page, and waits for the dashboard. */
+export async function setupAdminInBrowser(page: Page, panel: TestPanel, admin: { username: string; email: string; password: string }): Promise<void> {
+  const token = await panel.services.setup.issueToken();
+  await page.goto(`${panel.url}/setup?token=${encodeURIComponent(token!)}`);
+  await page.getByTestId('setup-username').fill(admin.username);
+  await page.getByTestId('setup-email').fill(admin.email);
+  await page.getByTestId('setup-password').fill(admin.password);
+  await page.getByTestId('setup-password2').fill(admin.password);
+  await page.getByTestId('setup-submit').click();
+  await page.getByTestId('page-title').filter({ hasText: 'Dashboard' }).waitFor();
+}
+

@@ -33,3 +33,26 @@ export async function startPanel(overrides: Record<string, unknown> = {}, opts: 
     },
   };
 }
+
+/**
+ * A data directory a panel can be started on, stopped and started on again (restart tests). Each start() returns a
+ * TestPanel whose close() stops it and keeps the directory; remove() deletes the directory at the end.
+ */
+export function restartablePanel(overrides: Record<string, unknown> = {}): { dir: string; config: LoadedConfig; start(): Promise<TestPanel>; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'aether-restart-'));
+  const configPath = join(dir, 'config.json');
+  const security = { require2fa: 'none', ...(overrides.security as Record<string, unknown> | undefined) };
+  writeFileSync(configPath, JSON.stringify({ logLevel: 'silent', http: { host: '127.0.0.1', port: 0 }, passwordHashing: FAST_HASHING, ...overrides, security }));
+  const config = loadConfig({ path: configPath, env: {} });
+  return {
+    dir,
+    config,
+    async start() {
+      const panel = await createPanel({ config, logger: silentLogger() });
+      const port = await panel.listen();
+      return { ...panel, url: `http://127.0.0.1:${port}`, dir, close: () => panel.stop() };
+    },
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+

@@ -1,36 +1,25 @@
 // Bans end to end: wrong logins get an address banned by the shipped rule, the ban holds after a restart; the guards that never ban.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { systemCaller } from '../../src/auth/caller.ts';
-import { loadConfig } from '../../src/config/index.ts';
-import { createPanel } from '../../src/panel.ts';
-import { silentLogger } from '../../src/shared/logger.ts';
 import { TestClient } from '../helpers/client.ts';
 import { ADMIN, createUser, setupAdmin } from '../helpers/fixtures.ts';
-import { FAST_HASHING, startPanel } from '../helpers/panel.ts';
+import { restartablePanel, startPanel } from '../helpers/panel.ts';
 
 describe('bans', () => {
   test('10 wrong logins from 127.0.0.2 ban it (403 ip_banned) while 127.0.0.1 works; the ban survives a restart', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'aether-ban-'));
-    const configPath = join(dir, 'config.json');
-    writeFileSync(configPath, JSON.stringify({ logLevel: 'silent', http: { host: '127.0.0.1', port: 0 }, passwordHashing: FAST_HASHING, security: { require2fa: 'none' } }));
-    const config = loadConfig({ path: configPath, env: {} });
-    const start = async () => {
-      const panel = await createPanel({ config, logger: silentLogger() });
-      const port = await panel.listen();
-      return { panel, url: `http://127.0.0.1:${port}` };
-    };
+    const data = restartablePanel();
     try {
-      const first = await start();
-      const admin = await setupAdmin({ ...first.panel, url: first.url, dir, close: async () => {} });
+      const first = await data.start();
+      const admin = await setupAdmin(first);
       const attacker = new TestClient(first.url, { localAddress: '127.0.0.2' });
       const answers: number[] = [];
       for (let i = 0; i < 10; i += 1) answers.push((await attacker.login(ADMIN.username, `Wrong-Guess-${i}-x`)).status);
       assert.deepEqual([...new Set(answers)].sort(), [401, 429]);
-      await first.panel.services.monitor.settled();
+      await first.services.monitor.settled();
 
       const refused = await attacker.get('/api/v1/setup/status');
       assert.equal(refused.status, 403);
@@ -38,29 +27,29 @@ describe('bans', () => {
       assert.equal((await attacker.raw('GET', '/login')).status, 403, 'pages too');
       assert.equal((await admin.get('/api/v1/users/me')).status, 200, '127.0.0.1 still works');
 
-      const [detection] = await first.panel.services.monitor.detections({ limit: 5, rule: 'panel-login-brute-force' });
+      const [detection] = await first.services.monitor.detections({ limit: 5, rule: 'panel-login-brute-force' });
       assert.equal(detection!.ip, '127.0.0.2');
       assert.equal(detection!.count, 10);
       assert.equal(detection!.evidence.length, 10);
       assert.match(detection!.outcome, /^banned until /);
-      const [event] = await first.panel.services.audit.list({ type: 'monitor.ban.created', limit: 5 });
+      const [event] = await first.services.audit.list({ type: 'monitor.ban.created', limit: 5 });
       assert.equal(event!.target?.id, '127.0.0.2');
       assert.equal(event!.details.rule, 'panel-login-brute-force');
-      await first.panel.stop();
+      await first.close();
 
-      const second = await start();
+      const second = await data.start();
       try {
         const again = new TestClient(second.url, { localAddress: '127.0.0.2' });
         assert.equal((await again.get('/api/v1/setup/status')).body.error.code, 'ip_banned');
         assert.equal((await new TestClient(second.url).get('/api/v1/setup/status')).status, 200);
-        const [ban] = await second.panel.services.bans.list({ activeOnly: true, limit: 5 });
+        const [ban] = await second.services.bans.list({ activeOnly: true, limit: 5 });
         assert.equal(ban!.ip, '127.0.0.2');
         assert.ok(ban!.hits >= 3, `hits counted: ${ban!.hits}`);
       } finally {
-        await second.panel.stop();
+        await second.close();
       }
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      data.remove();
     }
   });
 

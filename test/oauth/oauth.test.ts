@@ -1,16 +1,12 @@
 // OAuth2 client credentials end to end: token endpoint (both auth methods), scopes, expiry, revocation, introspection, bearer access and its limits.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { loadConfig } from '../../src/config/index.ts';
-import { createPanel } from '../../src/panel.ts';
-import { silentLogger } from '../../src/shared/logger.ts';
 import type { TestClient } from '../helpers/client.ts';
 import { createUser, setupAdmin } from '../helpers/fixtures.ts';
 import { bearer, oauthPost, requestToken, type ClientCredentials } from '../helpers/oauth.ts';
-import { FAST_HASHING, startPanel, type TestPanel } from '../helpers/panel.ts';
+import { restartablePanel, startPanel, type TestPanel } from '../helpers/panel.ts';
 
 async function newClient(admin: TestClient, body: Record<string, unknown>): Promise<ClientCredentials & { id: string }> {
   const res = await admin.post('/api/v1/clients', body);
@@ -277,28 +273,21 @@ describe('OAuth2 token endpoint and bearer access', () => {
 
 describe('OAuth2 state at rest and across a restart', () => {
   test('tokens survive a restart; neither the client secret nor a token is in the database file; keys are 0600', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'aether-oauth-'));
-    const configPath = join(dir, 'config.json');
-    writeFileSync(configPath, JSON.stringify({ logLevel: 'silent', http: { host: '127.0.0.1', port: 0 }, passwordHashing: FAST_HASHING, security: { require2fa: 'none' } }));
-    const config = loadConfig({ path: configPath, env: {} });
-    const start = async () => {
-      const panel = await createPanel({ config, logger: silentLogger() });
-      const port = await panel.listen();
-      return { panel, url: `http://127.0.0.1:${port}` };
-    };
+    const data = restartablePanel();
+    const { config } = data;
     try {
-      const first = await start();
-      const admin = await setupAdmin({ ...first.panel, url: first.url, dir, close: async () => {} });
+      const first = await data.start();
+      const admin = await setupAdmin(first);
       const creds = await newClient(admin, { name: 'durable', scopes: ['users.view'] });
       const token = await tokenOf(first.url, creds);
-      await first.panel.stop();
+      await first.close();
 
-      const second = await start();
+      const second = await data.start();
       try {
         assert.equal((await bearer(second.url, token, 'GET', '/api/v1/users')).status, 200);
         assert.equal((await requestToken(second.url, creds)).status, 200);
       } finally {
-        await second.panel.stop();
+        await second.close();
       }
       const dbFile = config.paths.database!;
       const bytes = Buffer.concat([readFileSync(dbFile), ...[`${dbFile}-wal`].map((p) => readFileSync(p, { flag: 'a+' }))]).toString('latin1');
@@ -309,7 +298,7 @@ describe('OAuth2 state at rest and across a restart', () => {
         assert.equal(statSync(join(config.paths.dataDir, 'keys', file)).mode & 0o777, 0o600, file);
       }
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      data.remove();
     }
   });
 });

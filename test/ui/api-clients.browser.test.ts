@@ -1,7 +1,7 @@
 // The API clients page in chromium: create a client, use the secret shown once, see its last use, regenerate the secret, delete it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { goTo, needsChromium, panelWithBrowser, screenshot, settled, stepper, watchContext } from '../helpers/browser.ts';
+import { goTo, needsChromium, panelWithBrowser, setupAdminInBrowser, screenshot, settled, stepper, watchContext } from '../helpers/browser.ts';
 import { ADMIN } from '../helpers/fixtures.ts';
 import { bearer, requestToken } from '../helpers/oauth.ts';
 
@@ -16,14 +16,7 @@ test('API clients in chromium: create, use the secret, regenerate, delete', { ti
   let creds = { clientId: '', clientSecret: '' };
 
   await step('the administrator opens API clients', async () => {
-    const token = await panel.services.setup.issueToken();
-    await page.goto(`${panel.url}/setup?token=${encodeURIComponent(token!)}`);
-    await page.getByTestId('setup-username').fill(ADMIN.username);
-    await page.getByTestId('setup-email').fill(ADMIN.email);
-    await page.getByTestId('setup-password').fill(ADMIN.password);
-    await page.getByTestId('setup-password2').fill(ADMIN.password);
-    await page.getByTestId('setup-submit').click();
-    await page.getByTestId('page-title').filter({ hasText: 'Dashboard' }).waitFor();
+    await setupAdminInBrowser(page, panel, ADMIN);
     await goTo(page, 'nav-api-clients', 'API clients', 'client-new');
   });
 

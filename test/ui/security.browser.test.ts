@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { TestClient } from '../helpers/client.ts';
-import { goTo, needsChromium, panelWithBrowser, screenshot, settled, stepper, watchContext } from '../helpers/browser.ts';
+import { goTo, needsChromium, panelWithBrowser, setupAdminInBrowser, screenshot, settled, stepper, watchContext } from '../helpers/browser.ts';
 import { ADMIN } from '../helpers/fixtures.ts';
 
 test('Security pages in chromium: detections with evidence, bans (lift, add), rules, known addresses', { timeout: 180_000 }, async (t) => {
@@ -15,14 +15,7 @@ test('Security pages in chromium: detections with evidence, bans (lift, add), ru
   const step = stepper(t);
 
   await step('the administrator signs in; 127.0.0.2 brute-forces the login and is banned', async () => {
-    const token = await panel.services.setup.issueToken();
-    await page.goto(`${panel.url}/setup?token=${encodeURIComponent(token!)}`);
-    await page.getByTestId('setup-username').fill(ADMIN.username);
-    await page.getByTestId('setup-email').fill(ADMIN.email);
-    await page.getByTestId('setup-password').fill(ADMIN.password);
-    await page.getByTestId('setup-password2').fill(ADMIN.password);
-    await page.getByTestId('setup-submit').click();
-    await page.getByTestId('page-title').filter({ hasText: 'Dashboard' }).waitFor();
+    await setupAdminInBrowser(page, panel, ADMIN);
     const attacker = new TestClient(panel.url, { localAddress: '127.0.0.2' });
     for (let i = 0; i < 10; i += 1) await attacker.login(ADMIN.username, `Wrong-Guess-${i}-x`);
     await panel.services.monitor.settled();

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { generateSync } from 'otplib';
 import type { Page } from 'playwright-core';
 import { systemCaller } from '../../src/auth/caller.ts';
-import { fileSize, goTo, logout, needsChromium, panelWithBrowser, screenshot, settled, stepper, watchContext } from '../helpers/browser.ts';
+import { fileSize, goTo, logout, needsChromium, panelWithBrowser, setupAdminInBrowser, screenshot, settled, stepper, watchContext } from '../helpers/browser.ts';
 import { ADMIN } from '../helpers/fixtures.ts';
 
 const SECOND_ADMIN = { username: 'bea-admin', email: 'bea@example.test', password: 'Second-Admin-Pass-31' };
@@ -50,14 +50,7 @@ test('2FA in chromium: setup from the manual key, code and recovery-code sign-in
   let recoveryCodes: string[] = [];
 
   await step('the administrator is created through the setup link and opens My account', async () => {
-    const token = await panel.services.setup.issueToken();
-    await page.goto(url(`/setup?token=${encodeURIComponent(token!)}`));
-    await page.getByTestId('setup-username').fill(ADMIN.username);
-    await page.getByTestId('setup-email').fill(ADMIN.email);
-    await page.getByTestId('setup-password').fill(ADMIN.password);
-    await page.getByTestId('setup-password2').fill(ADMIN.password);
-    await page.getByTestId('setup-submit').click();
-    await page.getByTestId('page-title').filter({ hasText: 'Dashboard' }).waitFor();
+    await setupAdminInBrowser(page, panel, ADMIN);
     await goTo(page, 'nav-account', 'My account', 'twofa-status');
     assert.equal(await page.getByTestId('twofa-status').textContent(), 'Off');
   });
