@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { systemCaller } from '../../src/auth/caller.ts';
+import { createManualClock } from '../../src/shared/clock.ts';
 import { TestClient } from '../helpers/client.ts';
 import { ADMIN, createUser, setupAdmin } from '../helpers/fixtures.ts';
 import { restartablePanel, startPanel } from '../helpers/panel.ts';
@@ -74,6 +75,26 @@ describe('bans', () => {
       const repeat = await bans.ban(caller, { ip: '2001:db8:1:2::5', durationMs: 60_000, growth, reason: 'test', rule: 'x', guardAdminSessions: true });
       assert.ok(repeat.banned);
       assert.equal(Date.parse(repeat.ban.expiresAt!) - Date.parse(repeat.ban.createdAt), 180_000, 'the second ban lasts factor times longer');
+    } finally {
+      await panel.close();
+    }
+  });
+
+  test('a ban ends by itself when its time is up, on the panel\'s clock', async () => {
+    const clock = createManualClock();
+    const panel = await startPanel({}, { clock });
+    try {
+      const caller = systemCaller('test');
+      const res = await panel.services.bans.ban(caller, { ip: '198.51.100.33', durationMs: 60_000, reason: 'test', guardAdminSessions: true });
+      assert.ok(res.banned);
+      assert.equal(panel.services.bans.isBanned('198.51.100.33'), true);
+      clock.advance(59_000);
+      assert.equal(panel.services.bans.isBanned('198.51.100.33'), true);
+      clock.advance(2_000);
+      assert.equal(panel.services.bans.isBanned('198.51.100.33'), false);
+      assert.equal((await panel.services.bans.list({ activeOnly: true, limit: 5 })).length, 0);
+      const [ended] = await panel.services.bans.list({ activeOnly: false, limit: 5 });
+      assert.equal(ended!.active, false);
     } finally {
       await panel.close();
     }

@@ -46,7 +46,8 @@ export async function completeSignIn(ctx: AppContext, s: Services, user: SignedI
     userAgent: ctx.state.caller.userAgent,
     target: { type: 'user', id: user.id, name: user.username },
     outcome: 'success',
-    details: { method },
+    // Whether an administrator signed in: the monitor watches their new networks more closely.
+    details: { method, admin: grants.global.has('admin') },
   });
   const me = await s.users.get(user.id);
   const twoFactorSetupRequired = !me.twoFactorEnabled && policyCovers(await s.twoFactorPolicy.effective(), grants);
