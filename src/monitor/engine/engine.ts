@@ -274,7 +274,10 @@ export function createEngine(rules: readonly RuleSpec[], onDetection: (d: Detect
     if (!spec.enabled) continue;
     stats.set(spec.id, { rule: spec.id, detections: 0, lastDetectionTs: null, keys: 0 });
     const fields = keyFields(spec);
-    const base = { spec, match: compileMatch(spec.match), events: eventsOf(spec.match) };
+    const events = eventsOf(spec.match);
+    // A rule indexed by event name only sees events of those names: the name need not be tested again.
+    const { event: _named, ...rest } = spec.match;
+    const base = { spec, match: compileMatch(events === null ? spec.match : rest), events };
     const kind =
       spec.kind === 'threshold' ? threshold(spec) : spec.kind === 'leaky' ? leaky(spec) : spec.kind === 'new_value' ? newValue(spec) : spec.kind === 'rate_anomaly' ? rateAnomaly(spec) : sequence(spec, fields);
     const runner: Runner = { ...base, ...kind };
