@@ -34,14 +34,24 @@ export function BanRow({ ban, canEdit, busy, onLift }: BanRowProps) {
       <th scope="row" class="mono">
         {ban.ip}
       </th>
-      <td class="cell-wrap">{ban.reason}</td>
-      <td data-testid="ban-origin">
-        <Origin ban={ban} />
+      <td class="cell-wrap">
+        {ban.reason}
+        <div class="muted small" data-testid="ban-origin">
+          <Origin ban={ban} />
+        </div>
       </td>
       <td>
         <TimeText iso={ban.createdAt} />
+        <div class="muted small" data-testid="ban-until">
+          {ban.expiresAt ? (
+            <>
+              until <TimeText iso={ban.expiresAt} />
+            </>
+          ) : (
+            'until lifted'
+          )}
+        </div>
       </td>
-      <td data-testid="ban-until">{ban.expiresAt ? <TimeText iso={ban.expiresAt} /> : 'until lifted'}</td>
       <td data-testid="ban-hits">
         {ban.hits}
         {ban.lastHitAt ? (

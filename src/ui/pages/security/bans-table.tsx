@@ -18,10 +18,8 @@ export function BansTable({ bans, canEdit, busyId, emptyText, onLift }: BansTabl
         <thead>
           <tr>
             <th scope="col">IP</th>
-            <th scope="col">Reason</th>
-            <th scope="col">Rule</th>
-            <th scope="col">Since</th>
-            <th scope="col">Until</th>
+            <th scope="col">Reason and origin</th>
+            <th scope="col">Since and until</th>
             <th scope="col" class="cell-shrink">
               Refused requests
             </th>
