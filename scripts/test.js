@@ -1,8 +1,10 @@
-// Runs every test file under test/ with node's test runner (through tsx), after building the web UI the browser tests use.
+// Runs every test file under test/ with node's test runner (through tsx), after building the web UI the browser tests
+// use and the bundled analyzer the aether binary runs (once, before test files start in parallel).
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureAnalyzer } from './analyzer-build.js';
 import { ensureUi } from './ui-build.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -25,6 +27,7 @@ if (files.length === 0) {
   process.exit(1);
 }
 ensureUi();
+await ensureAnalyzer();
 // A test file that leaves a handle open must not hang the run; a test stuck for two minutes fails.
 const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', '--test-timeout=120000', '--test-reporter=spec', ...files], {
   cwd: root,
