@@ -115,6 +115,18 @@ const cases: Case[] = [
   { name: '2fa second step: SQL as the code', method: 'POST', path: '/api/v1/auth/2fa', body: { code: SQL }, anonymous: true, status: 401, code: 'no_pending_login' },
   { name: '2fa second step: __proto__ key', method: 'POST', path: '/api/v1/auth/2fa', ...raw('{"code":"1","__proto__":{"x":1}}'), anonymous: true, status: 400, code: 'validation_failed' },
 
+  // The monitor
+  { name: 'ban: SQL as the address', method: 'POST', path: '/api/v1/monitor/bans', body: { ip: SQL, reason: 'x' }, status: 400, code: 'invalid_ip' },
+  { name: 'ban: number for the address', method: 'POST', path: '/api/v1/monitor/bans', body: { ip: 1234, reason: 'x' }, status: 400, code: 'validation_failed' },
+  { name: 'ban: 10k-character reason', method: 'POST', path: '/api/v1/monitor/bans', body: { ip: '203.0.113.9', reason: LONG }, status: 400, code: 'validation_failed' },
+  { name: 'ban: negative duration', method: 'POST', path: '/api/v1/monitor/bans', body: { ip: '203.0.113.9', reason: 'x', durationMinutes: -5 }, status: 400, code: 'validation_failed' },
+  { name: 'ban: __proto__ key', method: 'POST', path: '/api/v1/monitor/bans', ...raw('{"ip":"203.0.113.9","reason":"x","__proto__":{"polluted":"yes"}}'), status: 400, code: 'validation_failed' },
+  { name: 'lift: not a number', method: 'DELETE', path: '/api/v1/monitor/bans/abc', status: 400, code: 'validation_failed' },
+  { name: 'lift: unknown ban', method: 'DELETE', path: '/api/v1/monitor/bans/424242', status: 404, code: 'not_found' },
+  { name: 'detections: limit not a number', method: 'GET', path: '/api/v1/monitor/detections?limit=abc', status: 400, code: 'validation_failed' },
+  { name: 'detections: negative before', method: 'GET', path: '/api/v1/monitor/detections?before=-1', status: 400, code: 'validation_failed' },
+  { name: 'known addresses: SQL as the id', method: 'GET', path: `/api/v1/monitor/known-ips/${encodeURIComponent(SQL)}`, status: 400, code: 'validation_failed' },
+
   // GET /audit
   { name: 'audit: repeated limit', method: 'GET', path: '/api/v1/audit?limit=1&limit=2', status: 400, code: 'validation_failed' },
   { name: 'audit: repeated type', method: 'GET', path: '/api/v1/audit?type=auth.*&type=user.*', status: 400, code: 'validation_failed' },
