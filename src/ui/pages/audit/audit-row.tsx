@@ -1,6 +1,6 @@
 // One audit event as a table row; clicking it (or its toggle button) shows the details JSON.
 import type { AuditEvent } from '../../api/types.ts';
-import { TimeText } from '../../components/time-text.tsx';
+import { DisclosureTime } from '../../components/disclosure-time.tsx';
 
 type AuditRowProps = {
   event: AuditEvent;
@@ -34,20 +34,7 @@ export function AuditRow({ event, expanded, onToggle }: AuditRowProps) {
     <>
       <tr class={expanded ? 'row-clickable row-expanded' : 'row-clickable'} onClick={onToggle} data-testid="audit-row">
         <td>
-          <button
-            type="button"
-            class="btn-disclosure"
-            aria-expanded={expanded}
-            aria-controls={detailsId}
-            onClick={(e) => {
-              e.stopPropagation();
-              onToggle();
-            }}
-          >
-            <span class="disclosure-icon" aria-hidden="true" />
-            <span class="visually-hidden">{expanded ? 'Hide details of' : 'Show details of'} event at </span>
-            <TimeText iso={event.ts} withSeconds />
-          </button>
+          <DisclosureTime iso={event.ts} expanded={expanded} controls={detailsId} what="details of event at" onToggle={onToggle} />
         </td>
         <td class="mono">{event.type}</td>
         <td>{actorText(event)}</td>

@@ -1,6 +1,6 @@
 // One detection as a table row; clicking it (or its toggle button) shows the events behind it and the rule's details.
 import type { Detection } from '../../api/types.ts';
-import { TimeText } from '../../components/time-text.tsx';
+import { DisclosureTime } from '../../components/disclosure-time.tsx';
 import { formatDateTime } from '../../util/format.ts';
 import { DetectionEvidence } from './detection-evidence.tsx';
 import { SeverityBadge } from './severity-badge.tsx';
@@ -36,20 +36,7 @@ export function DetectionRow({ detection, expanded, onToggle }: DetectionRowProp
     <>
       <tr class={expanded ? 'row-clickable row-expanded' : 'row-clickable'} onClick={onToggle} data-testid="detection-row">
         <td>
-          <button
-            type="button"
-            class="btn-disclosure"
-            aria-expanded={expanded}
-            aria-controls={detailsId}
-            onClick={(e) => {
-              e.stopPropagation();
-              onToggle();
-            }}
-          >
-            <span class="disclosure-icon" aria-hidden="true" />
-            <span class="visually-hidden">{expanded ? 'Hide events of' : 'Show events of'} detection at </span>
-            <TimeText iso={detection.ts} withSeconds />
-          </button>
+          <DisclosureTime iso={detection.ts} expanded={expanded} controls={detailsId} what="events of detection at" onToggle={onToggle} />
         </td>
         <td>
           <SeverityBadge severity={detection.severity} />
