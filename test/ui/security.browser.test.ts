@@ -48,14 +48,21 @@ test('Security pages in chromium: detections with evidence, bans (lift, add), ru
     await row.getByTestId('ban-lift').click();
     await page.getByTestId('confirm-ok').click();
     await page.getByTestId('notice').waitFor();
+    // The notice can show before the modal dialog has closed; the form behind it takes input only after.
+    await page.getByTestId('confirm-dialog').waitFor({ state: 'hidden' });
     assert.equal((await new TestClient(panel.url, { localAddress: '127.0.0.2' }).get('/api/v1/setup/status')).status, 200);
   });
 
   await step('a manual ban from the form takes effect at once; the own address is refused with a clear message', async () => {
     await page.getByTestId('ban-form-ip').fill('127.0.0.1');
     await page.getByTestId('ban-form-reason').fill('testing');
-    await page.getByTestId('ban-form-submit').click();
-    await page.getByTestId('error').filter({ hasText: /your own address/ }).waitFor();
+    const [own] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/monitor/bans') && r.request().method() === 'POST'),
+      page.getByTestId('ban-form-submit').click(),
+    ]);
+    assert.equal(own.status(), 409, await own.text());
+    assert.equal(((await own.json()) as { error: { code: string } }).error.code, 'own_address');
+    await page.getByTestId('ban-form').getByTestId('error').filter({ hasText: /your own address/ }).waitFor();
     await page.getByTestId('ban-form-ip').fill('127.0.0.3');
     await page.getByTestId('ban-form-minutes').fill('30');
     await page.getByTestId('ban-form-reason').fill('port scan from the lab network');
