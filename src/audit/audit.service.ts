@@ -22,6 +22,10 @@ export type AuditQuery = {
 export type AuditService = {
   record(input: AuditInput): Promise<AuditEvent>;
   list(query: AuditQuery): Promise<AuditEvent[]>;
+  /** The events with these ids (evidence of an alert), oldest first. */
+  byIds(ids: readonly number[]): Promise<AuditEvent[]>;
+  /** The newest events from an address or by or about a user name: what else happened around an alert. */
+  related(q: { ip: string | null; user: string | null; limit: number }): Promise<AuditEvent[]>;
 };
 
 const clip = (s: string | null | undefined, max: number): string | null => (s == null ? null : s.length > max ? s.slice(0, max) : s);
@@ -101,6 +105,21 @@ export function createAuditService(deps: { db: Db; clock: Clock; sink: AuditSink
       if (q.to !== undefined) query.where('ts', '<=', q.to);
       if (q.beforeId !== undefined) query.where('id', '<', q.beforeId);
       return (await query).map(fromRow);
+    },
+    async byIds(ids) {
+      if (ids.length === 0) return [];
+      return ((await db<AuditRow>('audit_events').whereIn('id', ids.slice(0, 500)).orderBy('id')) as AuditRow[]).map(fromRow);
+    },
+    async related({ ip, user, limit }) {
+      if (!ip && !user) return [];
+      const query = db<AuditRow>('audit_events')
+        .where((w) => {
+          if (ip) w.orWhere('ip', ip);
+          if (user) w.orWhere('actor_name', user).orWhere('target_name', user);
+        })
+        .orderBy('id', 'desc')
+        .limit(limit);
+      return ((await query) as AuditRow[]).map(fromRow);
     },
   };
 }

@@ -16,6 +16,8 @@ export type MonitorEvent = {
   http: HttpInfo | null;
   /** Extra fields a rule may match on (details of a panel event, e.g. limiter, scope, clientId). */
   fields: Record<string, string | number | boolean | null> | null;
+  /** The log line the event was read from (live log files only). */
+  raw?: string;
 };
 
 /** The fields a rule may match or key on, by name: ts, source, event, ip, user, service, http.method, http.status, ..., and any name in `fields`. */

@@ -31,7 +31,17 @@ export type MonitorService = ReturnType<typeof createMonitorService>;
 
 const caller = systemCaller('monitor');
 
-export function createMonitorService(deps: { db: Db; clock: Clock; audit: AuditService; bus: EventBus; bans: BansService; rules: readonly LoadedRule[]; logger: Logger }) {
+export function createMonitorService(deps: {
+  db: Db;
+  clock: Clock;
+  audit: AuditService;
+  bus: EventBus;
+  bans: BansService;
+  rules: readonly LoadedRule[];
+  logger: Logger;
+  /** Called for every stored detection of a rule whose actions include alert (the alert inbox). */
+  onAlert?: (d: Detection, stored: { id: number; outcome: string }) => Promise<void>;
+}) {
   const { db, bans, logger } = deps;
 
   /** Detections are handled one after another, in the order they happened. */
@@ -71,6 +81,7 @@ export function createMonitorService(deps: { db: Db; clock: Clock; audit: AuditS
       }
     }
     if (outcome.length) await db('detections').where({ id: detectionId }).update({ outcome: outcome.join('; ') });
+    if (d.actions.includes('alert') && deps.onAlert) await deps.onAlert(d, { id: detectionId, outcome: outcome.join('; ') });
   }
 
   const engine = createEngine(deps.rules, (d) => {

@@ -55,6 +55,8 @@ export function createTailer(opts: {
     if (ev === MALFORMED) stats.malformed += 1;
     else if (ev !== null) {
       stats.events += 1;
+      // The line itself goes with the event, so a detection's evidence shows what the log said.
+      ev.raw = text.length > 500 ? text.slice(0, 500) : text;
       opts.onEvent(ev);
     }
   }

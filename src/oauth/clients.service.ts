@@ -228,6 +228,12 @@ export function createClientsService(deps: {
       await audit.record({ type: 'oauth.client.deleted', ...auditFrom(caller), target: { type: 'oauth_client', id, name: r.name }, outcome: 'success', details: { tokensRevoked: revoked } });
     },
 
+    /** Incident response for one account: every token of every client the user owns is revoked. */
+    async revokeForOwner(caller: Caller, ownerId: string): Promise<number> {
+      let total = 0;
+      for (const r of (await db<ClientRow>('oauth_clients').where({ owner_id: ownerId }).select('*')) as ClientRow[]) total += await revokeTokens(caller, r, 'owner_access_revoked');
+      return total;
+    },
     /** Incident response: every token of every client is revoked. */
     async revokeEverything(caller: Caller): Promise<number> {
       let total = 0;

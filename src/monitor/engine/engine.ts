@@ -11,6 +11,8 @@ export type Severity = RuleSpec['severity'];
 /** What a rule found: the key it fired for, the events that made it fire (the last few), and what should happen. */
 export type Detection = {
   rule: string;
+  /** The rule's short name for people (its title, else its id). */
+  title: string;
   kind: RuleSpec['kind'];
   severity: Severity;
   key: string;
@@ -77,6 +79,7 @@ export function createEngine(rules: readonly RuleSpec[], onDetection: (d: Detect
   function emit(spec: RuleSpec, key: string, ev: MonitorEvent, count: number, evidence: MonitorEvent[], details: Record<string, number | string> = {}): void {
     const det: Detection = {
       rule: spec.id,
+      title: spec.title ?? spec.id,
       kind: spec.kind,
       severity: spec.severity,
       key,

@@ -3,6 +3,8 @@ import type { MonitorEvent } from '../event.ts';
 import { MALFORMED, type LineParser } from './sshd.ts';
 
 type AuditLike = {
+  /** The event's id in the audit trail (live events and audit.log lines both carry it). */
+  id?: number;
   ts: number;
   type: string;
   outcome?: string;
@@ -29,6 +31,8 @@ export function fromAudit(e: AuditLike): MonitorEvent {
     targetType: e.target?.type ?? null,
     targetId: e.target?.id ?? null,
   };
+  // Lets an alert link back to the audit events behind it.
+  if (typeof e.id === 'number') fields.auditId = e.id;
   for (const [k, v] of Object.entries(e.details ?? {})) {
     if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') fields[k] = v;
   }

@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import type { z } from 'zod';
 import { ruleFileSchema, ruleSchema, type RuleSpec } from './schema.ts';
 import { checkConditions } from './conditions.ts';
 
@@ -18,6 +19,16 @@ export class RuleLoadError extends Error {
 
 /** A rule as loaded, with where it (and the last override of it) came from. */
 export type LoadedRule = RuleSpec & { file: string; line: number };
+
+/** A problem zod cannot see (across fields or rules): the key it is at, and why. */
+export type RuleProblem = { path: string[]; reason: string };
+
+/** What the rules of one directory must be: the schema of one rule (after local overrides), and further checks. */
+export type RuleDirSpec<R> = {
+  schema: z.ZodType<R>;
+  /** ids: every rule id of the directory, for rules that refer to others. */
+  check?: (rule: R, ids: ReadonlySet<string>) => RuleProblem | null;
+};
 
 type Raw = { id: string; value: Record<string, unknown>; file: string; node: YamlNode; lines: LineCounter };
 
@@ -58,8 +69,9 @@ function readFile(path: string): Raw[] {
 /**
  * Loads every rule of a directory: shipped files first (never edited by admins), then *.local.yml in name order. A
  * local rule with a shipped rule's id changes the settings it names (enabled: false turns it off); a new id adds a rule.
+ * Generic over the rule format: the security monitor's rules here, the resource thresholds in src/resources/.
  */
-export function loadRules(dir: string): LoadedRule[] {
+export function loadRuleDir<R>(dir: string, spec: RuleDirSpec<R>): Array<R & { file: string; line: number }> {
   const names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
   const shipped = names.filter((n) => !/\.local\.ya?ml$/.test(n));
   const local = names.filter((n) => /\.local\.ya?ml$/.test(n));
@@ -77,27 +89,33 @@ export function loadRules(dir: string): LoadedRule[] {
       byId.set(raw.id, base ? { ...raw, value: { ...base.value, ...raw.value } } : raw);
     }
   }
-  const rules: LoadedRule[] = [];
+  const ids: ReadonlySet<string> = new Set(byId.keys());
+  const rules: Array<R & { file: string; line: number }> = [];
   for (const raw of byId.values()) {
-    const parsed = ruleSchema.safeParse(raw.value);
+    const parsed = spec.schema.safeParse(raw.value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       throw new RuleLoadError(raw.file, lineOf(raw, issue.path as Array<string | number>), `rule "${raw.id}": ${issue.path.join('.') || 'rule'}: ${issue.message}`);
     }
     const rule = parsed.data;
-    const problem = checkRule(rule, byId);
+    const problem = spec.check?.(rule, ids) ?? null;
     if (problem) throw new RuleLoadError(raw.file, lineOf(raw, problem.path), `rule "${raw.id}": ${problem.reason}`);
     rules.push({ ...rule, file: raw.file, line: lineOf(raw) });
   }
   return rules;
 }
 
-function checkRule(rule: RuleSpec, all: Map<string, Raw>): { path: string[]; reason: string } | null {
+/** The security monitor's rules of a directory (rules/ by default). */
+export function loadRules(dir: string): LoadedRule[] {
+  return loadRuleDir(dir, { schema: ruleSchema, check: checkRule });
+}
+
+function checkRule(rule: RuleSpec, ids: ReadonlySet<string>): RuleProblem | null {
   const bad = checkConditions(rule.match);
   if (bad) return { path: ['match', bad.field], reason: `match.${bad.field}: ${bad.reason}` };
   if (rule.kind === 'sequence') {
     if ('rule' in rule.after) {
-      if (!all.has(rule.after.rule)) return { path: ['after', 'rule'], reason: `after.rule: no rule "${rule.after.rule}"` };
+      if (!ids.has(rule.after.rule)) return { path: ['after', 'rule'], reason: `after.rule: no rule "${rule.after.rule}"` };
       if (rule.after.rule === rule.id) return { path: ['after', 'rule'], reason: 'after.rule: a rule cannot follow itself' };
     } else {
       const inner = checkConditions(rule.after.match);

@@ -44,6 +44,7 @@ const prefix = z.strictObject({ v4: z.number().int().min(8).max(32).default(32),
 
 const common = {
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,79}$/, 'lower-case letters, digits, dot, dash, underscore'),
+  title: z.string().min(1).max(120).optional().describe('Short name used in alert titles, e.g. "Panel login brute force".'),
   description: z.string().max(500).default(''),
   enabled: z.boolean().default(true),
   severity: z.enum(['info', 'low', 'medium', 'high', 'critical']).default('medium'),
