@@ -63,6 +63,9 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
     logger: logger.child({ module: 'monitor' }),
   });
   logSources.start();
+  // Notifications written before a restart (or while a mail server was down) are sent from here on.
+  services.outbox.start();
+  if (config.resources.enabled) await services.resources.start();
 
   // Expired bans leave the in-memory list (and the export file) within seconds, requests or not.
   const banRefresh = setInterval(() => {
@@ -96,6 +99,8 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
       logSources.stop();
       services.monitor.stop();
       await services.monitor.settled();
+      await services.outbox.stop();
+      await services.resources.stop();
       await services.bans.flushHits();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -14,12 +14,14 @@ import {
   createTwoFactorService,
   createUsersService,
 } from './auth/index.ts';
+import { createAlerting, detectionAlert } from './alerts/index.ts';
 import type { LoadedConfig } from './config/index.ts';
 import type { Db } from './db/index.ts';
 import type { Services } from './http/services.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import { createBansService, createMonitorService, exportBans, loadRules, SHIPPED_RULES_DIR } from './monitor/index.ts';
 import { createOAuth } from './oauth/index.ts';
+import { createResourcesService, loadResourceRules, SHIPPED_RESOURCE_RULES_DIR } from './resources/index.ts';
 import { addressKey, parseCidr } from './shared/cidr.ts';
 import { loadOrCreateKey } from './shared/key-file.ts';
 import { createSecretBox } from './shared/secret-box.ts';
@@ -106,6 +108,86 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
   });
   // A bad rule file stops start-up with its file, line and reason (RuleLoadError).
   const rules = config.monitor.enabled ? loadRules(config.monitor.rulesDir ?? SHIPPED_RULES_DIR) : [];
-  const monitor = createMonitorService({ db, clock, audit, bus, bans, rules, logger: logger.child({ module: 'monitor' }) });
-  return { db, clock, audit, users, roles, sessions, login, setup, allowlist, limits, hasher, twoFactor, twoFactorPolicy, oauth, bans, monitor, csrfKey, bus, sink };
+  // SECURITY: channel configs hold SMTP passwords, signing secrets and webhook URLs with tokens: encrypted with a key file.
+  const alerting = createAlerting({
+    db,
+    clock,
+    audit,
+    logger: logger.child({ module: 'alerts' }),
+    box: createSecretBox(loadOrCreateKey(keysDir, 'alerts').subarray(0, 32)),
+    publicUrl: config.http.publicUrl ?? null,
+    outbox: {
+      retryBaseMs: config.alerts.retryBaseSeconds * 1000,
+      retryMaxMs: config.alerts.retryMaxSeconds * 1000,
+      expireMs: config.alerts.expireHours * 3_600_000,
+      pollMs: config.alerts.pollSeconds * 1000,
+      sendTimeoutMs: config.alerts.sendTimeoutSeconds * 1000,
+    },
+    responders: {
+      ban: (caller, req) => bans.ban(caller, req),
+      findUser: async (name) => {
+        const row = await users.findForLogin(name);
+        return row ? { id: row.id, username: row.username, disabled: Boolean(row.disabled) } : null;
+      },
+      disableUser: async (caller, id) => {
+        await users.update(caller, id, { disabled: true });
+      },
+      signOutEverywhere: (caller, id) => users.signOutEverywhere(caller, id),
+      revokeClientTokens: (caller, ownerId) => oauth.clients.revokeForOwner(caller, ownerId),
+    },
+  });
+  const monitor = createMonitorService({
+    db,
+    clock,
+    audit,
+    bus,
+    bans,
+    rules,
+    logger: logger.child({ module: 'monitor' }),
+    onAlert: async (d, stored) => {
+      await alerting.alerts.raise(detectionAlert(d, stored));
+    },
+  });
+  // A bad resource rule stops start-up with its file, line and reason (RuleLoadError).
+  const resources = createResourcesService({
+    db,
+    clock,
+    logger: logger.child({ module: 'resources' }),
+    intervalMs: config.resources.intervalSeconds * 1000,
+    rules: config.resources.enabled ? loadResourceRules(config.resources.rulesDir ?? SHIPPED_RESOURCE_RULES_DIR) : [],
+    alerts: {
+      raise: async (input) => {
+        await alerting.alerts.raise(input);
+      },
+      resolve: async (key, note) => {
+        await alerting.alerts.resolveByKey(key, note);
+      },
+    },
+  });
+  return {
+    db,
+    clock,
+    audit,
+    users,
+    roles,
+    sessions,
+    login,
+    setup,
+    allowlist,
+    limits,
+    hasher,
+    twoFactor,
+    twoFactorPolicy,
+    oauth,
+    bans,
+    monitor,
+    alerts: alerting.alerts,
+    channels: alerting.channels,
+    outbox: alerting.outbox,
+    responder: alerting.responder,
+    resources,
+    csrfKey,
+    bus,
+    sink,
+  };
 }

@@ -152,6 +152,24 @@ export const configSchema = z
       })
       .prefault({})
       .describe('The security monitor: detections and bans.'),
+    alerts: z
+      .strictObject({
+        retryBaseSeconds: z.number().min(0.1).max(3600).default(5).describe('First retry of a notification that could not be sent; each further retry waits twice as long.'),
+        retryMaxSeconds: z.number().min(0.1).max(86_400).default(600).describe('The longest wait between two retries.'),
+        expireHours: z.number().positive().max(720).default(24).describe('A notification not delivered within this long is given up (shown as expired on its alert).'),
+        pollSeconds: z.number().min(0.1).max(300).default(5).describe('How often notifications due for a retry are looked for (new ones go at once).'),
+        sendTimeoutSeconds: z.number().min(1).max(120).default(15).describe('One delivery attempt gives up after this long.'),
+      })
+      .prefault({})
+      .describe('Alert notifications: the outbox every notification is written to before it is sent, and its retries.'),
+    resources: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Sample the host (CPU, memory, swap, disks, load, disk and network rates), keep its history and evaluate the resource threshold rules.'),
+        intervalSeconds: z.number().int().min(2).max(300).default(10).describe('Seconds between two samples of the host; the history keeps at most one sample per 10 seconds.'),
+        rulesDir: z.string().min(1).optional().describe('Directory of resource threshold rules (*.yml and *.local.yml). Default: the shipped rules/resources/.'),
+      })
+      .prefault({})
+      .describe('Host resource monitoring: samples, history and threshold alerts.'),
     security: z
       .strictObject({
         adminAllowlist: z

@@ -5,6 +5,8 @@ import * as m001 from './migrations/001-core.ts';
 import * as m002 from './migrations/002-two-factor.ts';
 import * as m003 from './migrations/003-oauth.ts';
 import * as m004 from './migrations/004-monitor.ts';
+import * as m005 from './migrations/005-alerts.ts';
+import * as m006 from './migrations/006-resources.ts';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -13,6 +15,8 @@ const MIGRATIONS: ReadonlyArray<[string, Migration]> = [
   ['002-two-factor', m002],
   ['003-oauth', m003],
   ['004-monitor', m004],
+  ['005-alerts', m005],
+  ['006-resources', m006],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {

@@ -15,12 +15,14 @@ import { oauthMethodsAt } from '../oauth/index.ts';
 import { buildOpenApi } from './openapi.ts';
 import { defineRoute, type AnyRoute } from './route.ts';
 import { buildRouter, type RouteTable } from './router.ts';
+import { alertsRoutes } from './routes/alerts.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { clientsRoutes } from './routes/clients.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { meRoutes } from './routes/me.routes.ts';
 import { monitorRoutes } from './routes/monitor.routes.ts';
+import { resourcesRoutes } from './routes/resources.routes.ts';
 import { rolesRoutes } from './routes/roles.routes.ts';
 import { settingsRoutes } from './routes/settings.routes.ts';
 import { setupRoutes } from './routes/setup.routes.ts';
@@ -53,6 +55,8 @@ export function allRoutes(s: Services, version: string): Array<{ prefix: string;
     ...twoFactorRoutes(s),
     ...clientsRoutes(s),
     ...monitorRoutes(s),
+    ...alertsRoutes(s),
+    ...resourcesRoutes(s),
   ];
   const mounted = [
     { prefix: '', routes: healthRoutes(s) },

@@ -1,4 +1,5 @@
 // The services the HTTP routes call, gathered in one bag so route files stay thin.
+import type { AlertsService, ChannelsService, Outbox, Responder } from '../alerts/index.ts';
 import type { AllowlistService } from '../auth/allowlist.service.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { LoginService } from '../auth/login.service.ts';
@@ -13,6 +14,7 @@ import type { UsersService } from '../auth/users.service.ts';
 import type { Db } from '../db/index.ts';
 import type { BansService, MonitorService } from '../monitor/index.ts';
 import type { OAuth } from '../oauth/index.ts';
+import type { ResourcesService } from '../resources/index.ts';
 import type { Clock } from '../shared/clock.ts';
 
 export type Services = {
@@ -32,5 +34,10 @@ export type Services = {
   oauth: OAuth;
   bans: BansService;
   monitor: MonitorService;
+  alerts: AlertsService;
+  channels: ChannelsService;
+  outbox: Outbox;
+  responder: Responder;
+  resources: ResourcesService;
   csrfKey: Buffer;
 };

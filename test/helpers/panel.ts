@@ -12,12 +12,21 @@ export type TestPanel = Panel & { url: string; dir: string; close(): Promise<voi
 /** Fast hashing parameters for tests that are not about hashing cost. */
 export const FAST_HASHING = { memoryCost: 8192, timeCost: 1, parallelism: 1, maxConcurrent: 4, maxQueue: 256 };
 
+/**
+ * The config a test panel runs on. The shipped default requires 2FA for administrators; tests that are not about 2FA
+ * sign in with a password alone. The host resource sampler is off unless a test turns it on (it runs df and reads /proc
+ * every few seconds in each of the many panels a test run starts).
+ */
+function testConfig(overrides: Record<string, unknown>): Record<string, unknown> {
+  const security = { require2fa: 'none', ...(overrides.security as Record<string, unknown> | undefined) };
+  const resources = { enabled: false, ...(overrides.resources as Record<string, unknown> | undefined) };
+  return { logLevel: 'silent', http: { host: '127.0.0.1', port: 0 }, passwordHashing: FAST_HASHING, ...overrides, security, resources };
+}
+
 export async function startPanel(overrides: Record<string, unknown> = {}, opts: { clock?: Clock; uiRoot?: string } = {}): Promise<TestPanel> {
   const dir = mkdtempSync(join(tmpdir(), 'aether-test-'));
   const configPath = join(dir, 'config.json');
-  // The shipped default requires 2FA for administrators; tests that are not about 2FA sign in with a password alone.
-  const security = { require2fa: 'none', ...(overrides.security as Record<string, unknown> | undefined) };
-  writeFileSync(configPath, JSON.stringify({ logLevel: 'silent', http: { host: '127.0.0.1', port: 0 }, passwordHashing: FAST_HASHING, ...overrides, security }));
+  writeFileSync(configPath, JSON.stringify(testConfig(overrides)));
   const config: LoadedConfig = loadConfig({ path: configPath, env: {} });
   // AETHER_TEST_LOG=debug shows the panel's own log while debugging a test.
   const logger = process.env.AETHER_TEST_LOG ? createLogger({ level: process.env.AETHER_TEST_LOG }) : silentLogger();
@@ -41,8 +50,7 @@ export async function startPanel(overrides: Record<string, unknown> = {}, opts: 
 export function restartablePanel(overrides: Record<string, unknown> = {}): { dir: string; config: LoadedConfig; start(): Promise<TestPanel>; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'aether-restart-'));
   const configPath = join(dir, 'config.json');
-  const security = { require2fa: 'none', ...(overrides.security as Record<string, unknown> | undefined) };
-  writeFileSync(configPath, JSON.stringify({ logLevel: 'silent', http: { host: '127.0.0.1', port: 0 }, passwordHashing: FAST_HASHING, ...overrides, security }));
+  writeFileSync(configPath, JSON.stringify(testConfig(overrides)));
   const config = loadConfig({ path: configPath, env: {} });
   return {
     dir,
