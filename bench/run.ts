@@ -1,12 +1,13 @@
 // Runs the benchmarks (all, or those named on the command line), prints a table and then one JSON summary line; never fails on timing.
 import { availableParallelism } from 'node:os';
+import { runAlertsBench, type AlertsBenchResult } from './alerts.bench.ts';
 import { runAnalyzeBench, type AnalyzeBenchResult } from './analyze.bench.ts';
 import { LOGIN_2FA, runLogin2fa, type Login2faResult } from './login-2fa.bench.ts';
 import { LOGIN_FLOOD, runLoginFlood, type LoginFloodResult } from './login-flood.bench.ts';
 import { runOAuthBench, type OAuthBenchResult } from './oauth.bench.ts';
 import { runThroughput, type ThroughputResult } from './throughput.bench.ts';
 
-const BENCHES = ['login-flood', 'login-2fa', 'throughput', 'oauth', 'analyze'] as const;
+const BENCHES = ['login-flood', 'login-2fa', 'throughput', 'oauth', 'analyze', 'alerts'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 const met = (ok: boolean) => (ok ? 'met' : 'NOT MET');
@@ -127,6 +128,23 @@ function printAnalyze(r: AnalyzeBenchResult): void {
   console.log(`  ground truth: ${t.burstsFound}/${t.bursts} bursts, ${t.loginsAfterBurstFound}/${t.loginsAfterBurst} logins after a burst, ${t.invented} invented (${met(t.burstsFound === t.bursts && t.loginsAfterBurstFound === t.loginsAfterBurst)})`);
 }
 
+function printAlerts(r: AlertsBenchResult): void {
+  const p = r.pipeline;
+  const l = r.latency;
+  console.log(`\nAlerts: ${p.detections} detections per run through rule -> detection -> alert -> outbox (one SMTP channel), ${p.rounds.toAlerts.length} alternating runs, median shown`);
+  console.log(
+    table([
+      ['metric', 'value', 'runs / baseline'],
+      ['detections stored, no alerting (baseline)', `${p.storedOnlyPerSecond}/s`, p.rounds.storedOnly.join(' / ')],
+      ['detections to stored alerts and notifications', `${p.toAlertsPerSecond}/s`, p.rounds.toAlerts.join(' / ')],
+      ['ratio alerts / stored only', `${p.ratio}x`, `${p.alertsStored} alerts stored`],
+      [`detection -> SMTP server has the mail (median of ${l.samples})`, `${l.panelMedianMs} ms`, `p95 ${l.panelP95Ms} ms`],
+      ['nodemailer straight to the same server (baseline)', `${l.directMedianMs} ms`, `p95 ${l.directP95Ms} ms`],
+      ['ratio panel / direct', `${l.ratio}x`, ''],
+    ]),
+  );
+}
+
 const asked = process.argv.slice(2);
 const unknown = asked.filter((a) => !(BENCHES as readonly string[]).includes(a));
 if (unknown.length) {
@@ -136,7 +154,7 @@ if (unknown.length) {
 const selected: BenchName[] = asked.length ? (asked as BenchName[]) : [...BENCHES];
 
 console.log(`Aether Panel benchmarks: node ${process.version}, ${availableParallelism()} CPUs, ${new Date().toISOString()}`);
-const summary: { node: string; cpus: number; loginFlood?: LoginFloodResult; login2fa?: Login2faResult; throughput?: ThroughputResult; oauth?: OAuthBenchResult; analyze?: AnalyzeBenchResult } = {
+const summary: { node: string; cpus: number; loginFlood?: LoginFloodResult; login2fa?: Login2faResult; throughput?: ThroughputResult; oauth?: OAuthBenchResult; analyze?: AnalyzeBenchResult; alerts?: AlertsBenchResult } = {
   node: process.version,
   cpus: availableParallelism(),
 };
@@ -159,5 +177,9 @@ if (selected.includes('oauth')) {
 if (selected.includes('analyze')) {
   summary.analyze = await runAnalyzeBench();
   printAnalyze(summary.analyze);
+}
+if (selected.includes('alerts')) {
+  summary.alerts = await runAlertsBench();
+  printAlerts(summary.alerts);
 }
 console.log(`\n${JSON.stringify(summary)}`);

@@ -55,8 +55,8 @@ export function parseMail(raw: string, from: string, to: string[]): ReceivedMail
 
 export type MailServer = { port: number; mails: ReceivedMail[]; close(): Promise<void> };
 
-/** Starts an SMTP server without TLS or auth (port 0: any free port). */
-export async function startMailServer(port = 0): Promise<MailServer> {
+/** Starts an SMTP server without TLS or auth (port 0: any free port); onMail sees each message as it is accepted. */
+export async function startMailServer(port = 0, onMail?: (mail: ReceivedMail) => void): Promise<MailServer> {
   const mails: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -67,7 +67,9 @@ export async function startMailServer(port = 0): Promise<MailServer> {
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-        mails.push(parseMail(Buffer.concat(chunks).toString('utf8'), from, session.envelope.rcptTo.map((r) => r.address)));
+        const mail = parseMail(Buffer.concat(chunks).toString('utf8'), from, session.envelope.rcptTo.map((r) => r.address));
+        mails.push(mail);
+        onMail?.(mail);
         callback();
       });
     },
