@@ -42,6 +42,21 @@ export function createAlerting(deps: {
     options: deps.outbox,
     inboxUrl,
     summaries: (ids) => alerts!.summaries(ids),
+    // A channel that cannot deliver is itself an alert (one per channel: repeats only count, so no loop), resolved
+    // by its next delivery.
+    onChannelTrouble: async (channel, reason) => {
+      await alerts!.raise({
+        source: 'system',
+        severity: 'high',
+        dedupKey: `system:channel:${channel.id}`,
+        title: `Notifications to the channel "${channel.name}" are failing`,
+        summary: `The ${channel.type} channel "${channel.name}" could not deliver: ${reason}. Alerts are kept in the inbox and retried until they expire.`,
+        details: { channelId: channel.id },
+      });
+    },
+    onChannelWorks: async (channel) => {
+      await alerts!.resolveByKey(`system:channel:${channel.id}`, `The channel "${channel.name}" delivered again.`);
+    },
   });
   alerts = createAlertsService({ db: deps.db, clock: deps.clock, audit: deps.audit, logger: deps.logger, outbox, alertUrl: (id) => (base ? `${base}/alerts/${id}` : null) });
   const responder = createResponder({ ...deps.responders, alerts });

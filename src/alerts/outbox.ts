@@ -56,6 +56,8 @@ type Draft = Omit<NotificationMessage, 'id' | 'createdAt'>;
 /** At most this many alerts are listed in a digest; the rest are counted. */
 const DIGEST_LISTED = 50;
 const CLAIM_BATCH = 50;
+/** A notification still failing after this many attempts makes the channel's trouble an alert of its own. */
+const TROUBLE_AFTER_ATTEMPTS = 5;
 
 const iso = (v: number | string | null): string | null => (v === null ? null : new Date(Number(v)).toISOString());
 
@@ -70,6 +72,9 @@ export function createOutbox(deps: {
   /** The alerts of a digest, as they are now (first DIGEST_LISTED by severity and time). */
   summaries(ids: number[]): Promise<AlertSummary[]>;
   inboxUrl: string | null;
+  /** A channel keeps failing (a notification given up, or still failing after several tries) or works again. */
+  onChannelTrouble?: (channel: LiveChannel, reason: string) => Promise<void>;
+  onChannelWorks?: (channel: LiveChannel) => Promise<void>;
 }) {
   const { db, clock, logger, channels, options } = deps;
   let timer: NodeJS.Timeout | null = null;
@@ -176,10 +181,12 @@ export function createOutbox(deps: {
       await channels.recordDelivery(channel.id, reason);
       const log = status === 'pending' ? logger.warn.bind(logger) : logger.error.bind(logger);
       log({ notification: row.id, channel: channel.name, kind: row.kind, attempts, status, reason }, status === 'pending' ? 'notification not delivered; will retry' : 'notification given up');
+      if (status !== 'pending' || attempts === TROUBLE_AFTER_ATTEMPTS) await deps.onChannelTrouble?.(channel, reason);
       return;
     }
     await db('notifications').where({ id: row.id }).update({ status: 'delivered', attempts, delivered_at: clock.now(), last_error: null, claimed_until: null });
     await channels.recordDelivery(channel.id, null);
+    await deps.onChannelWorks?.(channel);
     logger.info({ notification: row.id, channel: channel.name, kind: row.kind, attempts, waitedMs: now - Number(row.created_at) }, 'notification delivered');
   }
 

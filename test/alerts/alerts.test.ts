@@ -365,25 +365,34 @@ describe('alert outbox', () => {
       // Several attempts fail against the closed port.
       await eventually(async () => {
         await panel.services.outbox.flush();
-        const rows = (await panel.db('notifications').where('attempts', '>=', 2)) as unknown[];
+        const rows = (await panel.db('notifications').where('attempts', '>=', 5)) as unknown[];
         return rows.length === 50;
       }, 'failed attempts');
-      const pending = (await panel.db('notifications').where({ status: 'pending' })) as Array<{ last_error: string }>;
-      assert.equal(pending.length, 50);
+      const pending = (await panel.db('notifications').where({ status: 'pending', channel_id: ch.body.channel.id })) as Array<{ last_error: string }>;
+      assert.equal(pending.length, 51, 'the 50 alerts, and the alert that the channel is failing');
       assert.ok(pending.every((r) => r.last_error.length > 0));
+      // The failing channel is an alert of its own (one, however many notifications fail).
+      const trouble = await admin.get('/api/v1/alerts?source=system&status=open');
+      assert.equal(trouble.body.total, 1, trouble.text);
+      assert.match(trouble.body.items[0].title, /^Notifications to the channel "mail-.*" are failing$/);
       await panel.close();
 
       panel = await data.start();
       mail = await startMailServer(port);
-      await eventually(() => mail!.mails.length >= 50, 'all 50 mails');
+      await eventually(() => mail!.mails.length >= 51, 'all 51 mails');
       await new Promise((r) => setTimeout(r, 500));
       await panel.services.outbox.flush();
-      assert.equal(mail.mails.length, 50);
-      const subjects = new Set(mail.mails.map((m) => m.subject));
-      assert.equal(subjects.size, 50, 'each alert exactly once');
-      assert.equal(new Set(mail.mails.map((m) => m.messageId)).size, 50);
-      const delivered = (await panel.db('notifications').where({ status: 'delivered' })) as unknown[];
-      assert.equal(delivered.length, 50);
+      assert.equal(mail.mails.length, 51);
+      const tests = mail.mails.filter((m) => /Test alert \d+$/.test(m.subject));
+      assert.equal(tests.length, 50);
+      assert.equal(new Set(tests.map((m) => m.subject)).size, 50, 'each alert exactly once');
+      assert.equal(new Set(mail.mails.map((m) => m.messageId)).size, 51);
+      assert.equal(mail.mails.filter((m) => /are failing$/.test(m.subject)).length, 1);
+      const delivered = (await panel.db('notifications').where({ status: 'delivered', channel_id: ch.body.channel.id })) as unknown[];
+      assert.equal(delivered.length, 51);
+      // The channel's trouble alert was resolved by the first delivery (and its own mail went out too).
+      const after = (await panel.db('alerts').where({ source: 'system' })) as Array<{ status: string }>;
+      assert.deepEqual(after.map((a) => a.status), ['resolved']);
     } finally {
       await panel.close();
       await mail?.close();
