@@ -76,6 +76,7 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
   const purge = setInterval(() => {
     services.sessions.purgeExpired().catch((err: unknown) => logger.warn({ err }, 'session purge failed'));
     services.oauth.purgeExpired().catch((err: unknown) => logger.warn({ err }, 'expired OAuth2 token purge failed'));
+    services.alerts.purge(config.alerts.retentionDays * 86_400_000).catch((err: unknown) => logger.warn({ err }, 'alert purge failed'));
   }, 60_000);
   purge.unref();
 

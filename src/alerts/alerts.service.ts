@@ -368,6 +368,12 @@ export function createAlertsService(deps: { db: Db; clock: Clock; audit: AuditSe
       });
       emit('updated', await row(id));
     },
+    /** Deletes resolved alerts and finished notifications older than the retention; returns how many alerts went. */
+    async purge(retentionMs: number): Promise<number> {
+      const before = clock.now() - retentionMs;
+      await db('notifications').whereIn('status', ['delivered', 'failed', 'expired']).andWhere('created_at', '<', before).delete();
+      return db('alerts').where({ status: 'resolved' }).andWhere('resolved_at', '<', before).delete();
+    },
     /** Live changes, for the inbox's stream; returns the unsubscribe function. */
     subscribe(listener: (change: AlertChange) => void): () => void {
       listeners.add(listener);

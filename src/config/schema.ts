@@ -159,6 +159,7 @@ export const configSchema = z
         expireHours: z.number().positive().max(720).default(24).describe('A notification not delivered within this long is given up (shown as expired on its alert).'),
         pollSeconds: z.number().min(0.1).max(300).default(5).describe('How often notifications due for a retry are looked for (new ones go at once).'),
         sendTimeoutSeconds: z.number().min(1).max(120).default(15).describe('One delivery attempt gives up after this long.'),
+        retentionDays: z.number().int().min(1).max(3650).default(365).describe('Resolved alerts, and notifications no longer waiting to be sent, are deleted after this many days.'),
       })
       .prefault({})
       .describe('Alert notifications: the outbox every notification is written to before it is sent, and its retries.'),

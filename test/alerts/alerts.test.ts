@@ -330,6 +330,17 @@ describe('alerts', () => {
     assert.equal((await outsider.get('/api/v1/alerts/stream')).status, 401);
   });
 
+  test('resolved alerts older than the retention are purged; open ones stay whatever their age', async () => {
+    const open = await panel.services.alerts.raise(raiseInput(60, { dedupKey: 'purge:open' }));
+    const done = await panel.services.alerts.raise(raiseInput(61, { dedupKey: 'purge:done' }));
+    await admin.post(`/api/v1/alerts/${done.alert.id}/resolve`, {});
+    await new Promise((r) => setTimeout(r, 20));
+    const removed = await panel.services.alerts.purge(10);
+    assert.ok(removed >= 1);
+    assert.equal((await admin.get(`/api/v1/alerts/${done.alert.id}`)).status, 404);
+    assert.equal((await admin.get(`/api/v1/alerts/${open.alert.id}`)).status, 200);
+  });
+
   test('channel input errors are 4xx with a code', async () => {
     const unknown = await admin.post('/api/v1/alerts/channels', { type: 'pager', name: 'x', config: {} });
     assert.equal(unknown.status, 400);
