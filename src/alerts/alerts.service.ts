@@ -141,9 +141,9 @@ export function createAlertsService(deps: { db: Db; clock: Clock; audit: AuditSe
     await trx('alert_events').insert({ alert_id: alertId, ts: clock.now(), kind, ...actorOf(caller), text: text.slice(0, 2000), data: JSON.stringify(data) });
   }
 
-  async function addEvidence(trx: Db, alertId: number, evidence: readonly AlertEvidence[], ts: number): Promise<void> {
+  async function addEvidence(trx: Db, alertId: number, evidence: readonly AlertEvidence[], ts: number, isNew: boolean): Promise<void> {
     if (evidence.length === 0) return;
-    const have = Number(((await trx('alert_evidence').where({ alert_id: alertId }).count({ n: '*' }).first()) as { n: number | string }).n);
+    const have = isNew ? 0 : Number(((await trx('alert_evidence').where({ alert_id: alertId }).count({ n: '*' }).first()) as { n: number | string }).n);
     const room = MAX_EVIDENCE - have;
     if (room <= 0) return;
     const rows = evidence.slice(0, room).map((e) => ({
@@ -170,7 +170,7 @@ export function createAlertsService(deps: { db: Db; clock: Clock; audit: AuditSe
             await trx('alerts')
               .where({ id: existing.id })
               .update({ count: existing.count + 1, last_seen: Math.max(Number(existing.last_seen), ts), severity, updated_at: now });
-            await addEvidence(trx, existing.id, input.evidence ?? [], ts);
+            await addEvidence(trx, existing.id, input.evidence ?? [], ts, false);
             if (severity !== existing.severity) await addEvent(trx, existing.id, caller, 'escalated', `Severity raised from ${existing.severity} to ${severity}.`);
             return { id: existing.id, created: false };
           }
@@ -193,7 +193,7 @@ export function createAlertsService(deps: { db: Db; clock: Clock; audit: AuditSe
             })
             .returning('id')) as Array<{ id: number } | number>;
           const id = typeof inserted === 'object' ? inserted.id : Number(inserted);
-          await addEvidence(trx, id, input.evidence ?? [], ts);
+          await addEvidence(trx, id, input.evidence ?? [], ts, true);
           await addEvent(trx, id, caller, 'created', input.summary ? `Raised: ${input.summary}` : 'Raised.', { source: input.source });
           return { id, created: true };
         });

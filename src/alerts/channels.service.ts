@@ -151,6 +151,13 @@ export function createChannelsService(deps: { db: Db; clock: Clock; audit: Audit
     cache = null;
   };
 
+  async function recordDelivery(id: string, error: string | null): Promise<void> {
+    const now = clock.now();
+    await db('alert_channels')
+      .where({ id })
+      .update(error === null ? { last_delivered_at: now } : { last_failed_at: now, last_error: error.slice(0, 500) });
+  }
+
   async function unique(name: string, exceptId: string | null): Promise<void> {
     const other = (await db('alert_channels').whereRaw('lower(name) = ?', [name.toLowerCase()]).first('id')) as { id: string } | undefined;
     if (other && other.id !== exceptId) throw conflict('name_taken', `A channel named "${name}" exists already.`);
@@ -248,6 +255,7 @@ export function createChannelsService(deps: { db: Db; clock: Clock; audit: Audit
       } catch (err) {
         error = err instanceof DeliveryError ? err.message : 'the message could not be sent';
       }
+      await recordDelivery(id, error);
       await audit.record({
         type: 'alerts.channel.tested',
         ...auditFrom(caller),
@@ -261,11 +269,6 @@ export function createChannelsService(deps: { db: Db; clock: Clock; audit: Audit
     routes(channel: PublicChannel, severity: Severity, source: AlertSource): boolean {
       return severityRank(severity) >= severityRank(channel.minSeverity) && (channel.sources === null || channel.sources.includes(source));
     },
-    async recordDelivery(id: string, error: string | null): Promise<void> {
-      const now = clock.now();
-      await db('alert_channels')
-        .where({ id })
-        .update(error === null ? { last_delivered_at: now } : { last_failed_at: now, last_error: error.slice(0, 500) });
-    },
+    recordDelivery,
   };
 }

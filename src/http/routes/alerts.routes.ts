@@ -3,6 +3,7 @@
 import { PassThrough } from 'node:stream';
 import { z } from 'zod';
 import { ALERT_SOURCES, ALERT_STATUSES, DEFAULT_RATE_LIMIT, providerTypes, RESPONSES, SEVERITIES, type AlertChange } from '../../alerts/index.ts';
+import { publicAuditEvent } from '../../audit/index.ts';
 import { can } from '../../auth/permissions.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { AppContext } from '../context.ts';
@@ -341,7 +342,8 @@ export const alertsRoutes = (s: Services): AnyRoute[] => {
         404: { description: 'No such alert' },
       },
       handler: async (ctx, { params }) => {
-        ctx.body = await s.alerts.detail(params.id);
+        const detail = await s.alerts.detail(params.id);
+        ctx.body = { ...detail, auditEvents: detail.auditEvents.map(publicAuditEvent), related: { ...detail.related, auditEvents: detail.related.auditEvents.map(publicAuditEvent) } };
       },
     }),
     ...(

@@ -1,5 +1,6 @@
 // The audit log: filter by type, actor, address and time, newest first, with cursor pagination.
 import { z } from 'zod';
+import { publicAuditEvent } from '../../audit/index.ts';
 import { badRequest } from '../../shared/errors.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 import { cursorQuery, decodeCursor, encodeCursor, limitQuery, page } from '../schemas.ts';
@@ -54,7 +55,7 @@ export const auditRoutes = (s: Services): AnyRoute[] => [
       });
       const items = events.slice(0, query.limit);
       ctx.body = {
-        items: items.map(({ prevHash: _p, hash: _h, ...e }) => ({ ...e, id: String(e.id), ts: new Date(e.ts).toISOString() })),
+        items: items.map(publicAuditEvent),
         nextCursor: events.length > query.limit ? encodeCursor(items[items.length - 1]!.id) : null,
       };
     },
