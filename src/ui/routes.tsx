@@ -1,15 +1,20 @@
 // The one table of in-app pages: path, navigation label, required scopes and the page to render.
 import type { ComponentType } from 'preact';
 import { AccountPage } from './pages/account.page.tsx';
+import { AlertsPage } from './pages/alerts.page.tsx';
+import { alertsSections, ALERT_DETAIL_PATTERN } from './pages/alerts/alerts-sections.ts';
+import { OpenAlertsBadge } from './pages/alerts/open-alerts-badge.tsx';
 import { ApiClientsPage } from './pages/api-clients.page.tsx';
 import { AuditPage } from './pages/audit.page.tsx';
 import { ComingSoonPage } from './pages/coming-soon.page.tsx';
 import { DashboardPage } from './pages/dashboard.page.tsx';
+import { ResourcesPage } from './pages/resources.page.tsx';
 import { RolesPage } from './pages/roles.page.tsx';
 import { SecurityPage } from './pages/security.page.tsx';
 import { securitySections } from './pages/security/security-sections.ts';
 import { SettingsPage } from './pages/settings.page.tsx';
 import { UsersPage } from './pages/users.page.tsx';
+import { matchPath } from './router/match-path.ts';
 
 export type AppRoute = {
   path: string;
@@ -20,6 +25,10 @@ export type AppRoute = {
   page: ComponentType;
   /** Further paths the same page answers (its sections); the navigation entry stays current on them. */
   subPaths?: readonly string[];
+  /** Further paths with parameters the same page answers, such as "/alerts/:id" (see matchPath). */
+  subPatterns?: readonly string[];
+  /** Shown after the label in the navigation entry (e.g. a count of things waiting). */
+  navBadge?: ComponentType;
   /** The page is a placeholder for a capability that is not available yet. */
   comingSoon?: boolean;
   /** Listed in the separate "Coming soon" group of the navigation instead of the main one. */
@@ -52,18 +61,21 @@ export const appRoutes: readonly AppRoute[] = [
     subPaths: securitySections.map((section) => section.path),
     page: SecurityPage,
   },
-  { path: '/settings', label: 'Settings', testId: 'nav-settings', anyOf: ['settings.view'], page: SettingsPage },
-  { path: '/api-clients', label: 'API clients', testId: 'nav-api-clients', anyOf: ['clients.view', 'clients.edit'], page: ApiClientsPage },
-  { path: '/account', label: 'My account', testId: 'nav-account', anyOf: [], page: AccountPage },
   {
     path: '/alerts',
     label: 'Alerts',
     testId: 'nav-alerts',
-    anyOf: [],
-    comingSoon: true,
-    laterGroup: true,
-    page: planned('Alerts', 'Security detections and resource alerts, with delivery by email and webhook.'),
+    anyOf: ['alerts.view'],
+    subPaths: alertsSections.map((section) => section.path),
+    subPatterns: [ALERT_DETAIL_PATTERN],
+    navBadge: OpenAlertsBadge,
+    page: AlertsPage,
   },
+  // nodes.view: the host the panel runs on is its local Docker node.
+  { path: '/resources', label: 'Resources', testId: 'nav-resources', anyOf: ['nodes.view'], page: ResourcesPage },
+  { path: '/settings', label: 'Settings', testId: 'nav-settings', anyOf: ['settings.view'], page: SettingsPage },
+  { path: '/api-clients', label: 'API clients', testId: 'nav-api-clients', anyOf: ['clients.view', 'clients.edit'], page: ApiClientsPage },
+  { path: '/account', label: 'My account', testId: 'nav-account', anyOf: [], page: AccountPage },
   {
     path: '/backups',
     label: 'Backups',
@@ -75,9 +87,10 @@ export const appRoutes: readonly AppRoute[] = [
   },
 ];
 
-/** Whether the route answers this path, at its own path or one of its sub-paths. */
+/** Whether the route answers this path, at its own path, one of its sub-paths or one of its patterns. */
 export function routeMatches(route: AppRoute, path: string): boolean {
-  return route.path === path || (route.subPaths?.includes(path) ?? false);
+  if (route.path === path || route.subPaths?.includes(path)) return true;
+  return route.subPatterns?.some((pattern) => matchPath(pattern, path) !== null) ?? false;
 }
 
 export function findRoute(path: string): AppRoute | undefined {

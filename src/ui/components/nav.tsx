@@ -26,6 +26,7 @@ export function Nav({ currentPath, open, onNavigate }: NavProps) {
         onClick={onNavigate}
       >
         {route.label}
+        {route.navBadge ? <route.navBadge /> : null}
       </Link>
     </li>
   );

@@ -9,7 +9,7 @@ import { CurrentFigures } from './resources/current-figures.tsx';
 import { HistoryCharts } from './resources/history-charts.tsx';
 import { RangePicker } from './resources/range-picker.tsx';
 import { ResourceRules } from './resources/resource-rules.tsx';
-import { usePolling } from './resources/use-polling.ts';
+import { usePolling } from '../hooks/use-polling.ts';
 import './resources/resources.css';
 
 const DESCRIPTION =

@@ -35,3 +35,10 @@ export function formatDuration(totalSeconds: number): string {
   }
   return parts.length ? parts.join(' ') : '0 s';
 }
+
+const ISO_TIME = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z/g;
+
+/** Text written by the server ("banned until 2026-…Z") with its ISO timestamps in local time, like every other time shown. */
+export function localizeTimes(text: string): string {
+  return text.replace(ISO_TIME, (iso) => formatDateTime(iso));
+}

@@ -5,7 +5,7 @@ import { Loading } from '../../components/loading.tsx';
 import { useLoad } from '../../hooks/use-load.ts';
 import { describeSeries, formatPct, formatRate } from './format.ts';
 import { themeColor, TimeChart, type ChartLine } from './time-chart.tsx';
-import { usePolling } from './use-polling.ts';
+import { usePolling } from '../../hooks/use-polling.ts';
 
 /** The colours lines take in turn (disks by mount). */
 const PALETTE: ReadonlyArray<[string, string]> = [
