@@ -1,13 +1,13 @@
 // Notification channel providers against real receivers: an HTTP server for webhook/Discord/Slack, smtp-server for e-mail, and the SSRF guard.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import type { AlertSummary } from '../../src/alerts/alerts.types.ts';
 import { DISCORD_LIMITS, discordPayload } from '../../src/alerts/providers/discord/discord.payload.ts';
@@ -20,6 +20,7 @@ import { getProvider, providers, providerTypes } from '../../src/alerts/provider
 import { SLACK_LIMITS } from '../../src/alerts/providers/slack/slack.payload.ts';
 import { slackProvider } from '../../src/alerts/providers/slack/slack.provider.ts';
 import { webhookConfigSchema, webhookProvider } from '../../src/alerts/providers/webhook/webhook.provider.ts';
+import { needs } from '../helpers/require-component.ts';
 
 const PRIVATE_OK: SendContext = { timeoutMs: 5000, allowPrivateNetwork: true };
 const PUBLIC_ONLY: SendContext = { timeoutMs: 5000, allowPrivateNetwork: false };
@@ -524,12 +525,17 @@ function header(raw: string, name: string): { value: string | undefined; count: 
   return { value: lines[0]?.slice(name.length + 1).trim(), count: lines.length };
 }
 
+/** The TLS tests make their server certificate with the openssl command. */
+const OPENSSL = spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0;
+const needsOpenssl = (t: TestContext) => needs(t, 'openssl', OPENSSL, 'not found: apt-get install openssl (it makes the test certificate)');
+
 describe('email provider', () => {
   let dir: string;
   let key: string;
   let cert: string;
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'aether-smtp-'));
+    if (!OPENSSL) return;
     execFileSync('openssl', [
       'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost',
       '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
@@ -542,7 +548,8 @@ describe('email provider', () => {
   const config = (port: number, over: Partial<EmailConfig> = {}): EmailConfig =>
     emailConfigSchema.parse({ host: '127.0.0.1', port, from: 'alerts@panel.example.com', to: ['ops@example.com', 'oncall@example.com'], timeoutSeconds: 10, ...over });
 
-  test('STARTTLS required, private CA trusted: the mail arrives with subject, bodies, recipients and a stable Message-ID', async () => {
+  test('STARTTLS required, private CA trusted: the mail arrives with subject, bodies, recipients and a stable Message-ID', async (t) => {
+    if (!needsOpenssl(t)) return;
     const server = await smtp({ key, cert });
     try {
       const cfg = config(server.port, { ca: cert });
@@ -567,7 +574,8 @@ describe('email provider', () => {
     }
   });
 
-  test('STARTTLS against an untrusted certificate fails for good without the ca option', async () => {
+  test('STARTTLS against an untrusted certificate fails for good without the ca option', async (t) => {
+    if (!needsOpenssl(t)) return;
     const server = await smtp({ key, cert });
     try {
       const err = await deliveryError(() => emailProvider.send(config(server.port), message(), PRIVATE_OK));
@@ -593,7 +601,8 @@ describe('email provider', () => {
     }
   });
 
-  test('implicit TLS (secure) with the private CA', async () => {
+  test('implicit TLS (secure) with the private CA', async (t) => {
+    if (!needsOpenssl(t)) return;
     const server = await smtp({ secure: true, key, cert });
     try {
       await emailProvider.send(config(server.port, { secure: true, ca: cert }), message(), PRIVATE_OK);
@@ -603,7 +612,8 @@ describe('email provider', () => {
     }
   });
 
-  test('AUTH: the right password delivers, a wrong one (535) is a permanent failure', async () => {
+  test('AUTH: the right password delivers, a wrong one (535) is a permanent failure', async (t) => {
+    if (!needsOpenssl(t)) return;
     const server = await smtp({
       key,
       cert,
@@ -629,7 +639,8 @@ describe('email provider', () => {
     }
   });
 
-  test('a 550 answer is permanent, a 451 answer is not', async () => {
+  test('a 550 answer is permanent, a 451 answer is not', async (t) => {
+    if (!needsOpenssl(t)) return;
     const server = await smtp({
       key,
       cert,
