@@ -14,7 +14,7 @@ import {
   createTwoFactorService,
   createUsersService,
 } from './auth/index.ts';
-import { createAlerting, detectionAlert } from './alerts/index.ts';
+import { auditEventAlert, createAlerting, detectionAlert } from './alerts/index.ts';
 import type { LoadedConfig } from './config/index.ts';
 import type { Db } from './db/index.ts';
 import type { Services } from './http/services.ts';
@@ -135,6 +135,11 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
       signOutEverywhere: (caller, id) => users.signOutEverywhere(caller, id),
       revokeClientTokens: (caller, ownerId) => oauth.clients.revokeForOwner(caller, ownerId),
     },
+  });
+  // Events that are alerts by themselves (a crashed server, a failed backup), as they are recorded.
+  bus.subscribe((event) => {
+    const alert = auditEventAlert(event);
+    if (alert) alerting.alerts.raise(alert).catch((err: unknown) => logger.error({ err, type: event.type }, 'raising an alert failed'));
   });
   const monitor = createMonitorService({
     db,

@@ -330,6 +330,19 @@ describe('alerts', () => {
     assert.equal((await outsider.get('/api/v1/alerts/stream')).status, 401);
   });
 
+  test('a server crash recorded in the audit trail is an alert; a second crash counts on it', async () => {
+    const crash = { type: 'server.crashed', actor: { type: 'system' as const, name: 'servers' }, target: { type: 'server', id: 'srv-1', name: 'survival' }, outcome: 'failure' as const, details: { exitCode: 137, reason: 'OOM-killed' } };
+    await panel.services.audit.record(crash);
+    await panel.services.audit.record(crash);
+    await eventually(async () => (await admin.get('/api/v1/alerts?source=servers')).body.items[0]?.count === 2, 'the crash alert');
+    const [alert] = (await admin.get('/api/v1/alerts?source=servers')).body.items;
+    assert.equal(alert.title, 'Server survival crashed: OOM-killed');
+    assert.equal(alert.severity, 'high');
+    const detail = await admin.get(`/api/v1/alerts/${alert.id}`);
+    assert.equal(detail.body.auditEvents[0].type, 'server.crashed');
+    assert.match(detail.body.alert.summary, /exitCode: 137/);
+  });
+
   test('resolved alerts older than the retention are purged; open ones stay whatever their age', async () => {
     const open = await panel.services.alerts.raise(raiseInput(60, { dedupKey: 'purge:open' }));
     const done = await panel.services.alerts.raise(raiseInput(61, { dedupKey: 'purge:done' }));

@@ -1,0 +1,38 @@
+// Panel events that are alerts by themselves, whatever the rules say: a server that crashed, a backup that failed, a
+// certificate about to expire. Each is read from the audit trail as it is recorded.
+import type { AuditEvent } from '../audit/index.ts';
+import type { AlertSource, RaiseAlert, Severity } from './alerts.types.ts';
+
+type Mapping = { source: AlertSource; severity: Severity; title: (e: AuditEvent) => string };
+
+const name = (e: AuditEvent) => e.target.name ?? e.target.id ?? 'unknown';
+const reason = (e: AuditEvent) => (typeof e.details.reason === 'string' ? `: ${e.details.reason}` : '');
+
+const ALERTING_EVENTS: Readonly<Record<string, Mapping>> = {
+  'server.crashed': { source: 'servers', severity: 'high', title: (e) => `Server ${name(e)} crashed${reason(e)}` },
+  'backup.failed': { source: 'system', severity: 'high', title: (e) => `Backup failed${reason(e)}` },
+  'restore_test.failed': { source: 'system', severity: 'high', title: (e) => `The scheduled restore test failed${reason(e)}` },
+  'certificate.expiring': { source: 'system', severity: 'medium', title: (e) => `Certificate of ${name(e)} expires soon` },
+};
+
+/** The alert an audit event stands for, or null for the (many) events that are not alerts by themselves. */
+export function auditEventAlert(e: AuditEvent): RaiseAlert | null {
+  const m = ALERTING_EVENTS[e.type];
+  if (!m) return null;
+  const facts = Object.entries(e.details)
+    .filter(([, v]) => v === null || ['string', 'number', 'boolean'].includes(typeof v))
+    .map(([k, v]) => `${k}: ${String(v)}`);
+  return {
+    source: m.source,
+    severity: m.severity,
+    // One open alert per event type and target: a server crashing again and again counts on the same alert.
+    dedupKey: `event:${e.type}:${e.target.type ?? ''}:${e.target.id ?? ''}`,
+    title: m.title(e),
+    summary: facts.join('\n'),
+    ip: e.ip,
+    user: null,
+    evidence: [{ kind: 'audit', id: e.id }],
+    details: { event: e.type, target: e.target },
+    ts: e.ts,
+  };
+}
