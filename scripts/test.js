@@ -1,10 +1,11 @@
 // Runs every test file under test/ with node's test runner (through tsx), after building the web UI the browser tests
-// use and the bundled analyzer the aether binary runs (once, before test files start in parallel).
+// use, the bundled analyzer the aether binary runs and the container test image (once, before test files start).
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureAnalyzer } from './analyzer-build.js';
+import { ensureTestImage } from './test-image.js';
 import { ensureUi } from './ui-build.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -28,6 +29,7 @@ if (files.length === 0) {
 }
 ensureUi();
 await ensureAnalyzer();
+console.log(`Container test image: ${ensureTestImage()}`);
 // A test stuck for two minutes fails. No --test-force-exit: with several files at once it can drop the last verdicts
 // of a file and still exit 0 (nodejs/node#64833), so a failure could go unseen. Test files close what they open; one
 // that hangs stops the whole run after RUN_LIMIT_MS with a clear message instead.
