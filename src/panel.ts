@@ -35,6 +35,9 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
   const services = createServices({ config, db, logger, ...(opts.clock ? { clock: opts.clock } : {}) });
   await services.roles.ensureBuiltins();
   await services.bans.load();
+  await services.nodes.ensureLocal();
+  // Servers kept running while the panel was down; their state is read back from Docker (never fatal at start).
+  await services.servers.reconcile().catch((err: unknown) => logger.warn({ err }, 'reading the servers\' state from Docker failed'));
   const foreign = await services.twoFactor.foreignKeyCount();
   if (foreign > 0) {
     // The users can still sign in with recovery codes; an administrator can reset their 2FA.
@@ -102,6 +105,7 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
       await services.monitor.settled();
       await services.outbox.stop();
       await services.resources.stop();
+      services.servers.stop();
       await services.bans.flushHits();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

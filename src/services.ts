@@ -22,6 +22,7 @@ import { systemClock, type Clock } from './shared/clock.ts';
 import { createBansService, createMonitorService, exportBans, loadRules, SHIPPED_RULES_DIR } from './monitor/index.ts';
 import { createOAuth } from './oauth/index.ts';
 import { createResourcesService, loadResourceRules, SHIPPED_RESOURCE_RULES_DIR } from './resources/index.ts';
+import { createNodesService, createServersService, createTemplatesService } from './servers/index.ts';
 import { addressKey, parseCidr } from './shared/cidr.ts';
 import { loadOrCreateKey } from './shared/key-file.ts';
 import { createSecretBox } from './shared/secret-box.ts';
@@ -169,6 +170,26 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
       },
     },
   });
+  // SECURITY: remote nodes' TLS and SSH keys are encrypted with a key file, as channel secrets are.
+  const nodes = createNodesService({
+    db,
+    clock,
+    box: createSecretBox(loadOrCreateKey(keysDir, 'nodes').subarray(0, 32)),
+    local: { socketPath: config.servers.dockerSocket, publicIp: config.servers.publicIp, portMin: config.servers.portRange.min, portMax: config.servers.portRange.max },
+  });
+  const templates = createTemplatesService({ db, clock, audit });
+  const servers = createServersService({
+    db,
+    clock,
+    audit,
+    logger: logger.child({ module: 'servers' }),
+    nodes,
+    templates,
+    dataRoot: config.servers.dataDir ?? join(config.paths.dataDir, 'servers'),
+    maxLimits: config.servers.maxLimits,
+    restartBaseMs: config.servers.restartBaseSeconds * 1000,
+    restartMaxMs: config.servers.restartMaxSeconds * 1000,
+  });
   return {
     db,
     clock,
@@ -191,6 +212,9 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
     outbox: alerting.outbox,
     responder: alerting.responder,
     resources,
+    nodes,
+    templates,
+    servers,
     csrfKey,
     bus,
     sink,

@@ -27,7 +27,8 @@ const defs: ScopeDef[] = [
   { name: 'server.edit', description: 'Modify server configuration.', perServer: true },
   { name: 'server.start', description: 'Start servers.', perServer: true },
   { name: 'server.stop', description: 'Stop, restart and kill servers.', perServer: true },
-  { name: 'server.console', description: 'Read the live console and send commands.', perServer: true },
+  { name: 'server.console', description: 'Read the live console.', perServer: true },
+  { name: 'server.console.send', description: 'Send commands to the console.', perServer: true },
   { name: 'server.files.view', description: 'List and download server files.', perServer: true },
   { name: 'server.files.edit', description: 'Edit, upload, rename and delete server files.', perServer: true },
   { name: 'server.sftp', description: 'Connect over SFTP (file scopes still apply).', perServer: true },
@@ -59,6 +60,7 @@ export const BUILTIN_ROLES: ReadonlyArray<{ name: string; description: string; s
     description: 'Runs servers: creates and manages every server, sees users and the audit log.',
     scopes: ['server.create', 'server.admin', 'users.view', 'roles.view', 'audit.view', 'nodes.view', 'alerts.view'],
   },
+  { name: 'server-owner', description: 'Everything on the servers it is assigned for (given to the owner of a new server).', scopes: ['server.admin'] },
   {
     name: 'auditor',
     description: 'Read-only: sees users, roles, settings, servers and the audit log; changes nothing.',

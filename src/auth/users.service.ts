@@ -329,5 +329,19 @@ export function createUsersService(deps: {
     async rehash(id: string, password: string): Promise<void> {
       await db('users').where({ id }).update({ password_hash: await hasher.hash(password) });
     },
+    /** Gives a user a role on one server (the owner of a new server gets server-owner on it). */
+    async grantOnServer(caller: Caller, id: string, roleId: string, serverId: string): Promise<void> {
+      const user = await row(id);
+      const existing = await db('user_roles').where({ user_id: id, role_id: roleId, server_id: serverId }).first('user_id');
+      if (!existing) await db('user_roles').insert({ user_id: id, role_id: roleId, server_id: serverId, created_at: clock.now() });
+      invalidate(id);
+      await audit.record({ type: 'user.roles.changed', ...auditFrom(caller), target: { type: 'user', id, name: user.username }, outcome: 'success', details: { granted: { roleId, serverId } } });
+    },
+    /** A deleted server's assignments go with it. */
+    async forgetServer(serverId: string): Promise<void> {
+      const users = ((await db('user_roles').where({ server_id: serverId }).select('user_id')) as Array<{ user_id: string }>).map((r) => r.user_id);
+      await db('user_roles').where({ server_id: serverId }).delete();
+      for (const u of new Set(users)) invalidate(u);
+    },
   };
 }

@@ -1,6 +1,6 @@
 // The one configuration schema: every key, its default and what it means. Unknown keys are refused.
 import { z } from 'zod';
-import { isValidCidr } from '../shared/cidr.ts';
+import { isIp, isValidCidr } from '../shared/cidr.ts';
 
 const cidr = z.string().refine(isValidCidr, { message: 'must be an IPv4/IPv6 address or CIDR range' });
 
@@ -171,6 +171,34 @@ export const configSchema = z
       })
       .prefault({})
       .describe('Host resource monitoring: samples, history and threshold alerts.'),
+    servers: z
+      .strictObject({
+        dataDir: z.string().min(1).optional().describe('Directory holding each server\'s data directory. Default: <dataDir>/servers.'),
+        dockerSocket: z.string().min(1).default('/var/run/docker.sock').describe('The local Docker Engine\'s socket (the "local" node).'),
+        publicIp: z
+          .string()
+          .refine(isIp, { message: 'must be an IP address' })
+          .default('0.0.0.0')
+          .describe('Address the local node publishes servers\' ports on.'),
+        portRange: z
+          .strictObject({ min: z.number().int().min(1024).max(65535), max: z.number().int().min(1024).max(65535) })
+          .refine((r) => r.min <= r.max, { message: 'min must not be above max' })
+          .default({ min: 25565, max: 26565 })
+          .describe('Host ports the local node hands to servers.'),
+        maxLimits: z
+          .strictObject({
+            memoryMb: z.number().int().min(16).default(65_536),
+            cpu: z.number().positive().default(64),
+            pids: z.number().int().min(16).default(32_768),
+            diskMb: z.number().int().min(16).default(1_048_576),
+          })
+          .prefault({})
+          .describe('The most any one server may be given.'),
+        restartBaseSeconds: z.number().min(0.1).max(3600).default(5).describe('First automatic restart of a crashed server (restart policy on-crash) after this long; doubled per crash in a row.'),
+        restartMaxSeconds: z.number().min(1).max(86_400).default(300).describe('The longest wait before an automatic restart.'),
+      })
+      .prefault({})
+      .describe('Game and application servers in Docker containers.'),
     security: z
       .strictObject({
         adminAllowlist: z

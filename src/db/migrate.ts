@@ -7,6 +7,7 @@ import * as m003 from './migrations/003-oauth.ts';
 import * as m004 from './migrations/004-monitor.ts';
 import * as m005 from './migrations/005-alerts.ts';
 import * as m006 from './migrations/006-resources.ts';
+import * as m007 from './migrations/007-servers.ts';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -17,6 +18,7 @@ const MIGRATIONS: ReadonlyArray<[string, Migration]> = [
   ['004-monitor', m004],
   ['005-alerts', m005],
   ['006-resources', m006],
+  ['007-servers', m007],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {

@@ -23,6 +23,7 @@ import { healthRoutes } from './routes/health.routes.ts';
 import { meRoutes } from './routes/me.routes.ts';
 import { monitorRoutes } from './routes/monitor.routes.ts';
 import { resourcesRoutes } from './routes/resources.routes.ts';
+import { serversRoutes } from './routes/servers.routes.ts';
 import { rolesRoutes } from './routes/roles.routes.ts';
 import { settingsRoutes } from './routes/settings.routes.ts';
 import { setupRoutes } from './routes/setup.routes.ts';
@@ -57,6 +58,7 @@ export function allRoutes(s: Services, version: string): Array<{ prefix: string;
     ...monitorRoutes(s),
     ...alertsRoutes(s),
     ...resourcesRoutes(s),
+    ...serversRoutes(s),
   ];
   const mounted = [
     { prefix: '', routes: healthRoutes(s) },

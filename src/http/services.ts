@@ -15,6 +15,7 @@ import type { Db } from '../db/index.ts';
 import type { BansService, MonitorService } from '../monitor/index.ts';
 import type { OAuth } from '../oauth/index.ts';
 import type { ResourcesService } from '../resources/index.ts';
+import type { NodesService, ServersService, TemplatesService } from '../servers/index.ts';
 import type { Clock } from '../shared/clock.ts';
 
 export type Services = {
@@ -39,5 +40,8 @@ export type Services = {
   outbox: Outbox;
   responder: Responder;
   resources: ResourcesService;
+  nodes: NodesService;
+  templates: TemplatesService;
+  servers: ServersService;
   csrfKey: Buffer;
 };

@@ -17,7 +17,7 @@ describe('users and roles API', () => {
   const roleId = (name: string) => roles.find((r) => r.name === name)!.id;
 
   test('built-in roles exist and cannot be changed or deleted', async () => {
-    assert.deepEqual(roles.filter((r) => r.builtin).map((r) => r.name).sort(), ['admin', 'auditor', 'operator']);
+    assert.deepEqual(roles.filter((r) => r.builtin).map((r) => r.name).sort(), ['admin', 'auditor', 'operator', 'server-owner']);
     assert.deepEqual(roles.find((r) => r.name === 'admin')!.scopes, ['admin']);
     const patch = await admin.patch(`/api/v1/roles/${roleId('auditor')}`, { scopes: ['admin'] });
     assert.equal(patch.status, 403);

@@ -1,0 +1,191 @@
+// Servers, their templates and the Docker nodes they run on: list, create, power actions, console commands, delete.
+import { z } from 'zod';
+import { can } from '../../auth/permissions.ts';
+import { forbidden } from '../../shared/errors.ts';
+import { defineRoute, type AnyRoute } from '../route.ts';
+import type { Services } from '../services.ts';
+
+const serverId = z.strictObject({ id: z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, 'must be an id') });
+
+const portSchema = z.object({ name: z.string(), container: z.number().int(), protocol: z.enum(['tcp', 'udp']), hostIp: z.string(), hostPort: z.number().int() });
+const serverSchema = z.object({
+  id: z.string(),
+  shortId: z.string().describe('8 characters; container and network names, SFTP user names.'),
+  name: z.string(),
+  template: z.string(),
+  node: z.string(),
+  ownerId: z.string().nullable(),
+  state: z.enum(['stopped', 'starting', 'running', 'stopping', 'crashed', 'unknown']),
+  limits: z.object({ memoryMb: z.number(), cpu: z.number(), pids: z.number(), diskMb: z.number() }),
+  ports: z.array(portSchema),
+  env: z.record(z.string(), z.string()),
+  restartPolicy: z.enum(['never', 'on-crash']),
+  crashCount: z.number().int(),
+  lastExitCode: z.number().int().nullable(),
+  lastStartedAt: z.string().nullable(),
+  lastExitedAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+const nodeSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(['socket', 'tcp', 'ssh']),
+  connection: z.record(z.string(), z.unknown()),
+  publicIp: z.string(),
+  portRange: z.object({ min: z.number().int(), max: z.number().int() }),
+  health: z.object({ reachable: z.boolean(), checkedAt: z.string(), version: z.string().nullable(), error: z.string().nullable() }).nullable(),
+});
+
+/** The scope each power action needs on the server. */
+const POWER_SCOPES = { start: ['server.start'], stop: ['server.stop'], kill: ['server.stop'], restart: ['server.start', 'server.stop'] } as const;
+
+export const serversRoutes = (s: Services): AnyRoute[] => [
+  defineRoute({
+    method: 'GET',
+    path: '/servers',
+    summary: 'The servers the caller holds a scope on (all of them with a global server scope).',
+    tag: 'servers',
+    access: { authenticated: true },
+    responses: { 200: { description: 'Servers', schema: z.object({ items: z.array(serverSchema) }) } },
+    handler: async (ctx) => {
+      ctx.body = { items: await s.servers.list(ctx.state.caller) };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/servers',
+    summary: 'Create a server from a template on a node: its own container, network and data directory (not started). Its owner gets the server-owner role on it.',
+    tag: 'servers',
+    access: { scope: 'server.create' },
+    body: z.strictObject({
+      name: z.string().trim().min(1).max(64),
+      template: z.string().min(1).max(64),
+      node: z.string().min(1).max(64).default('local'),
+      ownerId: z.string().min(1).max(64).nullable().optional().describe('Default: the caller (a user).'),
+      limits: z
+        .strictObject({ memoryMb: z.number().int().min(16).optional(), cpu: z.number().min(0.01).max(256).optional(), pids: z.number().int().min(16).max(32_768).optional(), diskMb: z.number().int().min(16).optional() })
+        .optional(),
+      env: z.record(z.string().max(64), z.string().max(4096)).optional(),
+      ports: z.record(z.string().max(64), z.number().int().min(1).max(65_535)).optional().describe('Host port per template port name; default: the lowest free in the node\'s range.'),
+      restartPolicy: z.enum(['never', 'on-crash']).default('never'),
+    }),
+    responses: {
+      201: { description: 'Created', schema: z.object({ server: serverSchema }) },
+      400: { description: 'invalid_env, unknown_port, port_out_of_range, limit_too_high' },
+      404: { description: 'No such template, node or owner' },
+      409: { description: 'port_in_use, no_free_port, image_unavailable' },
+      503: { description: 'docker_unreachable' },
+    },
+    handler: async (ctx, { body }) => {
+      const actor = ctx.state.actor!;
+      const ownerId = body.ownerId === undefined ? (actor.type === 'user' ? actor.id : null) : body.ownerId;
+      if (ownerId) await s.users.row(ownerId);
+      const server = await s.servers.create(ctx.state.caller, {
+        name: body.name,
+        template: body.template,
+        node: body.node,
+        ownerId,
+        ...(body.limits ? { limits: Object.fromEntries(Object.entries(body.limits).filter(([, v]) => v !== undefined)) } : {}),
+        ...(body.env ? { env: body.env } : {}),
+        ...(body.ports ? { ports: body.ports } : {}),
+        restartPolicy: body.restartPolicy,
+      });
+      if (ownerId) await s.users.grantOnServer(ctx.state.caller, ownerId, (await s.roles.getByName('server-owner')).id, server.id);
+      ctx.status = 201;
+      ctx.body = { server };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/servers/:id',
+    summary: 'One server.',
+    tag: 'servers',
+    access: { scope: 'server.view', serverParam: 'id' },
+    params: serverId,
+    responses: { 200: { description: 'Server', schema: z.object({ server: serverSchema }) }, 404: { description: 'No such server' } },
+    handler: async (ctx, { params }) => {
+      ctx.body = { server: await s.servers.get(params.id) };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/servers/:id/power',
+    summary: 'start (server.start), stop: the stop command then a kill after the timeout (server.stop), restart (both), kill (server.stop).',
+    tag: 'servers',
+    access: { scope: 'server.view', serverParam: 'id' },
+    params: serverId,
+    body: z.strictObject({ action: z.enum(['start', 'stop', 'restart', 'kill']) }),
+    responses: { 200: { description: 'The server after the action', schema: z.object({ server: serverSchema }) }, 403: { description: 'The action needs another scope' }, 409: { description: 'already_running' }, 503: { description: 'docker_unreachable' } },
+    handler: async (ctx, { params, body }) => {
+      for (const scope of POWER_SCOPES[body.action]) {
+        if (!can(ctx.state.actor, scope, params.id)) throw forbidden('forbidden', `You need the "${scope}" permission for this.`);
+      }
+      ctx.body = { server: await s.servers.power(ctx.state.caller, params.id, body.action) };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/servers/:id/console',
+    summary: 'Send one command to the server\'s console (its standard input).',
+    tag: 'servers',
+    access: { scope: 'server.console.send', serverParam: 'id' },
+    params: serverId,
+    body: z.strictObject({ command: z.string().min(1).max(4096).refine((c) => !/[\r\n\0]/.test(c), 'one line, without line breaks') }),
+    responses: { 204: { description: 'Sent' }, 409: { description: 'not_running' }, 503: { description: 'docker_unreachable' } },
+    handler: async (ctx, { params, body }) => {
+      await s.servers.send(ctx.state.caller, params.id, body.command);
+      ctx.status = 204;
+    },
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/servers/:id',
+    summary: 'Delete a server: its container and network, and its data unless keepData=true.',
+    tag: 'servers',
+    access: { scope: 'server.delete', serverParam: 'id' },
+    params: serverId,
+    query: z.strictObject({ keepData: z.enum(['true', 'false']).default('false') }),
+    responses: { 204: { description: 'Deleted' }, 404: { description: 'No such server' }, 503: { description: 'docker_unreachable' } },
+    handler: async (ctx, { params, query }) => {
+      await s.servers.remove(ctx.state.caller, params.id, { keepData: query.keepData === 'true' });
+      await s.users.forgetServer(params.id);
+      ctx.status = 204;
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/templates',
+    summary: 'Server templates: the shipped ones and those added by administrators.',
+    tag: 'servers',
+    access: { authenticated: true },
+    responses: { 200: { description: 'Templates', schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) } },
+    handler: async (ctx) => {
+      ctx.body = { items: await s.templates.list() };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/templates',
+    summary: 'Add a template. Only whitelisted options exist: never privileged, host network, host PID/IPC, devices, extra capabilities or other bind mounts.',
+    tag: 'servers',
+    access: { scope: 'templates.edit' },
+    body: z.record(z.string(), z.unknown()),
+    responses: { 201: { description: 'Added', schema: z.object({ template: z.record(z.string(), z.unknown()) }) }, 400: { description: 'invalid_template (with the reason)' }, 409: { description: 'template_exists' } },
+    handler: async (ctx, { body }) => {
+      ctx.status = 201;
+      ctx.body = { template: await s.templates.create(ctx.state.caller, body) };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/nodes',
+    summary: 'Docker nodes with their health (each engine asked now).',
+    tag: 'servers',
+    access: { scope: 'nodes.view' },
+    responses: { 200: { description: 'Nodes', schema: z.object({ items: z.array(nodeSchema) }) } },
+    handler: async (ctx) => {
+      ctx.body = { items: await s.nodes.checkAll() };
+    },
+  }),
+];

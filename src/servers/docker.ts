@@ -1,0 +1,46 @@
+// The one place dockerode is used: a client per node (local socket, TCP with TLS client certificates, or SSH), and
+// Docker failures turned into the panel's errors (an engine that does not answer is 503 docker_unreachable).
+import Docker from 'dockerode';
+import { AppError } from '../shared/errors.ts';
+
+export type NodeConnection =
+  | { kind: 'socket'; socketPath: string }
+  | { kind: 'tcp'; host: string; port: number; ca: string; cert: string; key: string }
+  | { kind: 'ssh'; host: string; port: number; username: string; privateKey: string };
+
+export type DockerClient = Docker;
+export type { Docker };
+
+/** A client for one node; nothing connects until the first call. */
+export function dockerClient(conn: NodeConnection, timeoutMs = 30_000): Docker {
+  if (conn.kind === 'socket') return new Docker({ socketPath: conn.socketPath, timeout: timeoutMs });
+  if (conn.kind === 'tcp') {
+    // SECURITY: a remote engine is only ever spoken to over TLS with a client certificate (never plain TCP :2375).
+    return new Docker({ protocol: 'https', host: conn.host, port: conn.port, ca: conn.ca, cert: conn.cert, key: conn.key, timeout: timeoutMs });
+  }
+  return new Docker({ protocol: 'ssh', host: conn.host, port: conn.port, username: conn.username, sshOptions: { privateKey: conn.privateKey }, timeout: timeoutMs });
+}
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ESOCKETTIMEDOUT']);
+
+/** The HTTP status of a Docker API error, if it is one. */
+export const dockerStatus = (err: unknown): number | undefined => (err as { statusCode?: number } | null)?.statusCode;
+
+/** True when the engine could not be reached at all (as opposed to answering with an error). */
+export function isUnreachable(err: unknown): boolean {
+  const e = err as { code?: string; message?: string } | null;
+  if (!e) return false;
+  if (e.code && UNREACHABLE.has(e.code)) return true;
+  return /socket hang up|timeout|connect ETIMEDOUT|All configured authentication methods failed/i.test(e.message ?? '');
+}
+
+/** Rethrows a Docker failure as the panel's error: unreachable engines as 503, the rest as they are (logged as 500s). */
+export function dockerFailure(err: unknown, node: string): never {
+  if (isUnreachable(err)) {
+    throw new AppError(503, 'docker_unreachable', `The Docker Engine of node "${node}" does not answer. The panel keeps trying; try again shortly.`, {
+      headers: { 'Retry-After': '10' },
+      cause: err,
+    });
+  }
+  throw err;
+}

@@ -1,0 +1,526 @@
+// Servers: each one a hardened container of its own on a node, with its own network and data directory. Create, start,
+// stop (the template's stop command, then a kill after its timeout), restart, kill, delete; state reconciled from
+// Docker at start; a container that dies on its own is a crash (audited, optionally restarted with a growing delay).
+import { chmodSync, chownSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import type { AuditService } from '../audit/index.ts';
+import { auditFrom, systemCaller, type Caller } from '../auth/caller.ts';
+import { can } from '../auth/permissions.ts';
+import type { Db } from '../db/index.ts';
+import type { Clock } from '../shared/clock.ts';
+import { badRequest, conflict, notFound } from '../shared/errors.ts';
+import { newId } from '../shared/ids.ts';
+import type { Logger } from '../shared/logger.ts';
+import { containerSpec } from './container-spec.ts';
+import { resolveEnv } from './templates/index.ts';
+import { dockerStatus, isUnreachable, type Docker } from './docker.ts';
+import type { NodesService } from './nodes.service.ts';
+import type { TemplatesService } from './templates.service.ts';
+
+export type ServerState = 'stopped' | 'starting' | 'running' | 'stopping' | 'crashed' | 'unknown';
+
+type ServerRow = {
+  id: string;
+  short_id: string;
+  name: string;
+  template_id: string;
+  node_id: string;
+  owner_id: string | null;
+  memory_mb: number;
+  cpu: number;
+  pids: number;
+  disk_mb: number;
+  env: string;
+  ports: string;
+  state: ServerState;
+  container_id: string | null;
+  network: string | null;
+  restart_policy: 'never' | 'on-crash';
+  crash_count: number;
+  last_exit_code: number | null;
+  last_started_at: number | string | null;
+  last_exited_at: number | string | null;
+  created_at: number | string;
+  updated_at: number | string;
+};
+
+export type ServerPort = { name: string; container: number; protocol: 'tcp' | 'udp'; hostIp: string; hostPort: number };
+
+export type PublicServer = {
+  id: string;
+  shortId: string;
+  name: string;
+  template: string;
+  node: string;
+  ownerId: string | null;
+  state: ServerState;
+  limits: { memoryMb: number; cpu: number; pids: number; diskMb: number };
+  ports: ServerPort[];
+  env: Record<string, string>;
+  restartPolicy: 'never' | 'on-crash';
+  crashCount: number;
+  lastExitCode: number | null;
+  lastStartedAt: string | null;
+  lastExitedAt: string | null;
+  createdAt: string;
+};
+
+export type NewServer = {
+  name: string;
+  template: string;
+  node: string;
+  ownerId: string | null;
+  limits?: Partial<{ memoryMb: number; cpu: number; pids: number; diskMb: number }>;
+  env?: Record<string, string>;
+  ports?: Record<string, number>;
+  restartPolicy?: 'never' | 'on-crash';
+};
+
+export type PowerAction = 'start' | 'stop' | 'restart' | 'kill';
+
+const iso = (v: number | string | null): string | null => (v === null ? null : new Date(Number(v)).toISOString());
+const LABEL_SERVER = 'io.aether.server';
+
+export type ServersService = ReturnType<typeof createServersService>;
+
+export function createServersService(deps: {
+  db: Db;
+  clock: Clock;
+  audit: AuditService;
+  logger: Logger;
+  nodes: NodesService;
+  templates: TemplatesService;
+  /** Host directory holding one data directory per server. */
+  dataRoot: string;
+  /** Upper bounds for any server's limits. */
+  maxLimits: { memoryMb: number; cpu: number; pids: number; diskMb: number };
+  /** Delay before the first automatic restart of a crashed server; doubled per crash in a row, up to restartMaxMs. */
+  restartBaseMs: number;
+  restartMaxMs: number;
+}) {
+  const { db, clock, audit, logger, nodes, templates } = deps;
+  /** Servers the panel itself is stopping: their container's exit is not a crash. */
+  const stopping = new Set<string>();
+  const restartTimers = new Map<string, NodeJS.Timeout>();
+  const watchers = new Map<string, { stop(): void }>();
+  const system = systemCaller('servers');
+
+  const present = (r: ServerRow): PublicServer => ({
+    id: r.id,
+    shortId: r.short_id,
+    name: r.name,
+    template: r.template_id,
+    node: r.node_id,
+    ownerId: r.owner_id,
+    state: r.state,
+    limits: { memoryMb: r.memory_mb, cpu: Number(r.cpu), pids: r.pids, diskMb: r.disk_mb },
+    ports: JSON.parse(r.ports) as ServerPort[],
+    env: JSON.parse(r.env) as Record<string, string>,
+    restartPolicy: r.restart_policy,
+    crashCount: r.crash_count,
+    lastExitCode: r.last_exit_code,
+    lastStartedAt: iso(r.last_started_at),
+    lastExitedAt: iso(r.last_exited_at),
+    createdAt: iso(r.created_at)!,
+  });
+
+  async function row(id: string): Promise<ServerRow> {
+    const r = (await db<ServerRow>('servers').where({ id }).first()) as ServerRow | undefined;
+    if (!r) throw notFound('Server');
+    return r;
+  }
+
+  const setState = async (id: string, state: ServerState, extra: Record<string, unknown> = {}) => {
+    await db('servers').where({ id }).update({ state, updated_at: clock.now(), ...extra });
+  };
+
+  const record = (caller: Caller, type: string, r: Pick<ServerRow, 'id' | 'name'>, details: Record<string, unknown> = {}, outcome: 'success' | 'failure' = 'success') =>
+    audit.record({ type, ...auditFrom(caller), target: { type: 'server', id: r.id, name: r.name }, outcome, details });
+
+  /** Host ports for the template's ports: those asked for (checked free), else the lowest free in the node's range. */
+  async function allocatePorts(nodeId: string, range: { min: number; max: number }, publicIp: string, wanted: readonly { name: string; container: number; protocol: 'tcp' | 'udp'; env?: string | undefined }[], asked: Record<string, number>): Promise<ServerPort[]> {
+    const used = new Set<string>();
+    for (const r of (await db<ServerRow>('servers').where({ node_id: nodeId }).select('ports')) as ServerRow[]) {
+      for (const p of JSON.parse(r.ports) as ServerPort[]) used.add(`${p.protocol}/${p.hostPort}`);
+    }
+    const unknown = Object.keys(asked).filter((k) => !wanted.some((w) => w.name === k));
+    if (unknown.length) throw badRequest('unknown_port', `The template has no port named ${unknown.map((u) => `"${u}"`).join(', ')}.`);
+    const out: ServerPort[] = [];
+    for (const w of wanted) {
+      let hostPort = asked[w.name];
+      if (hostPort !== undefined) {
+        if (hostPort < range.min || hostPort > range.max) throw badRequest('port_out_of_range', `Port ${hostPort} is outside this node's range ${range.min}-${range.max}.`);
+        if (used.has(`${w.protocol}/${hostPort}`)) throw conflict('port_in_use', `Port ${hostPort}/${w.protocol} is used by another server on this node.`);
+      } else {
+        for (let p = range.min; p <= range.max; p += 1) {
+          if (!used.has(`${w.protocol}/${p}`)) {
+            hostPort = p;
+            break;
+          }
+        }
+        if (hostPort === undefined) throw conflict('no_free_port', `No free port is left in this node's range ${range.min}-${range.max}.`);
+      }
+      used.add(`${w.protocol}/${hostPort}`);
+      // A port handed to the program in a variable is the one it listens on inside too (as the host port).
+      out.push({ name: w.name, container: w.env ? hostPort : w.container, protocol: w.protocol, hostIp: publicIp, hostPort });
+    }
+    return out;
+  }
+
+  function dataDirOf(id: string): string {
+    return join(deps.dataRoot, id);
+  }
+
+  /** The data directory, owned by the container's user (the only host path a container ever sees). */
+  function makeDataDir(id: string, user: string): string {
+    const dir = dataDirOf(id);
+    mkdirSync(dir, { recursive: true, mode: 0o750 });
+    chmodSync(dir, 0o750);
+    const [uid, gid] = user.split(':').map(Number) as [number, number];
+    try {
+      chownSync(dir, uid, gid);
+    } catch (err) {
+      // A panel not running as root cannot hand the directory over; the template's user must then match the panel's.
+      logger.warn({ err, dir, user }, 'could not give the data directory to the container user');
+    }
+    return dir;
+  }
+
+  async function ensureImage(docker: Docker, image: string, nodeName: string): Promise<void> {
+    try {
+      await docker.getImage(image).inspect();
+      return;
+    } catch (err) {
+      if (dockerStatus(err) !== 404) throw err;
+    }
+    try {
+      await new Promise<void>((resolve, reject) => {
+        docker.pull(image, (err: Error | null, stream?: NodeJS.ReadableStream) => {
+          if (err || !stream) return reject(err ?? new Error('no pull stream'));
+          docker.modem.followProgress(stream, (e: Error | null) => (e ? reject(e) : resolve()));
+        });
+      });
+    } catch (err) {
+      if (isUnreachable(err)) throw err;
+      throw conflict('image_unavailable', `The image ${image} is not on node "${nodeName}" and could not be pulled.`);
+    }
+  }
+
+  /** Waits for a container to exit, at most ms; true when it did. */
+  async function waitExit(docker: Docker, containerId: string, ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+    try {
+      return await Promise.race([docker.getContainer(containerId).wait({ condition: 'not-running' }).then(() => true), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Writes a line to the container's stdin (the console, and a template's stop command). */
+  async function writeStdin(docker: Docker, containerId: string, line: string): Promise<void> {
+    const stream = (await docker.getContainer(containerId).attach({ stream: true, stdin: true, hijack: true })) as unknown as Duplex;
+    await new Promise<void>((resolve, reject) => stream.write(`${line}\n`, (err) => (err ? reject(err) : resolve())));
+    stream.end();
+  }
+
+  async function stopContainer(r: ServerRow, docker: Docker, kill: boolean): Promise<void> {
+    if (!r.container_id) return;
+    const template = await templates.get(r.template_id);
+    const info = await docker.getContainer(r.container_id).inspect();
+    if (!info.State.Running) return;
+    stopping.add(r.id);
+    await setState(r.id, 'stopping');
+    if (kill) {
+      await docker.getContainer(r.container_id).kill();
+      await waitExit(docker, r.container_id, 10_000);
+      return;
+    }
+    const timeoutMs = template.stop.timeoutSeconds * 1000;
+    if (template.stop.command) {
+      await writeStdin(docker, r.container_id, template.stop.command);
+      if (await waitExit(docker, r.container_id, timeoutMs)) return;
+      logger.warn({ server: r.id }, 'server did not stop after its stop command: killing it');
+      await docker.getContainer(r.container_id).kill();
+    } else {
+      // Docker sends the template's stop signal and kills after the timeout.
+      await docker.getContainer(r.container_id).stop({ t: template.stop.timeoutSeconds });
+    }
+    await waitExit(docker, r.container_id, 10_000);
+  }
+
+  async function startContainer(r: ServerRow, docker: Docker): Promise<void> {
+    if (!r.container_id) throw conflict('no_container', 'This server has no container; reinstall it.');
+    await setState(r.id, 'starting');
+    await docker.getContainer(r.container_id).start();
+    await setState(r.id, 'running', { last_started_at: clock.now() });
+  }
+
+  /** Follows a node's container events: a managed container that dies while the panel did not stop it has crashed. */
+  function watch(nodeId: string): void {
+    if (watchers.has(nodeId)) return;
+    let closed = false;
+    let stream: NodeJS.ReadableStream | null = null;
+    let retry: NodeJS.Timeout | null = null;
+    const connect = () => {
+      if (closed) return;
+      nodes
+        .live(nodeId)
+        .then((node) => node.docker.getEvents({ filters: { type: ['container'], event: ['die', 'oom'], label: [LABEL_SERVER] } }))
+        .then((s) => {
+          stream = s;
+          let buf = '';
+          s.on('data', (chunk: Buffer) => {
+            buf += chunk.toString('utf8');
+            let nl: number;
+            while ((nl = buf.indexOf('\n')) >= 0) {
+              const line = buf.slice(0, nl);
+              buf = buf.slice(nl + 1);
+              if (line.trim()) onEvent(JSON.parse(line) as DockerEvent).catch((err: unknown) => logger.error({ err }, 'handling a container event failed'));
+            }
+          });
+          const again = () => {
+            stream = null;
+            if (!closed) retry = setTimeout(connect, 5_000);
+          };
+          s.on('end', again);
+          s.on('error', again);
+        })
+        .catch(() => {
+          if (!closed) retry = setTimeout(connect, 5_000);
+        });
+    };
+    connect();
+    watchers.set(nodeId, {
+      stop: () => {
+        closed = true;
+        if (retry) clearTimeout(retry);
+        (stream as unknown as { destroy?: () => void } | null)?.destroy?.();
+      },
+    });
+  }
+
+  type DockerEvent = { status?: string; Action?: string; id?: string; Actor?: { Attributes?: Record<string, string> } };
+  const oomSeen = new Set<string>();
+
+  async function onEvent(e: DockerEvent): Promise<void> {
+    const action = e.Action ?? e.status;
+    const serverId = e.Actor?.Attributes?.[LABEL_SERVER];
+    if (!serverId) return;
+    if (action === 'oom') {
+      oomSeen.add(serverId);
+      return;
+    }
+    if (action !== 'die') return;
+    const r = (await db<ServerRow>('servers').where({ id: serverId }).first()) as ServerRow | undefined;
+    if (!r) return;
+    const exitCode = Number(e.Actor?.Attributes?.exitCode ?? -1);
+    const oom = oomSeen.delete(serverId);
+    if (stopping.delete(serverId)) {
+      await setState(r.id, 'stopped', { last_exit_code: exitCode, last_exited_at: clock.now() });
+      return;
+    }
+    // Nobody asked it to stop: a crash.
+    const crashes = r.crash_count + 1;
+    await setState(r.id, 'crashed', { last_exit_code: exitCode, last_exited_at: clock.now(), crash_count: crashes });
+    await record(system, 'server.crashed', r, { exitCode, oomKilled: oom, reason: oom ? 'killed for using more memory than its limit' : `exited with code ${exitCode}`, crashes }, 'failure');
+    if (r.restart_policy === 'on-crash') {
+      const delay = Math.min(deps.restartMaxMs, deps.restartBaseMs * 2 ** Math.min(20, crashes - 1));
+      const timer = setTimeout(() => {
+        restartTimers.delete(r.id);
+        void (async () => {
+          const now = (await db<ServerRow>('servers').where({ id: r.id }).first()) as ServerRow | undefined;
+          if (!now || now.state !== 'crashed') return;
+          const node = await nodes.live(now.node_id);
+          await startContainer(now, node.docker);
+          await record(system, 'server.restarted', now, { after: 'crash', delayMs: delay, crashes });
+        })().catch((err: unknown) => logger.error({ err, server: r.id }, 'restarting a crashed server failed'));
+      }, delay);
+      timer.unref();
+      restartTimers.set(r.id, timer);
+    }
+  }
+
+  return {
+    async list(caller: Caller): Promise<PublicServer[]> {
+      const rows = (await db<ServerRow>('servers').orderBy('name')) as ServerRow[];
+      // A user sees only the servers they hold a scope on.
+      return rows.filter((r) => can(caller.actor, 'server.view', r.id)).map(present);
+    },
+    async get(id: string): Promise<PublicServer> {
+      return present(await row(id));
+    },
+    async create(caller: Caller, input: NewServer): Promise<PublicServer> {
+      const template = await templates.get(input.template);
+      const limits = { ...template.limits, ...input.limits };
+      for (const [k, max] of Object.entries(deps.maxLimits) as Array<['memoryMb' | 'cpu' | 'pids' | 'diskMb', number]>) {
+        if (limits[k] > max) throw badRequest('limit_too_high', `${k} ${limits[k]} is above the panel's maximum of ${max}.`);
+      }
+      const node = await nodes.live(input.node);
+      const ports = await allocatePorts(node.id, node.portRange, node.publicIp, template.ports, input.ports ?? {});
+      // The server's own values are kept; the full environment (defaults, port variables) is built from them, here to
+      // refuse bad values before anything is made, and again for the container.
+      const env = input.env ?? {};
+      resolveEnv(template, env, ports);
+      const id = newId();
+      const shortId = id.replace(/-/g, '').slice(0, 8);
+      const now = clock.now();
+      const networkName = template.network === 'none' ? null : `aether-${shortId}`;
+      const base: ServerRow = {
+        id,
+        short_id: shortId,
+        name: input.name,
+        template_id: template.id,
+        node_id: node.id,
+        owner_id: input.ownerId,
+        memory_mb: limits.memoryMb,
+        cpu: limits.cpu,
+        pids: limits.pids,
+        disk_mb: limits.diskMb,
+        env: JSON.stringify(env),
+        ports: JSON.stringify(ports),
+        state: 'stopped',
+        container_id: null,
+        network: networkName,
+        restart_policy: input.restartPolicy ?? 'never',
+        crash_count: 0,
+        last_exit_code: null,
+        last_started_at: null,
+        last_exited_at: null,
+        created_at: now,
+        updated_at: now,
+      };
+      await db('servers').insert(base);
+      try {
+        await nodes.call(node.id, async (docker) => {
+          await ensureImage(docker, template.image, node.name);
+          if (networkName) {
+            // Its own bridge: servers do not see each other; no inter-container traffic on it either.
+            await docker.createNetwork({ Name: networkName, Driver: 'bridge', Labels: { [LABEL_SERVER]: id, 'io.aether.managed': 'true' }, Options: { 'com.docker.network.bridge.enable_icc': 'false' } });
+          }
+          const dataDir = makeDataDir(id, template.user);
+          const spec = containerSpec({
+            server: { id, shortId, name: input.name, memoryMb: limits.memoryMb, cpu: limits.cpu, pids: limits.pids, diskMb: limits.diskMb, env, ports },
+            template,
+            dataDir,
+            networkName,
+            image: template.image,
+          });
+          const container = await docker.createContainer({ ...spec, name: `aether-${shortId}` });
+          await db('servers').where({ id }).update({ container_id: container.id, updated_at: clock.now() });
+        });
+      } catch (err) {
+        // Nothing half-made stays behind: the row, the network and the directory go.
+        await db('servers').where({ id }).delete();
+        await nodes
+          .call(node.id, async (docker) => {
+            if (networkName) await docker.getNetwork(networkName).remove().catch(() => undefined);
+          })
+          .catch(() => undefined);
+        rmSync(dataDirOf(id), { recursive: true, force: true });
+        throw err;
+      }
+      watch(node.id);
+      await record(caller, 'server.created', base, { template: template.id, node: node.id, limits, ports: ports.map((p) => `${p.hostIp}:${p.hostPort}/${p.protocol}`) });
+      return present(await row(id));
+    },
+    async power(caller: Caller, id: string, action: PowerAction): Promise<PublicServer> {
+      const r = await row(id);
+      const timer = restartTimers.get(id);
+      if (timer) {
+        clearTimeout(timer);
+        restartTimers.delete(id);
+      }
+      await nodes.call(r.node_id, async (docker) => {
+        if (action === 'start') {
+          const info = r.container_id ? await docker.getContainer(r.container_id).inspect() : null;
+          if (info?.State.Running) throw conflict('already_running', 'The server is running already.');
+          await startContainer(r, docker);
+        } else if (action === 'stop' || action === 'kill') {
+          await stopContainer(r, docker, action === 'kill');
+          await setState(r.id, 'stopped', { last_exited_at: clock.now() });
+        } else {
+          await stopContainer(r, docker, false);
+          await startContainer(await row(id), docker);
+        }
+      });
+      if (action === 'start' || action === 'restart') await db('servers').where({ id }).update({ crash_count: 0 });
+      await record(caller, `server.${action === 'start' ? 'started' : action === 'stop' ? 'stopped' : action === 'kill' ? 'killed' : 'restarted'}`, r);
+      return present(await row(id));
+    },
+    async remove(caller: Caller, id: string, opts: { keepData: boolean }): Promise<void> {
+      const r = await row(id);
+      await nodes.call(r.node_id, async (docker) => {
+        if (r.container_id) {
+          stopping.add(r.id);
+          await docker
+            .getContainer(r.container_id)
+            .remove({ force: true })
+            .catch((err: unknown) => {
+              if (dockerStatus(err) !== 404) throw err;
+            });
+        }
+        if (r.network) {
+          await docker
+            .getNetwork(r.network)
+            .remove()
+            .catch((err: unknown) => {
+              if (dockerStatus(err) !== 404) throw err;
+            });
+        }
+      });
+      await db('servers').where({ id }).delete();
+      if (!opts.keepData) rmSync(dataDirOf(id), { recursive: true, force: true });
+      await record(caller, 'server.deleted', r, { keepData: opts.keepData });
+    },
+    /** Sends one line to the server's stdin (its console). */
+    async send(caller: Caller, id: string, line: string): Promise<void> {
+      const r = await row(id);
+      if (!r.container_id) throw conflict('no_container', 'This server has no container.');
+      await nodes.call(r.node_id, async (docker) => {
+        const info = await docker.getContainer(r.container_id!).inspect();
+        if (!info.State.Running) throw conflict('not_running', 'The server is not running.');
+        await writeStdin(docker, r.container_id!, line);
+      });
+      await record(caller, 'server.console.command', r, { command: line.slice(0, 200) });
+    },
+    /** The state of every server as Docker has it (the panel may have been down while containers ran or died). */
+    async reconcile(): Promise<{ checked: number; changed: number }> {
+      let checked = 0;
+      let changed = 0;
+      for (const node of await nodes.list()) {
+        const rows = (await db<ServerRow>('servers').where({ node_id: node.id })) as ServerRow[];
+        if (rows.length === 0) continue;
+        let running: Map<string, boolean>;
+        try {
+          const containers = await (await nodes.live(node.id)).docker.listContainers({ all: true, filters: { label: [LABEL_SERVER] } });
+          running = new Map(containers.map((c) => [c.Labels[LABEL_SERVER] ?? '', c.State === 'running']));
+        } catch (err) {
+          if (!isUnreachable(err)) throw err;
+          // The engine is away: its servers' state is unknown until it answers again.
+          await db('servers').where({ node_id: node.id }).update({ state: 'unknown', updated_at: clock.now() });
+          continue;
+        }
+        for (const r of rows) {
+          checked += 1;
+          const isRunning = running.get(r.id);
+          const state: ServerState = isRunning === undefined ? (r.container_id ? 'unknown' : 'stopped') : isRunning ? 'running' : r.state === 'crashed' ? 'crashed' : 'stopped';
+          if (state !== r.state) {
+            changed += 1;
+            await setState(r.id, state);
+          }
+        }
+        watch(node.id);
+      }
+      return { checked, changed };
+    },
+    stop(): void {
+      for (const w of watchers.values()) w.stop();
+      watchers.clear();
+      for (const t of restartTimers.values()) clearTimeout(t);
+      restartTimers.clear();
+    },
+    dataDirOf,
+  };
+}
