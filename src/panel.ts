@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { LoadedConfig } from './config/index.ts';
 import { createDb, migrateLatest, type Db } from './db/index.ts';
 import { createApp } from './http/app.ts';
+import { createConsoleSockets } from './http/console-socket.ts';
 import { createLogSources, type LogSources } from './monitor/sources.ts';
 import { createServices, type CoreServices } from './services.ts';
 import type { Clock } from './shared/clock.ts';
@@ -52,6 +53,11 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
     version: VERSION,
   });
   const server = createServer(app.callback());
+  const consoles = createConsoleSockets(services, { trustedProxies: config.http.trustedProxies, publicUrl: config.http.publicUrl, logger: logger.child({ module: 'console' }), audit: services.audit });
+  server.on('upgrade', (req, socket, head) => {
+    // Only the server consoles speak WebSocket; any other upgrade is refused.
+    if (!consoles.handle(req, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
   // SECURITY: slow-loris and idle connections cannot hold sockets for ever.
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
@@ -105,6 +111,7 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
       await services.monitor.settled();
       await services.outbox.stop();
       await services.resources.stop();
+      consoles.close();
       services.servers.stop();
       await services.bans.flushHits();
       await new Promise<void>((resolve) => {

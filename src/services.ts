@@ -22,7 +22,7 @@ import { systemClock, type Clock } from './shared/clock.ts';
 import { createBansService, createMonitorService, exportBans, loadRules, SHIPPED_RULES_DIR } from './monitor/index.ts';
 import { createOAuth } from './oauth/index.ts';
 import { createResourcesService, loadResourceRules, SHIPPED_RESOURCE_RULES_DIR } from './resources/index.ts';
-import { createNodesService, createServersService, createTemplatesService } from './servers/index.ts';
+import { createConsoleTickets, createNodesService, createServersService, createTemplatesService } from './servers/index.ts';
 import { addressKey, parseCidr } from './shared/cidr.ts';
 import { loadOrCreateKey } from './shared/key-file.ts';
 import { createSecretBox } from './shared/secret-box.ts';
@@ -215,6 +215,7 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
     nodes,
     templates,
     servers,
+    consoleTickets: createConsoleTickets(clock),
     csrfKey,
     bus,
     sink,

@@ -15,7 +15,7 @@ import type { Db } from '../db/index.ts';
 import type { BansService, MonitorService } from '../monitor/index.ts';
 import type { OAuth } from '../oauth/index.ts';
 import type { ResourcesService } from '../resources/index.ts';
-import type { NodesService, ServersService, TemplatesService } from '../servers/index.ts';
+import type { ConsoleTickets, NodesService, ServersService, TemplatesService } from '../servers/index.ts';
 import type { Clock } from '../shared/clock.ts';
 
 export type Services = {
@@ -43,5 +43,6 @@ export type Services = {
   nodes: NodesService;
   templates: TemplatesService;
   servers: ServersService;
+  consoleTickets: ConsoleTickets;
   csrfKey: Buffer;
 };

@@ -12,10 +12,12 @@ import type { Clock } from '../shared/clock.ts';
 import { badRequest, conflict, notFound } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import type { Logger } from '../shared/logger.ts';
+import { createConsoleHub } from './console.ts';
 import { containerSpec } from './container-spec.ts';
 import { resolveEnv } from './templates/index.ts';
 import { dockerStatus, isUnreachable, type Docker } from './docker.ts';
 import type { NodesService } from './nodes.service.ts';
+import { serverStats, type ServerStats } from './stats.ts';
 import type { TemplatesService } from './templates.service.ts';
 
 export type ServerState = 'stopped' | 'starting' | 'running' | 'stopping' | 'crashed' | 'unknown';
@@ -105,6 +107,8 @@ export function createServersService(deps: {
   const restartTimers = new Map<string, NodeJS.Timeout>();
   const watchers = new Map<string, { stop(): void }>();
   const system = systemCaller('servers');
+  const hub = createConsoleHub({ logger });
+  const stateListeners = new Set<(serverId: string, state: ServerState) => void>();
 
   const present = (r: ServerRow): PublicServer => ({
     id: r.id,
@@ -133,6 +137,7 @@ export function createServersService(deps: {
 
   const setState = async (id: string, state: ServerState, extra: Record<string, unknown> = {}) => {
     await db('servers').where({ id }).update({ state, updated_at: clock.now(), ...extra });
+    for (const l of stateListeners) l(id, state);
   };
 
   const record = (caller: Caller, type: string, r: Pick<ServerRow, 'id' | 'name'>, details: Record<string, unknown> = {}, outcome: 'success' | 'failure' = 'success') =>
@@ -255,6 +260,7 @@ export function createServersService(deps: {
     await setState(r.id, 'starting');
     await docker.getContainer(r.container_id).start();
     await setState(r.id, 'running', { last_started_at: clock.now() });
+    await hub.resume(r.id, docker);
   }
 
   /** Follows a node's container events: a managed container that dies while the panel did not stop it has crashed. */
@@ -263,13 +269,19 @@ export function createServersService(deps: {
     let closed = false;
     let stream: NodeJS.ReadableStream | null = null;
     let retry: NodeJS.Timeout | null = null;
+    /** Seconds since the epoch of the last moment the stream was known to be connected: a reconnection asks Docker
+     * for the events since then, so a crash while the engine was out of reach is not missed. */
+    let since: number | null = null;
     const connect = () => {
       if (closed) return;
       nodes
         .live(nodeId)
-        .then((node) => node.docker.getEvents({ filters: { type: ['container'], event: ['die', 'oom'], label: [LABEL_SERVER] } }))
+        .then((node) =>
+          node.docker.getEvents({ ...(since === null ? {} : { since }), filters: { type: ['container'], event: ['die', 'oom'], label: [LABEL_SERVER] } }),
+        )
         .then((s) => {
           stream = s;
+          since = Math.floor(clock.now() / 1000) - 1;
           let buf = '';
           s.on('data', (chunk: Buffer) => {
             buf += chunk.toString('utf8');
@@ -280,12 +292,18 @@ export function createServersService(deps: {
               if (line.trim()) onEvent(JSON.parse(line) as DockerEvent).catch((err: unknown) => logger.error({ err }, 'handling a container event failed'));
             }
           });
+          // However the stream ends (the engine restarted, the connection cut), follow again shortly.
+          let ended = false;
           const again = () => {
+            if (ended) return;
+            ended = true;
             stream = null;
+            since = Math.floor(clock.now() / 1000) - 1;
             if (!closed) retry = setTimeout(connect, 5_000);
           };
           s.on('end', again);
           s.on('error', again);
+          s.on('close', again);
         })
         .catch(() => {
           if (!closed) retry = setTimeout(connect, 5_000);
@@ -301,11 +319,17 @@ export function createServersService(deps: {
     });
   }
 
-  type DockerEvent = { status?: string; Action?: string; id?: string; Actor?: { Attributes?: Record<string, string> } };
+  type DockerEvent = { status?: string; Action?: string; id?: string; timeNano?: number; Actor?: { Attributes?: Record<string, string> } };
   const oomSeen = new Set<string>();
+  /** Events already handled (a reconnection replays from a second before it was cut). */
+  const seen = new Set<string>();
 
   async function onEvent(e: DockerEvent): Promise<void> {
     const action = e.Action ?? e.status;
+    const key = `${e.id ?? ''}:${action ?? ''}:${e.timeNano ?? ''}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    if (seen.size > 10_000) seen.clear();
     const serverId = e.Actor?.Attributes?.[LABEL_SERVER];
     if (!serverId) return;
     if (action === 'oom') {
@@ -470,6 +494,7 @@ export function createServersService(deps: {
             });
         }
       });
+      hub.forget(id);
       await db('servers').where({ id }).delete();
       if (!opts.keepData) rmSync(dataDirOf(id), { recursive: true, force: true });
       await record(caller, 'server.deleted', r, { keepData: opts.keepData });
@@ -515,7 +540,24 @@ export function createServersService(deps: {
       }
       return { checked, changed };
     },
+    /** CPU, memory, network and data-directory use now. */
+    async stats(id: string): Promise<ServerStats> {
+      const r = await row(id);
+      return nodes.call(r.node_id, (docker) => serverStats(docker, r.container_id, dataDirOf(id), { memoryMb: r.memory_mb, diskMb: r.disk_mb }));
+    },
+    /** Follows a server's console output: the recent lines, then onData for every new piece. */
+    async watchConsole(id: string, onData: (data: string) => void): Promise<{ history: string[]; stop: () => void }> {
+      const r = await row(id);
+      if (!r.container_id) throw conflict('no_container', 'This server has no container.');
+      return nodes.call(r.node_id, (docker) => hub.watch(id, r.container_id!, docker, onData));
+    },
+    /** Every state change of every server (the consoles tell their watchers). */
+    onState(listener: (serverId: string, state: ServerState) => void): () => void {
+      stateListeners.add(listener);
+      return () => stateListeners.delete(listener);
+    },
     stop(): void {
+      hub.stop();
       for (const w of watchers.values()) w.stop();
       watchers.clear();
       for (const t of restartTimers.values()) clearTimeout(t);

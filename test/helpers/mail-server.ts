@@ -119,11 +119,14 @@ export async function startHookReceiver(): Promise<HookReceiver> {
   };
 }
 
-/** Waits until check() is true, polling; fails with `what` if it is not true within a generous time. */
-export async function eventually(check: () => boolean | Promise<boolean>, what: string, limitMs = 30_000): Promise<void> {
+/**
+ * Waits until check() is true, polling every `everyMs`; fails with `what` if it is not true within a generous time.
+ * Checks that call the API poll slowly enough to stay under its per-address limit.
+ */
+export async function eventually(check: () => boolean | Promise<boolean>, what: string, limitMs = 30_000, everyMs = 25): Promise<void> {
   const until = Date.now() + limitMs;
   while (!(await check())) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }

@@ -119,11 +119,11 @@ describe('servers on a real Docker Engine', () => {
     await admin.post(`/api/v1/servers/${id}/power`, { action: 'start' });
     await eventually(() => logs(container).includes('listening on port'), 'the server to start');
     await admin.post(`/api/v1/servers/${id}/console`, { command: 'crash' });
-    await eventually(async () => (await admin.get('/api/v1/audit?type=server.crashed')).body.items.length > 0, 'the crash event');
+    await eventually(async () => (await admin.get('/api/v1/audit?type=server.crashed')).body.items.length > 0, 'the crash event', 30_000, 250);
     const crash = (await admin.get('/api/v1/audit?type=server.crashed')).body.items[0];
     assert.equal(crash.details.exitCode, 3);
-    await eventually(async () => (await admin.get('/api/v1/alerts?source=servers')).body.total > 0, 'the crash alert');
-    await eventually(async () => (await admin.get(`/api/v1/servers/${id}`)).body.server.state === 'running', 'the automatic restart');
+    await eventually(async () => (await admin.get('/api/v1/alerts?source=servers')).body.total > 0, 'the crash alert', 30_000, 250);
+    await eventually(async () => (await admin.get(`/api/v1/servers/${id}`)).body.server.state === 'running', 'the automatic restart', 30_000, 250);
     assert.equal((await admin.get(`/api/v1/servers/${id}`)).body.server.crashCount, 1);
     await admin.post(`/api/v1/servers/${id}/power`, { action: 'kill' });
   });

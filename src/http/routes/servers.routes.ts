@@ -1,7 +1,7 @@
 // Servers, their templates and the Docker nodes they run on: list, create, power actions, console commands, delete.
 import { z } from 'zod';
 import { can } from '../../auth/permissions.ts';
-import { forbidden } from '../../shared/errors.ts';
+import { badRequest, forbidden } from '../../shared/errors.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 import type { Services } from '../services.ts';
 
@@ -136,6 +136,56 @@ export const serversRoutes = (s: Services): AnyRoute[] => [
     handler: async (ctx, { params, body }) => {
       await s.servers.send(ctx.state.caller, params.id, body.command);
       ctx.status = 204;
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/servers/:id/console/ticket',
+    summary: 'A one-time ticket (30 s) to open the console WebSocket /api/v1/servers/:id/console?ticket=… with this session\'s cookie, from this address. Bearer clients open the socket with their token instead.',
+    tag: 'servers',
+    access: { scope: 'server.console', serverParam: 'id' },
+    params: serverId,
+    responses: { 201: { description: 'Ticket', schema: z.object({ ticket: z.string(), expiresAt: z.string() }) }, 400: { description: 'session_required' }, 404: { description: 'No such server' } },
+    handler: async (ctx, { params }) => {
+      await s.servers.get(params.id);
+      const actor = ctx.state.actor!;
+      if (ctx.state.authMethod !== 'session' || actor.type !== 'user' || !ctx.state.sessionKey) {
+        throw badRequest('session_required', 'Tickets are for browser sessions; open the socket with your bearer token instead.');
+      }
+      const t = s.consoleTickets.issue({ userId: actor.id, serverId: params.id, ip: ctx.state.ip });
+      ctx.status = 201;
+      ctx.body = { ticket: t.ticket, expiresAt: new Date(t.expiresAt).toISOString() };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/servers/:id/stats',
+    summary: 'CPU %, memory, network and data-directory use of the server now.',
+    tag: 'servers',
+    access: { scope: 'server.view', serverParam: 'id' },
+    params: serverId,
+    responses: {
+      200: {
+        description: 'Stats',
+        schema: z.object({
+          stats: z.object({
+            ts: z.string(),
+            running: z.boolean(),
+            cpuPct: z.number(),
+            memoryBytes: z.number(),
+            memoryLimitBytes: z.number(),
+            netRxBytes: z.number(),
+            netTxBytes: z.number(),
+            diskBytes: z.number(),
+            diskLimitBytes: z.number(),
+          }),
+        }),
+      },
+      404: { description: 'No such server' },
+      503: { description: 'docker_unreachable' },
+    },
+    handler: async (ctx, { params }) => {
+      ctx.body = { stats: await s.servers.stats(params.id) };
     },
   }),
   defineRoute({

@@ -1,0 +1,147 @@
+// The console WebSocket on a real Docker Engine: ticket and Origin checks, history and live output, commands, the
+// read-only console, bearer clients, and sockets closed at once when access goes away; and the stats snapshot.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import WebSocket from 'ws';
+import type { TestClient } from '../helpers/client.ts';
+import { needsDocker } from '../helpers/docker.ts';
+import { createUser, panelWithAdmin } from '../helpers/fixtures.ts';
+import { eventually } from '../helpers/mail-server.ts';
+import { requestToken } from '../helpers/oauth.ts';
+import type { TestPanel } from '../helpers/panel.ts';
+
+type Frame = { type: string; [k: string]: unknown };
+
+/** Opens a console socket; resolves with it and the frames it receives, or rejects with the refused status. */
+function openConsole(panel: TestPanel, serverId: string, opts: { ticket?: string; origin?: string; bearer?: string; cookie?: string }): Promise<{ ws: WebSocket; frames: Frame[]; closed: Promise<number> }> {
+  const url = `${panel.url.replace('http', 'ws')}/api/v1/servers/${serverId}/console${opts.ticket ? `?ticket=${encodeURIComponent(opts.ticket)}` : ''}`;
+  const headers: Record<string, string> = {};
+  if (opts.bearer) headers.Authorization = `Bearer ${opts.bearer}`;
+  // A browser sends its session cookie with the handshake, as with any same-site request.
+  if (opts.cookie) headers.Cookie = opts.cookie;
+  const ws = new WebSocket(url, { headers, ...(opts.origin ? { origin: opts.origin } : {}) });
+  const frames: Frame[] = [];
+  ws.on('message', (data) => frames.push(JSON.parse(data.toString()) as Frame));
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    ws.on('open', () => resolve({ ws, frames, closed }));
+    ws.on('unexpected-response', (_req, res) => reject(Object.assign(new Error(`refused: ${res.statusCode}`), { status: res.statusCode })));
+    ws.on('error', (err) => reject(err));
+  });
+}
+
+const outputOf = (frames: Frame[]) => frames.map((f) => (f.type === 'output' ? String(f.data) : f.type === 'history' ? (f.lines as string[]).join('\n') : '')).join('');
+
+describe('server console WebSocket on a real Docker Engine', () => {
+  let panel: TestPanel;
+  let admin: TestClient;
+  let serverId = '';
+  let dockerOk = false;
+
+  before(async () => {
+    const base = 48000 + Math.floor(Math.random() * 500) * 10;
+    ({ panel, admin } = await panelWithAdmin({ servers: { portRange: { min: base, max: base + 9 } } }));
+  });
+  after(async () => {
+    if (serverId) await admin.del(`/api/v1/servers/${serverId}`);
+    await panel.close();
+  });
+
+  const ticket = async (client: TestClient, id = serverId) => {
+    const res = await client.post(`/api/v1/servers/${id}/console/ticket`, {});
+    assert.equal(res.status, 201, res.text);
+    return res.body.ticket as string;
+  };
+
+  test('a ticket from the session opens the console: history, live output, a command round trip, state and stats', async (t) => {
+    if (!(dockerOk = needsDocker(t))) return;
+    const created = await admin.post('/api/v1/servers', { name: 'Console', template: 'test-server' });
+    assert.equal(created.status, 201, created.text);
+    serverId = created.body.server.id;
+    await admin.post(`/api/v1/servers/${serverId}/power`, { action: 'start' });
+
+    const { ws, frames } = await openConsole(panel, serverId, { ticket: await ticket(admin), origin: panel.url, cookie: admin.cookieHeader() });
+    try {
+      await eventually(() => outputOf(frames).includes('Stand-in server listening on port'), 'the server start in the console');
+      assert.equal(frames[0]!.type, 'history');
+      assert.ok(frames.some((f) => f.type === 'state' && f.state === 'running'));
+      ws.send(JSON.stringify({ type: 'command', command: 'say from the console' }));
+      await eventually(() => outputOf(frames).includes('> say from the console'), 'the command echoed');
+      await eventually(() => frames.some((f) => f.type === 'stats'), 'a stats frame');
+      const stats = frames.find((f) => f.type === 'stats')!.stats as { running: boolean; memoryLimitBytes: number; cpuPct: number };
+      assert.equal(stats.running, true);
+      assert.equal(stats.memoryLimitBytes, 64 * 1024 * 1024);
+      ws.send('not json');
+      await eventually(() => frames.some((f) => f.type === 'error' && f.code === 'bad_message'), 'a bad message refused');
+    } finally {
+      ws.close();
+    }
+    // A second watcher gets the recent output as history.
+    const second = await openConsole(panel, serverId, { ticket: await ticket(admin), origin: panel.url, cookie: admin.cookieHeader() });
+    try {
+      await eventually(() => second.frames.length > 0, 'the history frame');
+      assert.equal(second.frames[0]!.type, 'history');
+      assert.ok((second.frames[0]!.lines as string[]).includes('> say from the console'));
+    } finally {
+      second.ws.close();
+    }
+    const snapshot = await admin.get(`/api/v1/servers/${serverId}/stats`);
+    assert.equal(snapshot.status, 200, snapshot.text);
+    assert.equal(snapshot.body.stats.running, true);
+    assert.ok(snapshot.body.stats.memoryBytes > 0);
+    assert.equal(snapshot.body.stats.diskLimitBytes, 256 * 1024 * 1024);
+  });
+
+  test('a ticket works once, only for its server, only from our Origin; no ticket is 401', async (t) => {
+    if (!needsDocker(t) || !dockerOk) return;
+    const used = await ticket(admin);
+    const first = await openConsole(panel, serverId, { ticket: used, origin: panel.url, cookie: admin.cookieHeader() });
+    first.ws.close();
+    await assert.rejects(openConsole(panel, serverId, { ticket: used, origin: panel.url, cookie: admin.cookieHeader() }), { status: 401 });
+    await assert.rejects(openConsole(panel, serverId, { ticket: await ticket(admin), origin: 'https://evil.example', cookie: admin.cookieHeader() }), { status: 403 });
+    await assert.rejects(openConsole(panel, serverId, { origin: panel.url, cookie: admin.cookieHeader() }), { status: 401 });
+    // A ticket without the session's cookie is not enough.
+    await assert.rejects(openConsole(panel, serverId, { ticket: await ticket(admin), origin: panel.url }), { status: 401 });
+    await assert.rejects(openConsole(panel, 'no-such-server', { ticket: await ticket(admin), origin: panel.url, cookie: admin.cookieHeader() }), { status: 401 });
+  });
+
+  test('a read-only console refuses commands; removing the permission or disabling the user closes the socket at once', async (t) => {
+    if (!needsDocker(t) || !dockerOk) return;
+    const role = await admin.post('/api/v1/roles', { name: `watcher-${Date.now()}`, description: 'reads consoles', scopes: ['server.view', 'server.console'] });
+    assert.equal(role.status, 201, role.text);
+    const watcher = await createUser(panel, admin, []);
+    const assign = await admin.put(`/api/v1/users/${watcher.id}/roles`, { roles: [{ roleId: role.body.role.id, serverId }] });
+    assert.equal(assign.status, 200, assign.text);
+    const { ws, frames, closed } = await openConsole(panel, serverId, { ticket: await ticket(watcher.client), origin: panel.url, cookie: watcher.client.cookieHeader() });
+    ws.send(JSON.stringify({ type: 'command', command: 'say sneaky' }));
+    await eventually(() => frames.some((f) => f.type === 'error' && f.code === 'forbidden'), 'the command refused');
+    // Taking the role away closes the socket (4403) without waiting for the periodic check.
+    await admin.put(`/api/v1/users/${watcher.id}/roles`, { roles: [] });
+    assert.equal(await closed, 4403);
+
+    await admin.put(`/api/v1/users/${watcher.id}/roles`, { roles: [{ roleId: role.body.role.id, serverId }] });
+    await watcher.client.login(watcher.username, watcher.password);
+    const again = await openConsole(panel, serverId, { ticket: await ticket(watcher.client), origin: panel.url, cookie: watcher.client.cookieHeader() });
+    await admin.patch(`/api/v1/users/${watcher.id}`, { disabled: true });
+    assert.equal(await again.closed, 4401);
+  });
+
+  test('an API client opens the console with its bearer token and needs the console scope', async (t) => {
+    if (!needsDocker(t) || !dockerOk) return;
+    const created = await admin.post('/api/v1/clients', { name: `console-${Date.now()}`, scopes: [`server.console:${serverId}`, `server.console.send:${serverId}`] });
+    assert.equal(created.status, 201, created.text);
+    const token = await requestToken(panel.url, { clientId: created.body.client.id, clientSecret: created.body.clientSecret });
+    assert.equal(token.status, 200, token.text);
+    const { ws, frames } = await openConsole(panel, serverId, { bearer: token.body.access_token });
+    try {
+      ws.send(JSON.stringify({ type: 'command', command: 'say from a script' }));
+      await eventually(() => outputOf(frames).includes('> say from a script'), 'the command echoed');
+    } finally {
+      ws.close();
+    }
+    const narrow = await admin.post('/api/v1/clients', { name: `narrow-${Date.now()}`, scopes: ['users.view'] });
+    const other = await requestToken(panel.url, { clientId: narrow.body.client.id, clientSecret: narrow.body.clientSecret });
+    await assert.rejects(openConsole(panel, serverId, { bearer: other.body.access_token }), { status: 403 });
+    await assert.rejects(openConsole(panel, serverId, { bearer: 'not-a-token' }), { status: 401 });
+  });
+});
