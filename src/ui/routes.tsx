@@ -12,6 +12,8 @@ import { ResourcesPage } from './pages/resources.page.tsx';
 import { RolesPage } from './pages/roles.page.tsx';
 import { SecurityPage } from './pages/security.page.tsx';
 import { securitySections } from './pages/security/security-sections.ts';
+import { ServersPage } from './pages/servers.page.tsx';
+import { SERVER_DETAIL_PATTERN, SERVER_SECTION_PATTERN } from './pages/servers/servers-paths.ts';
 import { SettingsPage } from './pages/settings.page.tsx';
 import { UsersPage } from './pages/users.page.tsx';
 import { matchPath } from './router/match-path.ts';
@@ -42,13 +44,14 @@ const planned = (title: string, text: string): ComponentType =>
 
 export const appRoutes: readonly AppRoute[] = [
   { path: '/', label: 'Dashboard', testId: 'nav-dashboard', anyOf: [], page: DashboardPage },
+  // Every signed-in user: the list holds only the servers the user has a scope on.
   {
     path: '/servers',
     label: 'Servers',
     testId: 'nav-servers',
     anyOf: [],
-    comingSoon: true,
-    page: planned('Servers', 'Create, start and stop game and application servers running in Docker, with console, files and resource graphs.'),
+    subPatterns: [SERVER_DETAIL_PATTERN, SERVER_SECTION_PATTERN],
+    page: ServersPage,
   },
   { path: '/users', label: 'Users', testId: 'nav-users', anyOf: ['users.view'], page: UsersPage },
   { path: '/roles', label: 'Roles', testId: 'nav-roles', anyOf: ['roles.view'], page: RolesPage },

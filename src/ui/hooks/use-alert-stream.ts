@@ -2,8 +2,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ALERT_STREAM_URL } from '../api/alerts.api.ts';
 import type { AlertChange } from '../api/alerts.types.ts';
+import type { LiveState } from '../components/live-status.tsx';
 
-export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'closed';
+export type StreamState = LiveState;
 
 export type AlertStreamHandlers = {
   /** An alert was raised or changed. */

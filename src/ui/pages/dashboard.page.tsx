@@ -1,9 +1,11 @@
-// Dashboard: greeting, the user's access, open alerts (for those who may read them) and shortcuts to the pages the user may open.
+// Dashboard: greeting, the user's access, the user's servers by state, open alerts (for those who may read them) and
+// shortcuts to the pages the user may open.
 import { PageHeader } from '../components/page-header.tsx';
 import { TimeText } from '../components/time-text.tsx';
 import { appRoutes } from '../routes.tsx';
 import { Link } from '../router/link.tsx';
 import { OpenAlertsCard } from './alerts/open-alerts-card.tsx';
+import { ServersCard } from './servers/servers-card.tsx';
 import { hasAnyScope, hasScope } from '../session/scopes.ts';
 import { useSession } from '../session/session-context.ts';
 
@@ -47,6 +49,7 @@ export function DashboardPage() {
             ) : null}
           </dl>
         </div>
+        <ServersCard />
         {hasScope(user, 'alerts.view') ? <OpenAlertsCard /> : null}
         <div class="card">
           <h2>Go to</h2>

@@ -1,5 +1,5 @@
 // One time-series chart drawn with uPlot, in a figure with a caption, an accessible name and a text summary of its lines.
-import { useEffect, useId, useRef } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Series } from '../../api/resources.api.ts';
@@ -17,6 +17,10 @@ type TimeChartProps = {
   format: (value: number) => string;
   /** Percentages: the y axis runs from 0 to 100. */
   percent?: boolean;
+  /** Otherwise the y axis reaches at least this far (a limit), further when the values do. */
+  yMax?: number;
+  /** A live chart: the x axis always shows this many seconds up to the newest point. */
+  spanSeconds?: number;
   /** One sentence per line, read instead of the drawing by screen readers and shown under it. */
   summary: string[];
 };
@@ -29,12 +33,36 @@ export function themeColor(name: string, fallback: string): string {
   return value || fallback;
 }
 
-export function TimeChart({ title, context, testId, ts, lines, format, percent = false, summary }: TimeChartProps) {
+/**
+ * The x range of a live chart: the span up to its newest point (now when it has none). Not uPlot's max: with one point
+ * uPlot widens a time scale by years.
+ */
+function liveRange(u: uPlot, spanSeconds: number): uPlot.Range.MinMax {
+  const xs = u.data[0];
+  const newest = xs.length ? (xs[xs.length - 1] as number) : Date.now() / 1000;
+  return [newest - spanSeconds, newest];
+}
+
+/** The colour scheme in force, so a chart drawn for one theme is drawn again when the other one applies. */
+function useColorScheme(): 'light' | 'dark' {
+  const query = '(prefers-color-scheme: dark)';
+  const [dark, setDark] = useState(() => window.matchMedia(query).matches);
+  useEffect(() => {
+    const media = window.matchMedia(query);
+    const onChange = () => setDark(media.matches);
+    media.addEventListener('change', onChange);
+    return () => media.removeEventListener('change', onChange);
+  }, []);
+  return dark ? 'dark' : 'light';
+}
+
+export function TimeChart({ title, context, testId, ts, lines, format, percent = false, yMax = 0, spanSeconds, summary }: TimeChartProps) {
   const id = useId();
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const data: uPlot.AlignedData = [ts.map((t) => t / 1000), ...lines.map((l) => l.values)];
   const shape = lines.map((l) => `${l.label}|${l.color}|${l.dashed ? 1 : 0}`).join(',');
+  const scheme = useColorScheme();
 
   useEffect(() => {
     const el = box.current;
@@ -57,7 +85,10 @@ export function TimeChart({ title, context, testId, ts, lines, format, percent =
           })),
         ],
         axes: [axis, { ...axis, size: 80, values: (_u: uPlot, splits: number[]) => splits.map((v) => format(v)) }],
-        scales: { x: { time: true }, y: percent ? { range: [0, 100] } : { range: (_u: uPlot, _min: number, max: number) => [0, max > 0 ? max * 1.1 : 1] } },
+        scales: {
+          x: spanSeconds ? { time: true, range: (u: uPlot) => liveRange(u, spanSeconds) } : { time: true },
+          y: percent ? { range: [0, 100] } : { range: (_u: uPlot, _min: number, max: number) => [0, Math.max(yMax, max > 0 ? max * 1.1 : 1)] },
+        },
         cursor: { drag: { x: false, y: false } },
       },
       data,
@@ -71,8 +102,8 @@ export function TimeChart({ title, context, testId, ts, lines, format, percent =
       chart.destroy();
       plot.current = null;
     };
-    // Rebuilt when the lines change (a disk mounted); new values only update the data below.
-  }, [shape, percent]);
+    // Rebuilt when the lines change (a disk mounted) or the theme does; new values only update the data below.
+  }, [shape, percent, yMax, spanSeconds, scheme]);
 
   useEffect(() => {
     plot.current?.setData(data);

@@ -1,0 +1,55 @@
+// API calls of servers: list, detail, create, power actions, live figures, delete, templates, nodes and console tickets.
+import { apiRequest } from './client.ts';
+import type { ConsoleTicket, DockerNode, NewServerInput, PowerAction, Server, ServerStats, Template } from './servers.types.ts';
+
+const serverPath = (id: string) => `/servers/${encodeURIComponent(id)}`;
+
+export async function listServers(): Promise<Server[]> {
+  const res = await apiRequest<{ items: Server[] }>('GET', '/servers');
+  return res.items;
+}
+
+export async function getServer(id: string): Promise<Server> {
+  const res = await apiRequest<{ server: Server }>('GET', serverPath(id));
+  return res.server;
+}
+
+export async function createServer(input: NewServerInput): Promise<Server> {
+  const res = await apiRequest<{ server: Server }>('POST', '/servers', { body: input });
+  return res.server;
+}
+
+/** Answers once the action is done: a stop waits for the server to exit (up to its template's timeout). */
+export async function powerServer(id: string, action: PowerAction): Promise<Server> {
+  const res = await apiRequest<{ server: Server }>('POST', `${serverPath(id)}/power`, { body: { action } });
+  return res.server;
+}
+
+export async function getServerStats(id: string): Promise<ServerStats> {
+  const res = await apiRequest<{ stats: ServerStats }>('GET', `${serverPath(id)}/stats`);
+  return res.stats;
+}
+
+export function deleteServer(id: string, keepData: boolean): Promise<void> {
+  return apiRequest('DELETE', serverPath(id), { query: { keepData: keepData ? 'true' : 'false' } });
+}
+
+export async function listTemplates(): Promise<Template[]> {
+  const res = await apiRequest<{ items: Template[] }>('GET', '/templates');
+  return res.items;
+}
+
+export async function listNodes(): Promise<DockerNode[]> {
+  const res = await apiRequest<{ items: DockerNode[] }>('GET', '/nodes');
+  return res.items;
+}
+
+export function createConsoleTicket(id: string): Promise<ConsoleTicket> {
+  return apiRequest('POST', `${serverPath(id)}/console/ticket`);
+}
+
+/** The console WebSocket of a server, on the panel's own origin; the ticket stands in for the session cookie's CSRF check. */
+export function consoleSocketUrl(id: string, ticket: string): string {
+  const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${window.location.host}/api/v1${serverPath(id)}/console?ticket=${encodeURIComponent(ticket)}`;
+}
