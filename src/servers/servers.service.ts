@@ -212,6 +212,30 @@ export function createServersService(deps: {
     }
   }
 
+  /** Creates the server's container from its row and template (its data directory made if missing). */
+  async function makeContainer(docker: Docker, r: ServerRow, template: Awaited<ReturnType<TemplatesService['get']>>): Promise<void> {
+    const dataDir = makeDataDir(r.id, template.user);
+    const spec = containerSpec({
+      server: {
+        id: r.id,
+        shortId: r.short_id,
+        name: r.name,
+        memoryMb: r.memory_mb,
+        cpu: Number(r.cpu),
+        pids: r.pids,
+        diskMb: r.disk_mb,
+        env: JSON.parse(r.env) as Record<string, string>,
+        ports: JSON.parse(r.ports) as ServerPort[],
+      },
+      template,
+      dataDir,
+      networkName: r.network,
+      image: template.image,
+    });
+    const container = await docker.createContainer({ ...spec, name: `aether-${r.short_id}` });
+    await db('servers').where({ id: r.id }).update({ container_id: container.id, updated_at: clock.now() });
+  }
+
   /** Waits for a container to exit, at most ms; true when it did. */
   async function waitExit(docker: Docker, containerId: string, ms: number): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
@@ -423,16 +447,7 @@ export function createServersService(deps: {
             // Its own bridge: servers do not see each other; no inter-container traffic on it either.
             await docker.createNetwork({ Name: networkName, Driver: 'bridge', Labels: { [LABEL_SERVER]: id, 'io.aether.managed': 'true' }, Options: { 'com.docker.network.bridge.enable_icc': 'false' } });
           }
-          const dataDir = makeDataDir(id, template.user);
-          const spec = containerSpec({
-            server: { id, shortId, name: input.name, memoryMb: limits.memoryMb, cpu: limits.cpu, pids: limits.pids, diskMb: limits.diskMb, env, ports },
-            template,
-            dataDir,
-            networkName,
-            image: template.image,
-          });
-          const container = await docker.createContainer({ ...spec, name: `aether-${shortId}` });
-          await db('servers').where({ id }).update({ container_id: container.id, updated_at: clock.now() });
+          await makeContainer(docker, base, template);
         });
       } catch (err) {
         // Nothing half-made stays behind: the row, the network and the directory go.
@@ -471,6 +486,56 @@ export function createServersService(deps: {
       });
       if (action === 'start' || action === 'restart') await db('servers').where({ id }).update({ crash_count: 0 });
       await record(caller, `server.${action === 'start' ? 'started' : action === 'stop' ? 'stopped' : action === 'kill' ? 'killed' : 'restarted'}`, r);
+      return present(await row(id));
+    },
+    /**
+     * Changes a server. Limits take effect at once on a running container (docker update); a new environment or
+     * restart policy is kept, and the environment reaches the container with the next reinstall.
+     */
+    async update(caller: Caller, id: string, patch: { name?: string; limits?: Partial<{ memoryMb: number; cpu: number; pids: number; diskMb: number }>; env?: Record<string, string>; restartPolicy?: 'never' | 'on-crash' }): Promise<PublicServer> {
+      const r = await row(id);
+      const template = await templates.get(r.template_id);
+      const limits = { memoryMb: r.memory_mb, cpu: Number(r.cpu), pids: r.pids, diskMb: r.disk_mb, ...patch.limits };
+      for (const [k, max] of Object.entries(deps.maxLimits) as Array<['memoryMb' | 'cpu' | 'pids' | 'diskMb', number]>) {
+        if (limits[k] > max) throw badRequest('limit_too_high', `${k} ${limits[k]} is above the panel's maximum of ${max}.`);
+      }
+      if (patch.env) resolveEnv(template, patch.env, JSON.parse(r.ports) as ServerPort[]);
+      const set: Record<string, unknown> = { updated_at: clock.now() };
+      if (patch.name !== undefined) set.name = patch.name;
+      if (patch.restartPolicy !== undefined) set.restart_policy = patch.restartPolicy;
+      if (patch.env !== undefined) set.env = JSON.stringify(patch.env);
+      if (patch.limits) Object.assign(set, { memory_mb: limits.memoryMb, cpu: limits.cpu, pids: limits.pids, disk_mb: limits.diskMb });
+      if (patch.limits && r.container_id) {
+        await nodes.call(r.node_id, async (docker) => {
+          const bytes = limits.memoryMb * 1024 * 1024;
+          await docker.getContainer(r.container_id!).update({ Memory: bytes, MemorySwap: bytes, NanoCpus: Math.round(limits.cpu * 1e9), PidsLimit: limits.pids });
+        });
+      }
+      await db('servers').where({ id }).update(set);
+      await record(caller, 'server.updated', r, { fields: Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined), ...(patch.limits ? { limits } : {}) });
+      return present(await row(id));
+    },
+    /** A new container from the template as it is now and the server's settings; the data directory stays. */
+    async reinstall(caller: Caller, id: string): Promise<PublicServer> {
+      const r = await row(id);
+      const template = await templates.get(r.template_id);
+      resolveEnv(template, JSON.parse(r.env) as Record<string, string>, JSON.parse(r.ports) as ServerPort[]);
+      await nodes.call(r.node_id, async (docker) => {
+        if (r.container_id) {
+          stopping.add(r.id);
+          await docker
+            .getContainer(r.container_id)
+            .remove({ force: true })
+            .catch((err: unknown) => {
+              if (dockerStatus(err) !== 404) throw err;
+            });
+        }
+        hub.forget(r.id);
+        await ensureImage(docker, template.image, r.node_id);
+        await makeContainer(docker, r, template);
+      });
+      await setState(r.id, 'stopped', { crash_count: 0 });
+      await record(caller, 'server.reinstalled', r, { template: template.id, image: template.image });
       return present(await row(id));
     },
     async remove(caller: Caller, id: string, opts: { keepData: boolean }): Promise<void> {

@@ -109,6 +109,39 @@ describe('servers on a real Docker Engine', () => {
     await admin.post(`/api/v1/servers/${res.body.server.id}/power`, { action: 'kill' });
   });
 
+  test('limits change on a running server at once; a reinstall makes a new container and keeps the data', async (t) => {
+    if (!needsDocker(t) || !dockerOk) return;
+    const res = await admin.post('/api/v1/servers', { name: 'Growing', template: 'test-server' });
+    assert.equal(res.status, 201, res.text);
+    const { id, shortId } = res.body.server;
+    created.push(id);
+    const container = `aether-${shortId}`;
+    await admin.post(`/api/v1/servers/${id}/power`, { action: 'start' });
+    await eventually(() => logs(container).includes('listening on port'), 'the server to start');
+    assert.equal(docker('exec', container, 'sh', '-c', 'echo kept > /data/world.txt').status, 0);
+    const patched = await admin.patch(`/api/v1/servers/${id}`, { name: 'Grown', limits: { memoryMb: 96, pids: 80 }, restartPolicy: 'on-crash' });
+    assert.equal(patched.status, 200, patched.text);
+    assert.equal(patched.body.server.name, 'Grown');
+    const host = JSON.parse(docker('inspect', container).stdout)[0].HostConfig;
+    assert.equal(host.Memory, 96 * 1024 * 1024);
+    assert.equal(host.MemorySwap, host.Memory);
+    assert.equal(host.PidsLimit, 80);
+    assert.equal((await admin.patch(`/api/v1/servers/${id}`, { limits: { memoryMb: 10_000_000 } })).body.error.code, 'limit_too_high');
+    assert.equal((await admin.patch(`/api/v1/servers/${id}`, { env: { NOPE: 'x' } })).body.error.code, 'invalid_env');
+
+    const before = JSON.parse(docker('inspect', container).stdout)[0].Id;
+    const re = await admin.post(`/api/v1/servers/${id}/reinstall`, {});
+    assert.equal(re.status, 200, re.text);
+    assert.equal(re.body.server.state, 'stopped');
+    const afterInspect = JSON.parse(docker('inspect', container).stdout)[0];
+    assert.notEqual(afterInspect.Id, before);
+    assert.equal(afterInspect.HostConfig.Memory, 96 * 1024 * 1024, 'the new container has the changed limits');
+    await admin.post(`/api/v1/servers/${id}/power`, { action: 'start' });
+    await eventually(() => logs(container).includes('listening on port'), 'the reinstalled server to start');
+    assert.equal(docker('exec', container, 'cat', '/data/world.txt').stdout.trim(), 'kept');
+    await admin.post(`/api/v1/servers/${id}/power`, { action: 'kill' });
+  });
+
   test('a crash is detected, audited, becomes an alert, and the on-crash policy restarts the server', async (t) => {
     if (!needsDocker(t) || !dockerOk) return;
     const res = await admin.post('/api/v1/servers', { name: 'Crashy', template: 'test-server', restartPolicy: 'on-crash' });

@@ -109,6 +109,44 @@ export const serversRoutes = (s: Services): AnyRoute[] => [
     },
   }),
   defineRoute({
+    method: 'PATCH',
+    path: '/servers/:id',
+    summary: 'Change a server: name, limits (applied at once, also to a running server), restart policy, environment (used from the next reinstall).',
+    tag: 'servers',
+    access: { scope: 'server.edit', serverParam: 'id' },
+    params: serverId,
+    body: z.strictObject({
+      name: z.string().trim().min(1).max(64).optional(),
+      limits: z
+        .strictObject({ memoryMb: z.number().int().min(16).optional(), cpu: z.number().min(0.01).max(256).optional(), pids: z.number().int().min(16).max(32_768).optional(), diskMb: z.number().int().min(16).optional() })
+        .optional(),
+      env: z.record(z.string().max(64), z.string().max(4096)).optional(),
+      restartPolicy: z.enum(['never', 'on-crash']).optional(),
+    }),
+    responses: { 200: { description: 'The server', schema: z.object({ server: serverSchema }) }, 400: { description: 'invalid_env, limit_too_high' }, 404: { description: 'No such server' }, 503: { description: 'docker_unreachable' } },
+    handler: async (ctx, { params, body }) => {
+      const patch = {
+        ...(body.name !== undefined ? { name: body.name } : {}),
+        ...(body.limits ? { limits: Object.fromEntries(Object.entries(body.limits).filter(([, v]) => v !== undefined)) } : {}),
+        ...(body.env ? { env: body.env } : {}),
+        ...(body.restartPolicy ? { restartPolicy: body.restartPolicy } : {}),
+      };
+      ctx.body = { server: await s.servers.update(ctx.state.caller, params.id, patch) };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/servers/:id/reinstall',
+    summary: 'Replace the server\'s container with a new one from its template and settings; its data directory stays.',
+    tag: 'servers',
+    access: { scope: 'server.edit', serverParam: 'id' },
+    params: serverId,
+    responses: { 200: { description: 'The server (stopped)', schema: z.object({ server: serverSchema }) }, 404: { description: 'No such server' }, 409: { description: 'image_unavailable' }, 503: { description: 'docker_unreachable' } },
+    handler: async (ctx, { params }) => {
+      ctx.body = { server: await s.servers.reinstall(ctx.state.caller, params.id) };
+    },
+  }),
+  defineRoute({
     method: 'POST',
     path: '/servers/:id/power',
     summary: 'start (server.start), stop: the stop command then a kill after the timeout (server.stop), restart (both), kill (server.stop).',
