@@ -174,6 +174,7 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
   const nodes = createNodesService({
     db,
     clock,
+    audit,
     box: createSecretBox(loadOrCreateKey(keysDir, 'nodes').subarray(0, 32)),
     local: { socketPath: config.servers.dockerSocket, publicIp: config.servers.publicIp, portMin: config.servers.portRange.min, portMax: config.servers.portRange.max },
   });

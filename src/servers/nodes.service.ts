@@ -1,8 +1,11 @@
 // Docker nodes: the local engine (created at first start) and remote ones, each with a client, a health check and the
 // address and port range its servers publish on.
+import type { AuditService } from '../audit/index.ts';
+import { auditFrom, type Caller } from '../auth/caller.ts';
 import type { Db } from '../db/index.ts';
 import type { Clock } from '../shared/clock.ts';
-import { notFound } from '../shared/errors.ts';
+import { conflict, notFound } from '../shared/errors.ts';
+import { newId } from '../shared/ids.ts';
 import type { SecretBox } from '../shared/secret-box.ts';
 import { dockerClient, dockerFailure, type Docker, type NodeConnection } from './docker.ts';
 
@@ -37,8 +40,10 @@ export const LOCAL_NODE_ID = 'local';
 
 export type NodesService = ReturnType<typeof createNodesService>;
 
-export function createNodesService(deps: { db: Db; clock: Clock; box: SecretBox; local: { socketPath: string; publicIp: string; portMin: number; portMax: number } }) {
-  const { db, clock, box } = deps;
+export type NewNode = { name: string; connection: Exclude<NodeConnection, { kind: 'socket' }>; publicIp: string; portRange: { min: number; max: number } };
+
+export function createNodesService(deps: { db: Db; clock: Clock; audit: AuditService; box: SecretBox; local: { socketPath: string; publicIp: string; portMin: number; portMax: number } }) {
+  const { db, clock, box, audit } = deps;
   const clients = new Map<string, { docker: Docker; sealed: string }>();
   const health = new Map<string, NodeHealth>();
 
@@ -103,6 +108,37 @@ export function createNodesService(deps: { db: Db; clock: Clock; box: SecretBox;
       if (existing) await db('nodes').where({ id: LOCAL_NODE_ID }).update(fields);
       else await db('nodes').insert({ id: LOCAL_NODE_ID, name: 'local', created_at: now, ...fields });
       clients.delete(LOCAL_NODE_ID);
+    },
+    /** Adds a remote engine: TCP with TLS client certificates, or SSH. Its keys are stored encrypted. */
+    async create(caller: Caller, input: NewNode): Promise<PublicNode> {
+      if (await db('nodes').whereRaw('lower(name) = ?', [input.name.toLowerCase()]).first('id')) throw conflict('name_taken', `A node named "${input.name}" exists already.`);
+      const id = newId();
+      const now = clock.now();
+      await db('nodes').insert({
+        id,
+        name: input.name,
+        kind: input.connection.kind,
+        connection_sealed: box.seal(JSON.stringify(input.connection), `node:${id}`),
+        connection_public: JSON.stringify(redact(input.connection)),
+        public_ip: input.publicIp,
+        port_min: input.portRange.min,
+        port_max: input.portRange.max,
+        created_at: now,
+        updated_at: now,
+      });
+      await audit.record({ type: 'node.created', ...auditFrom(caller), target: { type: 'node', id, name: input.name }, outcome: 'success', details: { kind: input.connection.kind, ...redact(input.connection) } });
+      const r = await row(id);
+      await check(r);
+      return present(r);
+    },
+    async remove(caller: Caller, id: string): Promise<void> {
+      const r = await row(id);
+      if (id === LOCAL_NODE_ID) throw conflict('local_node', 'The local node cannot be removed.');
+      if (await db('servers').where({ node_id: id }).first('id')) throw conflict('node_in_use', 'Servers still run on this node: move or delete them first.');
+      await db('nodes').where({ id }).delete();
+      clients.delete(id);
+      health.delete(id);
+      await audit.record({ type: 'node.deleted', ...auditFrom(caller), target: { type: 'node', id, name: r.name }, outcome: 'success' });
     },
     async list(): Promise<PublicNode[]> {
       return ((await db<NodeRow>('nodes').orderBy('name')) as NodeRow[]).map(present);

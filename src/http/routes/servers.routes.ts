@@ -1,6 +1,7 @@
 // Servers, their templates and the Docker nodes they run on: list, create, power actions, console commands, delete.
 import { z } from 'zod';
 import { can } from '../../auth/permissions.ts';
+import { isIp } from '../../shared/cidr.ts';
 import { badRequest, forbidden } from '../../shared/errors.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 import type { Services } from '../services.ts';
@@ -36,6 +37,9 @@ const nodeSchema = z.object({
   portRange: z.object({ min: z.number().int(), max: z.number().int() }),
   health: z.object({ reachable: z.boolean(), checkedAt: z.string(), version: z.string().nullable(), error: z.string().nullable() }).nullable(),
 });
+
+const pem = z.string().max(20_000).regex(/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/, 'must be a PEM certificate');
+const pemKey = z.string().max(20_000).regex(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+-----END [A-Z ]*PRIVATE KEY-----/, 'must be a PEM private key');
 
 /** The scope each power action needs on the server. */
 const POWER_SCOPES = { start: ['server.start'], stop: ['server.stop'], kill: ['server.stop'], restart: ['server.start', 'server.stop'] } as const;
@@ -263,6 +267,40 @@ export const serversRoutes = (s: Services): AnyRoute[] => [
     handler: async (ctx, { body }) => {
       ctx.status = 201;
       ctx.body = { template: await s.templates.create(ctx.state.caller, body) };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/nodes',
+    summary: 'Add a remote Docker Engine: {"kind":"tcp","host","port","ca","cert","key"} (TLS client certificates; never plain TCP) or {"kind":"ssh","host","port","username","privateKey"}. Keys are stored encrypted and never shown again.',
+    tag: 'servers',
+    access: { scope: 'nodes.edit' },
+    body: z.strictObject({
+      name: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash, underscore'),
+      connection: z.discriminatedUnion('kind', [
+        z.strictObject({ kind: z.literal('tcp'), host: z.string().min(1).max(253), port: z.number().int().min(1).max(65_535).default(2376), ca: pem, cert: pem, key: pemKey }),
+        z.strictObject({ kind: z.literal('ssh'), host: z.string().min(1).max(253), port: z.number().int().min(1).max(65_535).default(22), username: z.string().min(1).max(64), privateKey: pemKey }),
+      ]),
+      publicIp: z.string().refine(isIp, 'must be an IP address'),
+      portRange: z.strictObject({ min: z.number().int().min(1024).max(65_535), max: z.number().int().min(1024).max(65_535) }).refine((r) => r.min <= r.max, 'min must not be above max'),
+    }),
+    responses: { 201: { description: 'Added (its health checked at once)', schema: z.object({ node: nodeSchema }) }, 409: { description: 'name_taken' } },
+    handler: async (ctx, { body }) => {
+      ctx.status = 201;
+      ctx.body = { node: await s.nodes.create(ctx.state.caller, body) };
+    },
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/nodes/:id',
+    summary: 'Remove a node that runs no servers (never the local one).',
+    tag: 'servers',
+    access: { scope: 'nodes.edit' },
+    params: serverId,
+    responses: { 204: { description: 'Removed' }, 404: { description: 'No such node' }, 409: { description: 'node_in_use, local_node' } },
+    handler: async (ctx, { params }) => {
+      await s.nodes.remove(ctx.state.caller, params.id);
+      ctx.status = 204;
     },
   }),
   defineRoute({
