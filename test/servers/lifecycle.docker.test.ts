@@ -178,6 +178,10 @@ describe('servers on a real Docker Engine', () => {
     const own = await creator.post('/api/v1/servers', { name: 'Mine', template: 'test-server' });
     assert.equal(own.status, 201, own.text);
     created.push(own.body.server.id);
+    // The owner holds everything on their server (server-owner role), and the answer says so for the UI.
+    for (const scope of ['server.start', 'server.stop', 'server.console.send', 'server.delete']) assert.ok(own.body.server.myScopes.includes(scope), scope);
+    const seen = await outsider.get(`/api/v1/servers/${mine.body.server.id}`);
+    assert.deepEqual(seen.body.server.myScopes, ['server.backup.view', 'server.files.view', 'server.view']);
     assert.deepEqual((await creator.get('/api/v1/servers')).body.items.map((s: { id: string }) => s.id), [own.body.server.id], 'the owner sees their own server');
     assert.equal((await creator.get(`/api/v1/servers/${mine.body.server.id}`)).status, 403);
   });

@@ -1,6 +1,8 @@
 // Servers, their templates and the Docker nodes they run on: list, create, power actions, console commands, delete.
 import { z } from 'zod';
-import { can } from '../../auth/permissions.ts';
+import { can, type Actor } from '../../auth/permissions.ts';
+import { PER_SERVER_SCOPES } from '../../auth/scopes.ts';
+import type { PublicServer } from '../../servers/index.ts';
 import { isIp } from '../../shared/cidr.ts';
 import { badRequest, forbidden } from '../../shared/errors.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
@@ -26,7 +28,11 @@ const serverSchema = z.object({
   lastStartedAt: z.string().nullable(),
   lastExitedAt: z.string().nullable(),
   createdAt: z.string(),
+  myScopes: z.array(z.string()).describe('The per-server scopes the caller holds on this server (for showing only what they may do).'),
 });
+
+/** A server as the caller sees it: with the per-server scopes they hold on it. */
+const forActor = (actor: Actor | null, server: PublicServer) => ({ ...server, myScopes: [...PER_SERVER_SCOPES].filter((scope) => can(actor, scope, server.id)).sort() });
 
 const nodeSchema = z.object({
   id: z.string(),
@@ -53,7 +59,7 @@ export const serversRoutes = (s: Services): AnyRoute[] => [
     access: { authenticated: true },
     responses: { 200: { description: 'Servers', schema: z.object({ items: z.array(serverSchema) }) } },
     handler: async (ctx) => {
-      ctx.body = { items: await s.servers.list(ctx.state.caller) };
+      ctx.body = { items: (await s.servers.list(ctx.state.caller)).map((sv) => forActor(ctx.state.actor, sv)) };
     },
   }),
   defineRoute({
@@ -97,7 +103,9 @@ export const serversRoutes = (s: Services): AnyRoute[] => [
       });
       if (ownerId) await s.users.grantOnServer(ctx.state.caller, ownerId, (await s.roles.getByName('server-owner')).id, server.id);
       ctx.status = 201;
-      ctx.body = { server };
+      // The owner's new role shows in their grants from their next request on.
+      const fresh = ownerId === actor.id ? await s.users.principal(actor.id) : null;
+      ctx.body = { server: forActor(fresh?.actor ?? actor, server) };
     },
   }),
   defineRoute({
@@ -109,7 +117,7 @@ export const serversRoutes = (s: Services): AnyRoute[] => [
     params: serverId,
     responses: { 200: { description: 'Server', schema: z.object({ server: serverSchema }) }, 404: { description: 'No such server' } },
     handler: async (ctx, { params }) => {
-      ctx.body = { server: await s.servers.get(params.id) };
+      ctx.body = { server: forActor(ctx.state.actor, await s.servers.get(params.id)) };
     },
   }),
   defineRoute({
@@ -135,7 +143,7 @@ export const serversRoutes = (s: Services): AnyRoute[] => [
         ...(body.env ? { env: body.env } : {}),
         ...(body.restartPolicy ? { restartPolicy: body.restartPolicy } : {}),
       };
-      ctx.body = { server: await s.servers.update(ctx.state.caller, params.id, patch) };
+      ctx.body = { server: forActor(ctx.state.actor, await s.servers.update(ctx.state.caller, params.id, patch)) };
     },
   }),
   defineRoute({
@@ -147,7 +155,7 @@ export const serversRoutes = (s: Services): AnyRoute[] => [
     params: serverId,
     responses: { 200: { description: 'The server (stopped)', schema: z.object({ server: serverSchema }) }, 404: { description: 'No such server' }, 409: { description: 'image_unavailable' }, 503: { description: 'docker_unreachable' } },
     handler: async (ctx, { params }) => {
-      ctx.body = { server: await s.servers.reinstall(ctx.state.caller, params.id) };
+      ctx.body = { server: forActor(ctx.state.actor, await s.servers.reinstall(ctx.state.caller, params.id)) };
     },
   }),
   defineRoute({
@@ -163,7 +171,7 @@ export const serversRoutes = (s: Services): AnyRoute[] => [
       for (const scope of POWER_SCOPES[body.action]) {
         if (!can(ctx.state.actor, scope, params.id)) throw forbidden('forbidden', `You need the "${scope}" permission for this.`);
       }
-      ctx.body = { server: await s.servers.power(ctx.state.caller, params.id, body.action) };
+      ctx.body = { server: forActor(ctx.state.actor, await s.servers.power(ctx.state.caller, params.id, body.action)) };
     },
   }),
   defineRoute({
