@@ -31,6 +31,8 @@ export type Server = {
   lastStartedAt: string | null;
   lastExitedAt: string | null;
   createdAt: string;
+  /** The per-server scopes the signed-in user holds on this server. */
+  myScopes: string[];
 };
 
 /** A server's figures at one moment (GET /servers/:id/stats, and the console's "stats" frames). */

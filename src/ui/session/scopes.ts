@@ -10,12 +10,7 @@ export function hasAnyScope(user: User | null, scopes: readonly string[]): boole
   return scopes.length === 0 || scopes.some((scope) => hasScope(user, scope));
 }
 
-/**
- * Whether the user may hold a per-server scope on one server: globally, or through a role assigned on that server. The
- * session lists only global scopes, not what a per-server role holds, so any role on the server counts: the action is
- * offered and the server's refusal, if any, is shown.
- */
-export function mayOnServer(user: User | null, scope: string, serverId: string): boolean {
-  if (hasScope(user, scope)) return true;
-  return user?.roles.some((role) => role.serverId === serverId) ?? false;
+/** Whether the signed-in user holds a per-server scope on this server, as the server's own answer says. */
+export function mayOnServer(server: { myScopes: readonly string[] }, scope: string): boolean {
+  return server.myScopes.includes(scope);
 }

@@ -7,7 +7,6 @@ import type { PowerAction, Server, ServerState } from '../../api/servers.types.t
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { mayOnServer } from '../../session/scopes.ts';
-import { useSession } from '../../session/session-context.ts';
 
 const labels: Record<PowerAction, [idle: string, busy: string]> = {
   start: ['Start', 'Starting…'],
@@ -42,14 +41,13 @@ type PowerButtonsProps = {
 };
 
 export function PowerButtons({ server, onServer, stopTimeoutSeconds, small = false }: PowerButtonsProps) {
-  const { user } = useSession();
   const [busy, setBusy] = useState<PowerAction | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [confirmKill, setConfirmKill] = useState(false);
   const killButton = useRef<HTMLButtonElement>(null);
   /** The buttons shown when an action began: they stay while it runs, though the state changes meanwhile. */
   const [shown, setShown] = useState<PowerAction[]>([]);
-  const allowed = offered[server.state].filter((action) => scopesOf[action].every((scope) => mayOnServer(user, scope, server.id)));
+  const allowed = offered[server.state].filter((action) => scopesOf[action].every((scope) => mayOnServer(server, scope)));
   const actions = busy ? shown : allowed;
 
   const run = async (action: PowerAction) => {

@@ -11,7 +11,6 @@ import { useLoad } from '../../hooks/use-load.ts';
 import { usePolling } from '../../hooks/use-polling.ts';
 import { Link } from '../../router/link.tsx';
 import { mayOnServer } from '../../session/scopes.ts';
-import { useSession } from '../../session/session-context.ts';
 import { createConsoleBuffer } from './console-buffer.ts';
 import { PowerButtons } from './power-buttons.tsx';
 import { ServerCharts } from './server-charts.tsx';
@@ -27,7 +26,6 @@ import { STATS_POLL_MS } from './use-polled-stats.ts';
 import { useStatsHistory } from './use-stats-history.ts';
 
 export function ServerDetailView({ id, section }: { id: string; section: ServerSection }) {
-  const { user } = useSession();
   const detail = useServerDetail(id);
   const templates = useLoad(listTemplates);
   const buffer = useMemo(() => createConsoleBuffer(), [id]);
@@ -102,7 +100,7 @@ export function ServerDetailView({ id, section }: { id: string; section: ServerS
                 server={server}
                 buffer={buffer}
                 connection={connection}
-                canSend={mayOnServer(user, 'server.console.send', id)}
+                canSend={mayOnServer(server, 'server.console.send')}
                 error={consoleError}
                 onSend={send}
               />
@@ -111,7 +109,7 @@ export function ServerDetailView({ id, section }: { id: string; section: ServerS
           ) : (
             <>
               <ServerSettings server={server} template={template} />
-              {mayOnServer(user, 'server.delete', id) ? <ServerDelete server={server} /> : null}
+              {mayOnServer(server, 'server.delete') ? <ServerDelete server={server} /> : null}
             </>
           )}
         </>
