@@ -282,7 +282,18 @@ export function createServersService(deps: {
   async function startContainer(r: ServerRow, docker: Docker): Promise<void> {
     if (!r.container_id) throw conflict('no_container', 'This server has no container; reinstall it.');
     await setState(r.id, 'starting');
-    await docker.getContainer(r.container_id).start();
+    try {
+      await docker.getContainer(r.container_id).start();
+    } catch (err) {
+      await setState(r.id, 'stopped');
+      if (isUnreachable(err) || dockerStatus(err) === undefined) throw err;
+      // The engine answered but would not start it: say why, as a 409, never a 500.
+      const message = String((err as { json?: { message?: string } }).json?.message ?? (err as Error).message);
+      if (/port is already allocated|address already in use/i.test(message)) {
+        throw conflict('port_in_use', 'A port of this server is taken by another program on the node; free it or give the server another port.');
+      }
+      throw conflict('start_failed', `Docker could not start the server: ${message.replace(/\/[^\s:'"]+/g, '…').slice(0, 300)}`);
+    }
     await setState(r.id, 'running', { last_started_at: clock.now() });
     await hub.resume(r.id, docker);
   }

@@ -2,7 +2,7 @@
 // hardening seen from inside the container, a crash with its alert and automatic restart, and another user's view.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createUser, panelWithAdmin } from '../helpers/fixtures.ts';
 import type { TestClient } from '../helpers/client.ts';
@@ -139,6 +139,26 @@ describe('servers on a real Docker Engine', () => {
     await admin.post(`/api/v1/servers/${id}/power`, { action: 'start' });
     await eventually(() => logs(container).includes('listening on port'), 'the reinstalled server to start');
     assert.equal(docker('exec', container, 'cat', '/data/world.txt').stdout.trim(), 'kept');
+    await admin.post(`/api/v1/servers/${id}/power`, { action: 'kill' });
+  });
+
+  test('a port taken by another program: starting is a 409 port_in_use, and the server stays stopped', async (t) => {
+    if (!needsDocker(t) || !dockerOk) return;
+    const res = await admin.post('/api/v1/servers', { name: 'Blocked', template: 'test-server' });
+    assert.equal(res.status, 201, res.text);
+    const { id, ports } = res.body.server;
+    created.push(id);
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(ports[0].hostPort, '0.0.0.0', () => resolve()));
+    try {
+      const start = await admin.post(`/api/v1/servers/${id}/power`, { action: 'start' });
+      assert.equal(start.status, 409, start.text);
+      assert.equal(start.body.error.code, 'port_in_use');
+      assert.equal((await admin.get(`/api/v1/servers/${id}`)).body.server.state, 'stopped');
+    } finally {
+      await new Promise<void>((resolve) => squatter.close(() => resolve()));
+    }
+    assert.equal((await admin.post(`/api/v1/servers/${id}/power`, { action: 'start' })).status, 200, 'it starts once the port is free');
     await admin.post(`/api/v1/servers/${id}/power`, { action: 'kill' });
   });
 
