@@ -232,6 +232,10 @@ test('Servers in chromium: create from a template, start, console command, live 
   await step('the dashboard counts the servers by state', async () => {
     await goTo(page, 'nav-dashboard', 'Dashboard', 'dashboard-servers');
     await page.getByTestId('dashboard-servers-none').waitFor();
+    // The local engine's health, asked when the dashboard opens.
+    const local = page.getByTestId('node-local');
+    await local.waitFor();
+    assert.match((await local.getByTestId('node-health').textContent()) ?? '', /^up, Docker \d/);
   });
 
   await step('no CSP violation or page error', async () => {

@@ -1,10 +1,11 @@
-// Dashboard: greeting, the user's access, the user's servers by state, open alerts (for those who may read them) and
+// Dashboard: greeting, the user's access, the user's servers by state, node health, open alerts (for those who may read them) and
 // shortcuts to the pages the user may open.
 import { PageHeader } from '../components/page-header.tsx';
 import { TimeText } from '../components/time-text.tsx';
 import { appRoutes } from '../routes.tsx';
 import { Link } from '../router/link.tsx';
 import { OpenAlertsCard } from './alerts/open-alerts-card.tsx';
+import { NodesCard } from './servers/nodes-card.tsx';
 import { ServersCard } from './servers/servers-card.tsx';
 import { hasAnyScope, hasScope } from '../session/scopes.ts';
 import { useSession } from '../session/session-context.ts';
@@ -50,6 +51,7 @@ export function DashboardPage() {
           </dl>
         </div>
         <ServersCard />
+        {hasScope(user, 'nodes.view') ? <NodesCard /> : null}
         {hasScope(user, 'alerts.view') ? <OpenAlertsCard /> : null}
         <div class="card">
           <h2>Go to</h2>
