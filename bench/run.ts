@@ -5,9 +5,10 @@ import { runAnalyzeBench, type AnalyzeBenchResult } from './analyze.bench.ts';
 import { LOGIN_2FA, runLogin2fa, type Login2faResult } from './login-2fa.bench.ts';
 import { LOGIN_FLOOD, runLoginFlood, type LoginFloodResult } from './login-flood.bench.ts';
 import { runOAuthBench, type OAuthBenchResult } from './oauth.bench.ts';
+import { runServersBench, type ServersBenchResult } from './servers.bench.ts';
 import { runThroughput, type ThroughputResult } from './throughput.bench.ts';
 
-const BENCHES = ['login-flood', 'login-2fa', 'throughput', 'oauth', 'analyze', 'alerts'] as const;
+const BENCHES = ['login-flood', 'login-2fa', 'throughput', 'oauth', 'analyze', 'alerts', 'servers'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 const met = (ok: boolean) => (ok ? 'met' : 'NOT MET');
@@ -145,6 +146,45 @@ function printAlerts(r: AlertsBenchResult): void {
   );
 }
 
+function printServers(r: ServersBenchResult): void {
+  const l = r.lifecycle;
+  const c = r.console;
+  console.log(
+    `\nServers: ${r.servers} servers from the test template created, then started, then stopped (stop command, wait for exit), one at a time,` +
+      `\n  through the panel's API vs the same containers with the docker CLI; ${r.rounds} alternating rounds, the median shown`,
+  );
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+  const row = (phase: string, key: keyof ServersBenchResult['lifecycle']['panel']) => [
+    phase,
+    `${l.panel[key]} ms`,
+    `${l.cli[key]} ms`,
+    ratio(l.panel[key], l.cli[key]),
+    l.byRound.panel.map((x) => x[key]).join(' / '),
+    l.byRound.cli.map((x) => x[key]).join(' / '),
+  ];
+  console.log(
+    table([
+      ['phase', 'panel API', 'docker CLI', 'panel / CLI', 'panel ms by round', 'CLI ms by round'],
+      row(`create ${r.servers}`, 'createMs'),
+      row(`start ${r.servers}`, 'startMs'),
+      row(`stop ${r.servers}`, 'stopMs'),
+      row('total', 'totalMs'),
+    ]),
+  );
+  console.log(`  ratio panel / CLI, total: ${l.ratio}x (target <= ${l.targetRatio}x: ${met(l.ratio <= l.targetRatio)})`);
+  console.log(`  stopped with exit code 0 (by the stop command, not killed): panel ${l.exitedZero.panel}/${l.exitedZero.of}, CLI ${l.exitedZero.cli}/${l.exitedZero.of}`);
+  console.log(`  same containers: ${l.comparedSettings} settings of a panel container and a CLI one identical in docker inspect (names, ports and paths aside)`);
+  console.log(`\nConsole round trip: a command in, until its echo is back (${c.samples} samples of each, alternating, after warm-up)`);
+  console.log(
+    table([
+      ['path', 'median', 'p95'],
+      ['panel WebSocket (bearer token) -> output frame', `${c.panelMedianMs} ms`, `${c.panelP95Ms} ms`],
+      ['docker attach to the same container (baseline)', `${c.cliMedianMs} ms`, `${c.cliP95Ms} ms`],
+      ['ratio panel / docker attach', `${c.ratio}x`, ''],
+    ]),
+  );
+}
+
 const asked = process.argv.slice(2);
 const unknown = asked.filter((a) => !(BENCHES as readonly string[]).includes(a));
 if (unknown.length) {
@@ -154,7 +194,7 @@ if (unknown.length) {
 const selected: BenchName[] = asked.length ? (asked as BenchName[]) : [...BENCHES];
 
 console.log(`Aether Panel benchmarks: node ${process.version}, ${availableParallelism()} CPUs, ${new Date().toISOString()}`);
-const summary: { node: string; cpus: number; loginFlood?: LoginFloodResult; login2fa?: Login2faResult; throughput?: ThroughputResult; oauth?: OAuthBenchResult; analyze?: AnalyzeBenchResult; alerts?: AlertsBenchResult } = {
+const summary: { node: string; cpus: number; loginFlood?: LoginFloodResult; login2fa?: Login2faResult; throughput?: ThroughputResult; oauth?: OAuthBenchResult; analyze?: AnalyzeBenchResult; alerts?: AlertsBenchResult; servers?: ServersBenchResult } = {
   node: process.version,
   cpus: availableParallelism(),
 };
@@ -181,5 +221,9 @@ if (selected.includes('analyze')) {
 if (selected.includes('alerts')) {
   summary.alerts = await runAlertsBench();
   printAlerts(summary.alerts);
+}
+if (selected.includes('servers')) {
+  summary.servers = await runServersBench();
+  printServers(summary.servers);
 }
 console.log(`\n${JSON.stringify(summary)}`);
