@@ -65,6 +65,14 @@ export function createConsoleSockets(s: Services & { bus: EventBus }, opts: { tr
     socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\n\r\n${body}`);
   }
 
+  /**
+   * Past the gates every request goes through (ban, rate limit, Origin), a refusal is given on the socket itself: the
+   * browser cannot read a refused handshake's status, but it can read a close code and reason.
+   */
+  function closeWith(req: IncomingMessage, socket: Duplex, head: Buffer, code: number, reason: string): void {
+    wss.handleUpgrade(req, socket, head, (ws) => ws.close(code, reason));
+  }
+
   const send = (ws: WebSocket, frame: unknown) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
   };
@@ -184,22 +192,22 @@ export function createConsoleSockets(s: Services & { bus: EventBus }, opts: { tr
         const bearer = /^Bearer ([A-Za-z0-9._~+/=-]{1,4096})$/.exec(req.headers.authorization ?? '');
         if (bearer) auth = { kind: 'bearer', token: bearer[1]! };
         else {
-          const ticket = s.consoleTickets.take(url.searchParams.get('ticket') ?? '');
-          if (!ticket || ticket.serverId !== serverId || addressKey(ticket.ip) !== addressKey(ip)) return refuse(socket, 401, 'invalid_ticket', 'The console ticket is missing, used, expired or not for this server.');
           // SECURITY: a cross-site page cannot open the socket even with a ticket: the browser's Origin must be ours.
           const expected = opts.publicUrl ? new URL(opts.publicUrl).origin : `${secure ? 'https' : 'http'}://${req.headers.host ?? ''}`;
           if (req.headers.origin !== expected) return refuse(socket, 403, 'csrf_failed', 'Cross-origin console connection refused.');
+          const ticket = s.consoleTickets.take(url.searchParams.get('ticket') ?? '');
+          if (!ticket || ticket.serverId !== serverId || addressKey(ticket.ip) !== addressKey(ip)) return closeWith(req, socket, head, CLOSE.unauthenticated, 'invalid ticket');
           // The session is the cookie the browser sends with the handshake (its id may have changed since the ticket
           // was made: sessions get a new id when privileges change); it must still be the ticket's user's.
           const sessionKey = cookie(req.headers.cookie ?? '', secure ? SECURE_COOKIE : PLAIN_COOKIE);
-          if (!sessionKey) return refuse(socket, 401, 'unauthenticated', 'Authentication required.');
+          if (!sessionKey) return closeWith(req, socket, head, CLOSE.unauthenticated, 'not signed in');
           auth = { kind: 'session', sessionKey, userId: ticket.userId };
         }
         const actor = await actorNow(auth, serverId, ip, userAgent);
-        if (actor === 'signed_out') return refuse(socket, 401, 'unauthenticated', 'Authentication required.');
-        if (actor === 'forbidden') return refuse(socket, 403, 'forbidden', 'You need the "server.console" permission for this.');
+        if (actor === 'signed_out') return closeWith(req, socket, head, CLOSE.unauthenticated, 'not signed in');
+        if (actor === 'forbidden') return closeWith(req, socket, head, CLOSE.forbidden, 'the server.console permission is needed');
         await s.servers.get(serverId).catch(() => null).then((server) => {
-          if (!server) return refuse(socket, 404, 'not_found', 'Server not found.');
+          if (!server) return closeWith(req, socket, head, CLOSE.gone, 'no such server');
           wss.handleUpgrade(req, socket, head, (ws) => {
             attach(ws, serverId, auth, actor, ip, userAgent).catch((err: unknown) => {
               opts.logger.error({ err, server: serverId }, 'console socket failed');

@@ -12,7 +12,7 @@ import type { TestPanel } from '../helpers/panel.ts';
 
 type Frame = { type: string; [k: string]: unknown };
 
-/** Opens a console socket; resolves with it and the frames it receives, or rejects with the refused status. */
+/** Opens a console socket; resolves with it and the frames it receives, or rejects with the status of a refused handshake. */
 function openConsole(panel: TestPanel, serverId: string, opts: { ticket?: string; origin?: string; bearer?: string; cookie?: string }): Promise<{ ws: WebSocket; frames: Frame[]; closed: Promise<number> }> {
   const url = `${panel.url.replace('http', 'ws')}/api/v1/servers/${serverId}/console${opts.ticket ? `?ticket=${encodeURIComponent(opts.ticket)}` : ''}`;
   const headers: Record<string, string> = {};
@@ -28,6 +28,14 @@ function openConsole(panel: TestPanel, serverId: string, opts: { ticket?: string
     ws.on('unexpected-response', (_req, res) => reject(Object.assign(new Error(`refused: ${res.statusCode}`), { status: res.statusCode })));
     ws.on('error', (err) => reject(err));
   });
+}
+
+/** The close code of a console the server refused after the handshake (it answers on the socket, so a browser sees why). */
+async function refusedWith(opening: ReturnType<typeof openConsole>): Promise<number> {
+  const { closed, frames } = await opening;
+  const code = await closed;
+  assert.deepEqual(frames, [], 'nothing is sent before the refusal');
+  return code;
 }
 
 const outputOf = (frames: Frame[]) => frames.map((f) => (f.type === 'output' ? String(f.data) : f.type === 'history' ? (f.lines as string[]).join('\n') : '')).join('');
@@ -92,17 +100,23 @@ describe('server console WebSocket on a real Docker Engine', () => {
     assert.equal(snapshot.body.stats.diskLimitBytes, 256 * 1024 * 1024);
   });
 
-  test('a ticket works once, only for its server, only from our Origin; no ticket is 401', async (t) => {
+  test('a ticket works once, only for its server, only from our Origin (else 403 before any socket); refusals close with 4401/4404', async (t) => {
     if (!needsDocker(t) || !dockerOk) return;
     const used = await ticket(admin);
     const first = await openConsole(panel, serverId, { ticket: used, origin: panel.url, cookie: admin.cookieHeader() });
     first.ws.close();
-    await assert.rejects(openConsole(panel, serverId, { ticket: used, origin: panel.url, cookie: admin.cookieHeader() }), { status: 401 });
+    assert.equal(await refusedWith(openConsole(panel, serverId, { ticket: used, origin: panel.url, cookie: admin.cookieHeader() })), 4401);
     await assert.rejects(openConsole(panel, serverId, { ticket: await ticket(admin), origin: 'https://evil.example', cookie: admin.cookieHeader() }), { status: 403 });
-    await assert.rejects(openConsole(panel, serverId, { origin: panel.url, cookie: admin.cookieHeader() }), { status: 401 });
+    assert.equal(await refusedWith(openConsole(panel, serverId, { origin: panel.url, cookie: admin.cookieHeader() })), 4401);
     // A ticket without the session's cookie is not enough.
-    await assert.rejects(openConsole(panel, serverId, { ticket: await ticket(admin), origin: panel.url }), { status: 401 });
-    await assert.rejects(openConsole(panel, 'no-such-server', { ticket: await ticket(admin), origin: panel.url, cookie: admin.cookieHeader() }), { status: 401 });
+    assert.equal(await refusedWith(openConsole(panel, serverId, { ticket: await ticket(admin), origin: panel.url })), 4401);
+    assert.equal(await refusedWith(openConsole(panel, 'no-such-server', { ticket: await ticket(admin), origin: panel.url, cookie: admin.cookieHeader() })), 4401, 'a ticket is for its own server');
+    // A server deleted between the ticket and the connection: 4404.
+    const brief = await admin.post('/api/v1/servers', { name: 'Brief', template: 'test-server' });
+    assert.equal(brief.status, 201, brief.text);
+    const late = await ticket(admin, brief.body.server.id);
+    assert.equal((await admin.del(`/api/v1/servers/${brief.body.server.id}`)).status, 204);
+    assert.equal(await refusedWith(openConsole(panel, brief.body.server.id, { ticket: late, origin: panel.url, cookie: admin.cookieHeader() })), 4404);
   });
 
   test('a read-only console refuses commands; removing the permission or disabling the user closes the socket at once', async (t) => {
@@ -141,7 +155,7 @@ describe('server console WebSocket on a real Docker Engine', () => {
     }
     const narrow = await admin.post('/api/v1/clients', { name: `narrow-${Date.now()}`, scopes: ['users.view'] });
     const other = await requestToken(panel.url, { clientId: narrow.body.client.id, clientSecret: narrow.body.clientSecret });
-    await assert.rejects(openConsole(panel, serverId, { bearer: other.body.access_token }), { status: 403 });
-    await assert.rejects(openConsole(panel, serverId, { bearer: 'not-a-token' }), { status: 401 });
+    assert.equal(await refusedWith(openConsole(panel, serverId, { bearer: other.body.access_token })), 4403);
+    assert.equal(await refusedWith(openConsole(panel, serverId, { bearer: 'not-a-token' })), 4401);
   });
 });
