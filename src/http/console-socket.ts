@@ -156,6 +156,11 @@ export function createConsoleSockets(s: Services & { bus: EventBus }, opts: { tr
     });
     try {
       const watched = await s.servers.watchConsole(serverId, (data) => send(ws, { type: 'output', data }));
+      // Closed while the follower was being set up: let it go at once, or it would follow for ever.
+      if (!open.has(conn)) {
+        watched.stop();
+        return;
+      }
       stopWatching = watched.stop;
       send(ws, { type: 'history', lines: watched.history });
     } catch (err) {
@@ -163,6 +168,7 @@ export function createConsoleSockets(s: Services & { bus: EventBus }, opts: { tr
     }
     send(ws, { type: 'state', state: (await s.servers.get(serverId)).state });
 
+    if (!open.has(conn)) return;
     timers.push(setInterval(() => void recheck(conn), RECHECK_MS));
     timers.push(
       setInterval(() => {

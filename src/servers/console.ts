@@ -19,6 +19,7 @@ export type ConsoleHub = ReturnType<typeof createConsoleHub>;
 
 export function createConsoleHub(deps: { logger: Logger }) {
   const followers = new Map<string, Follower>();
+  let stopped = false;
 
   function keep(f: Follower, data: string): void {
     const parts = (f.partial + data).split('\n');
@@ -33,6 +34,7 @@ export function createConsoleHub(deps: { logger: Logger }) {
 
   /** (Re)starts following a container's output: the last lines first, then everything it writes. */
   async function follow(f: Follower, docker: Docker): Promise<void> {
+    if (stopped) return;
     const raw = (await docker.getContainer(f.containerId).logs({ follow: true, stdout: true, stderr: true, tail: f.lines.length ? 0 : HISTORY_LINES })) as unknown as NodeJS.ReadableStream;
     const out = new PassThrough();
     // Without a TTY Docker multiplexes stdout and stderr in one stream; both go to the console.
@@ -49,6 +51,11 @@ export function createConsoleHub(deps: { logger: Logger }) {
       if (f.stream === raw) f.stream = null;
     });
     f.stream = raw;
+    // The panel stopped (or nobody watches any more) while Docker was answering: do not keep following.
+    if (stopped || f.listeners.size === 0) {
+      (raw as unknown as { destroy?: () => void }).destroy?.();
+      f.stream = null;
+    }
   }
 
   return {
@@ -89,6 +96,7 @@ export function createConsoleHub(deps: { logger: Logger }) {
       followers.delete(serverId);
     },
     stop(): void {
+      stopped = true;
       for (const f of followers.values()) (f.stream as unknown as { destroy?: () => void } | null)?.destroy?.();
       followers.clear();
     },

@@ -22,6 +22,8 @@ function engineLink(path: string) {
   const sockets = new Set<Socket>();
   const up = () =>
     new Promise<void>((resolve, reject) => {
+      // Already up: nothing to do (a second listener would leave the first one open for ever).
+      if (server) return resolve();
       rmSync(path, { force: true });
       server = createServer((client) => {
         const engine = connect(ENGINE);
