@@ -143,6 +143,18 @@ export function createServersService(deps: {
   const record = (caller: Caller, type: string, r: Pick<ServerRow, 'id' | 'name'>, details: Record<string, unknown> = {}, outcome: 'success' | 'failure' = 'success') =>
     audit.record({ type, ...auditFrom(caller), target: { type: 'server', id: r.id, name: r.name }, outcome, details });
 
+  /** The panel's upper bounds hold for any server's limits. */
+  function checkLimits(limits: { memoryMb: number; cpu: number; pids: number; diskMb: number }): void {
+    for (const [k, max] of Object.entries(deps.maxLimits) as Array<['memoryMb' | 'cpu' | 'pids' | 'diskMb', number]>) {
+      if (limits[k] > max) throw badRequest('limit_too_high', `${k} ${limits[k]} is above the panel's maximum of ${max}.`);
+    }
+  }
+
+  /** For removals: a container or network that is gone already is what was wanted. */
+  const ignoreGone = (err: unknown): void => {
+    if (dockerStatus(err) !== 404) throw err;
+  };
+
   /** Host ports for the template's ports: those asked for (checked free), else the lowest free in the node's range. */
   async function allocatePorts(nodeId: string, range: { min: number; max: number }, publicIp: string, wanted: readonly { name: string; container: number; protocol: 'tcp' | 'udp'; env?: string | undefined }[], asked: Record<string, number>): Promise<ServerPort[]> {
     const used = new Set<string>();
@@ -413,9 +425,7 @@ export function createServersService(deps: {
     async create(caller: Caller, input: NewServer): Promise<PublicServer> {
       const template = await templates.get(input.template);
       const limits = { ...template.limits, ...input.limits };
-      for (const [k, max] of Object.entries(deps.maxLimits) as Array<['memoryMb' | 'cpu' | 'pids' | 'diskMb', number]>) {
-        if (limits[k] > max) throw badRequest('limit_too_high', `${k} ${limits[k]} is above the panel's maximum of ${max}.`);
-      }
+      checkLimits(limits);
       const node = await nodes.live(input.node);
       const ports = await allocatePorts(node.id, node.portRange, node.publicIp, template.ports, input.ports ?? {});
       // The server's own values are kept; the full environment (defaults, port variables) is built from them, here to
@@ -507,9 +517,7 @@ export function createServersService(deps: {
       const r = await row(id);
       const template = await templates.get(r.template_id);
       const limits = { memoryMb: r.memory_mb, cpu: Number(r.cpu), pids: r.pids, diskMb: r.disk_mb, ...patch.limits };
-      for (const [k, max] of Object.entries(deps.maxLimits) as Array<['memoryMb' | 'cpu' | 'pids' | 'diskMb', number]>) {
-        if (limits[k] > max) throw badRequest('limit_too_high', `${k} ${limits[k]} is above the panel's maximum of ${max}.`);
-      }
+      checkLimits(limits);
       if (patch.env) resolveEnv(template, patch.env, JSON.parse(r.ports) as ServerPort[]);
       const set: Record<string, unknown> = { updated_at: clock.now() };
       if (patch.name !== undefined) set.name = patch.name;
@@ -537,9 +545,7 @@ export function createServersService(deps: {
           await docker
             .getContainer(r.container_id)
             .remove({ force: true })
-            .catch((err: unknown) => {
-              if (dockerStatus(err) !== 404) throw err;
-            });
+            .catch(ignoreGone);
         }
         hub.forget(r.id);
         await ensureImage(docker, template.image, r.node_id);
@@ -557,17 +563,13 @@ export function createServersService(deps: {
           await docker
             .getContainer(r.container_id)
             .remove({ force: true })
-            .catch((err: unknown) => {
-              if (dockerStatus(err) !== 404) throw err;
-            });
+            .catch(ignoreGone);
         }
         if (r.network) {
           await docker
             .getNetwork(r.network)
             .remove()
-            .catch((err: unknown) => {
-              if (dockerStatus(err) !== 404) throw err;
-            });
+            .catch(ignoreGone);
         }
       });
       hub.forget(id);
