@@ -8,11 +8,11 @@ export type Aggregate = { n: number; avg: Values; max: Values; disks: Array<{ mo
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-/** Average and maximum of each series over the samples (a series missing from every sample stays null). */
-export function aggregate(samples: ReadonlyArray<Omit<ResourceSample, 'ts'>>): Aggregate {
-  const avg = {} as Values;
-  const max = {} as Values;
-  for (const name of SERIES) {
+/** Average and maximum of each named series over the samples (a series missing from every sample stays null). */
+export function seriesStats<N extends string>(samples: ReadonlyArray<Partial<Record<N, number | null>>>, names: readonly N[]): { avg: Record<N, number | null>; max: Record<N, number | null> } {
+  const avg = {} as Record<N, number | null>;
+  const max = {} as Record<N, number | null>;
+  for (const name of names) {
     let sum = 0;
     let n = 0;
     let top: number | null = null;
@@ -26,6 +26,12 @@ export function aggregate(samples: ReadonlyArray<Omit<ResourceSample, 'ts'>>): A
     avg[name] = n ? round2(sum / n) : null;
     max[name] = top;
   }
+  return { avg, max };
+}
+
+/** Average and maximum of each series over the samples, and of each disk by mount. */
+export function aggregate(samples: ReadonlyArray<Omit<ResourceSample, 'ts'>>): Aggregate {
+  const { avg, max } = seriesStats<SeriesName>(samples, SERIES);
   const byMount = new Map<string, Array<Record<DiskSeriesName, number>>>();
   for (const s of samples) {
     for (const d of s.disks) {
