@@ -154,22 +154,6 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
       await alerting.alerts.raise(detectionAlert(d, stored));
     },
   });
-  // A bad resource rule stops start-up with its file, line and reason (RuleLoadError).
-  const resources = createResourcesService({
-    db,
-    clock,
-    logger: logger.child({ module: 'resources' }),
-    intervalMs: config.resources.intervalSeconds * 1000,
-    rules: config.resources.enabled ? loadResourceRules(config.resources.rulesDir ?? SHIPPED_RESOURCE_RULES_DIR) : [],
-    alerts: {
-      raise: async (input) => {
-        await alerting.alerts.raise(input);
-      },
-      resolve: async (key, note) => {
-        await alerting.alerts.resolveByKey(key, note);
-      },
-    },
-  });
   // SECURITY: remote nodes' TLS and SSH keys are encrypted with a key file, as channel secrets are.
   const nodes = createNodesService({
     db,
@@ -190,6 +174,23 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
     maxLimits: config.servers.maxLimits,
     restartBaseMs: config.servers.restartBaseSeconds * 1000,
     restartMaxMs: config.servers.restartMaxSeconds * 1000,
+  });
+  // A bad resource rule stops start-up with its file, line and reason (RuleLoadError).
+  const resources = createResourcesService({
+    db,
+    clock,
+    logger: logger.child({ module: 'resources' }),
+    intervalMs: config.resources.intervalSeconds * 1000,
+    rules: config.resources.enabled ? loadResourceRules(config.resources.rulesDir ?? SHIPPED_RESOURCE_RULES_DIR) : [],
+    alerts: {
+      raise: async (input) => {
+        await alerting.alerts.raise(input);
+      },
+      resolve: async (key, note) => {
+        await alerting.alerts.resolveByKey(key, note);
+      },
+    },
+    servers,
   });
   return {
     db,

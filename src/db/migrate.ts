@@ -8,6 +8,7 @@ import * as m004 from './migrations/004-monitor.ts';
 import * as m005 from './migrations/005-alerts.ts';
 import * as m006 from './migrations/006-resources.ts';
 import * as m007 from './migrations/007-servers.ts';
+import * as m008 from './migrations/008-server-history.ts';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -19,6 +20,7 @@ const MIGRATIONS: ReadonlyArray<[string, Migration]> = [
   ['005-alerts', m005],
   ['006-resources', m006],
   ['007-servers', m007],
+  ['008-server-history', m008],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {

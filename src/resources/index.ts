@@ -1,4 +1,4 @@
-// Host resource monitoring: sampler, bounded history, threshold rules and their alerts (container stats later: see metrics.ts).
+// Resource monitoring: host and per-server samplers, bounded histories, threshold rules and their alerts.
 import { fileURLToPath } from 'node:url';
 
 export { createResourcesService, type ResourcesService } from './resources.service.ts';
@@ -7,6 +7,7 @@ export { METRICS, type Metric } from './rules/schema.ts';
 export type { History, HistoryQuery, Resolution } from './history.store.ts';
 export type { DiskUsage, ResourceSample, SeriesName } from './sample.ts';
 export { SERIES } from './sample.ts';
+export { SERVER_SERIES, type ServerHistory, type ServerSample, type ServerSeriesName, type ServerSource } from './server-history.ts';
 export type { Sampler } from './sampler.ts';
 export type { ResourceAlertSink, RuleStatus, TargetStatus } from './thresholds.ts';
 

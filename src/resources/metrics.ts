@@ -7,8 +7,8 @@ export type Reading = { target: string; value: number };
 export const HOST_TARGET = 'host';
 
 /**
- * The readings of a rule's metric in a sample. Per-container stats (later) add readings with targets such as
- * "container:<id>"; the evaluator keeps one state per target and does not care what a target is.
+ * The readings of a rule's metric in a sample: one per target. The evaluator keeps one state per target and does not
+ * care what a target is.
  */
 export function readingsOf(rule: { metric: Metric; mount?: string | undefined }, sample: ResourceSample): Reading[] {
   const host = (value: number | null): Reading[] => (value === null ? [] : [{ target: HOST_TARGET, value }]);

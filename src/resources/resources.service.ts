@@ -1,4 +1,5 @@
-// Host resource monitoring: a sample every interval (never two at once), stored in the history, evaluated by the threshold rules.
+// Resource monitoring: the host and every running server sampled every interval (never two rounds at once), stored in
+// their histories; the host's samples evaluated by the threshold rules.
 import { hostname as osHostname } from 'node:os';
 import type { Db } from '../db/index.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -7,8 +8,11 @@ import { createAlertStatesStore } from './alert-states.store.ts';
 import { createHistoryStore, type HistoryQuery } from './history.store.ts';
 import type { ResourceRule } from './rules/loader.ts';
 import { createSampler, type Sampler } from './sampler.ts';
+import { createServerHistoryStore, createServerSampler, type ServerSource } from './server-history.ts';
 import type { ResourceSample } from './sample.ts';
 import { createThresholds, type FiringAlert, type ResourceAlertSink } from './thresholds.ts';
+
+const HOUR = 3_600_000;
 
 /**
  * When the next sample is due: half an interval past a multiple of it, so each sample lands well inside its history slot
@@ -32,6 +36,8 @@ export function createResourcesService(deps: {
   sampler?: Sampler;
   /** Named in alert titles. Default: os.hostname(). */
   hostname?: string;
+  /** The servers whose containers are sampled with the host; none: the host only. */
+  servers?: ServerSource;
 }) {
   const { clock, logger, intervalMs } = deps;
   const hostname = deps.hostname ?? osHostname();
@@ -46,6 +52,11 @@ export function createResourcesService(deps: {
     onError: (err, dedupKey) => logger.error({ err, dedupKey }, 'resource alert not delivered; tried again on the next sample'),
   });
 
+  const serverHistory = createServerHistoryStore({ db: deps.db, clock, intervalMs });
+  // A server that cannot be read (its engine away, stopped meanwhile) is left out of a round; node health reports engines.
+  const serverSampler = deps.servers ? createServerSampler({ clock, source: deps.servers, onError: (err, serverId) => logger.debug({ err, serverId }, 'reading a server failed; left out of this sample') }) : null;
+  let forgotAt = -Infinity;
+
   let latest: ResourceSample | null = null;
   let stored: FiringAlert[] = [];
   let running = false;
@@ -58,7 +69,25 @@ export function createResourcesService(deps: {
     stored = firing;
   }
 
+  /** Every running server's figures into its history; once an hour, the history of deleted servers goes. */
+  async function sampleServers(): Promise<void> {
+    if (!serverSampler) return;
+    try {
+      await serverHistory.add(await serverSampler.sample());
+      if (clock.now() - forgotAt >= HOUR) {
+        forgotAt = clock.now();
+        await serverHistory.forgetDeleted();
+      }
+    } catch (err) {
+      logger.error({ err }, 'sampling the servers failed');
+    }
+  }
+
   async function run(): Promise<void> {
+    await Promise.all([sampleHost(), sampleServers()]);
+  }
+
+  async function sampleHost(): Promise<void> {
     let sample: ResourceSample;
     try {
       sample = await sampler.sample();
@@ -125,6 +154,8 @@ export function createResourcesService(deps: {
     tick,
     latest: () => latest,
     history: (q: HistoryQuery) => history.query(q),
+    serverHistory: (serverId: string, q: HistoryQuery) => serverHistory.query(serverId, q),
+    serverCounts: (serverId?: string) => serverHistory.counts(serverId),
     /** Every rule with its state (ok, pending, firing), since when, and the last value, per target. */
     rules: () => thresholds.status(),
     counts: () => history.counts(),

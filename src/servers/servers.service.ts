@@ -17,7 +17,7 @@ import { containerSpec } from './container-spec.ts';
 import { resolveEnv } from './templates/index.ts';
 import { dockerStatus, isUnreachable, type Docker } from './docker.ts';
 import type { NodesService } from './nodes.service.ts';
-import { serverStats, type ServerStats } from './stats.ts';
+import { serverReadings, serverStats, type ServerReadings, type ServerStats } from './stats.ts';
 import type { TemplatesService } from './templates.service.ts';
 
 export type ServerState = 'stopped' | 'starting' | 'running' | 'stopping' | 'crashed' | 'unknown';
@@ -622,6 +622,16 @@ export function createServersService(deps: {
     async stats(id: string): Promise<ServerStats> {
       const r = await row(id);
       return nodes.call(r.node_id, (docker) => serverStats(docker, r.container_id, dataDirOf(id), { memoryMb: r.memory_mb, diskMb: r.disk_mb }));
+    },
+    /** The servers the panel last saw running. */
+    async runningIds(): Promise<string[]> {
+      return ((await db('servers').where({ state: 'running' }).select('id')) as Array<{ id: string }>).map((r) => r.id);
+    },
+    /** A running server's counters for its history (null: not running, or gone). */
+    async readings(id: string): Promise<ServerReadings | null> {
+      const r = (await db('servers').where({ id }).first()) as ServerRow | undefined;
+      if (!r?.container_id) return null;
+      return nodes.call(r.node_id, (docker) => serverReadings(docker, r.container_id!, dataDirOf(id), { memoryMb: r.memory_mb, diskMb: r.disk_mb }));
     },
     /** Follows a server's console output: the recent lines, then onData for every new piece. */
     async watchConsole(id: string, onData: (data: string) => void): Promise<{ history: string[]; stop: () => void }> {

@@ -39,6 +39,17 @@ export function memoryUsed(s: DockerStats): number {
   return Math.max(0, usage - cache);
 }
 
+/** Bytes received and sent since the container started, over all its networks. */
+function traffic(s: DockerStats): { netRxBytes: number; netTxBytes: number } {
+  let netRxBytes = 0;
+  let netTxBytes = 0;
+  for (const n of Object.values(s.networks ?? {})) {
+    netRxBytes += n.rx_bytes ?? 0;
+    netTxBytes += n.tx_bytes ?? 0;
+  }
+  return { netRxBytes, netTxBytes };
+}
+
 const DIR_CACHE_MS = 30_000;
 const MAX_ENTRIES = 200_000;
 const dirSizes = new Map<string, { at: number; bytes: number }>();
@@ -80,11 +91,39 @@ export async function serverStats(docker: Docker, containerId: string | null, da
   const info = containerId ? await docker.getContainer(containerId).inspect() : null;
   if (!info?.State.Running) return { ...base, running: false, cpuPct: 0, memoryBytes: 0, netRxBytes: 0, netTxBytes: 0 };
   const s = (await docker.getContainer(containerId!).stats({ stream: false })) as unknown as DockerStats;
-  let rx = 0;
-  let tx = 0;
-  for (const n of Object.values(s.networks ?? {})) {
-    rx += n.rx_bytes ?? 0;
-    tx += n.tx_bytes ?? 0;
-  }
-  return { ...base, running: true, cpuPct: cpuPercent(s), memoryBytes: memoryUsed(s), netRxBytes: rx, netTxBytes: tx };
+  return { ...base, running: true, cpuPct: cpuPercent(s), memoryBytes: memoryUsed(s), ...traffic(s) };
+}
+
+/**
+ * A server's counters read at once, for its history: Docker's one-shot stats (no second read a second later, as
+ * `docker stats` makes), so the sampler turns CPU time and traffic into rates against its own previous reading.
+ */
+export type ServerReadings = {
+  /** Container CPU time and host CPU time, nanoseconds; CPU % is their ratio between two readings, times onlineCpus. */
+  cpuNs: number;
+  systemCpuNs: number;
+  onlineCpus: number;
+  memoryBytes: number;
+  memoryLimitBytes: number;
+  netRxBytes: number;
+  netTxBytes: number;
+  diskBytes: number;
+  diskLimitBytes: number;
+};
+
+/** null: the container is not running (Docker answers a stopped container's stats with zeros). */
+export async function serverReadings(docker: Docker, containerId: string, dataDir: string, limits: { memoryMb: number; diskMb: number }): Promise<ServerReadings | null> {
+  const s = (await docker.getContainer(containerId).stats({ stream: false, 'one-shot': true })) as unknown as DockerStats;
+  const systemCpuNs = s.cpu_stats?.system_cpu_usage ?? 0;
+  if (!systemCpuNs) return null;
+  return {
+    cpuNs: s.cpu_stats?.cpu_usage?.total_usage ?? 0,
+    systemCpuNs,
+    onlineCpus: s.cpu_stats?.online_cpus ?? s.cpu_stats?.cpu_usage?.percpu_usage?.length ?? 1,
+    memoryBytes: memoryUsed(s),
+    memoryLimitBytes: limits.memoryMb * 1024 * 1024,
+    ...traffic(s),
+    diskBytes: await directorySize(dataDir),
+    diskLimitBytes: limits.diskMb * 1024 * 1024,
+  };
 }

@@ -2,22 +2,8 @@
 import { z } from 'zod';
 import { SERIES, type ResourcesService, type RuleStatus } from '../../resources/index.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { badRequest } from '../../shared/errors.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
-
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const RANGES = { '1h': HOUR, '6h': 6 * HOUR, '24h': DAY, '7d': 7 * DAY, '30d': 30 * DAY } as const;
-/** 30 days of history and a little room for a from/to range drawn by hand. */
-const MAX_SPAN = 31 * DAY;
-
-const time = z.string().max(40).optional().describe('ISO 8601 time.');
-const toMs = (value: string, name: string): number => {
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw badRequest('validation_failed', `Invalid query.${name}: not an ISO 8601 time.`);
-  return ms;
-};
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+import { historyQuery, historyWindow, iso } from './history-range.ts';
 
 const seriesValues = z.array(z.number().nullable());
 const seriesRecord = z.object(Object.fromEntries(SERIES.map((name) => [name, seriesValues])) as Record<(typeof SERIES)[number], typeof seriesValues>);
@@ -119,20 +105,10 @@ export const resourcesRoutes = (s: { resources: ResourcesService; clock: Clock }
     summary: 'The host\'s history as chart columns: raw 10-second samples for up to 24 hours, 5-minute averages and maxima beyond (scope nodes.view).',
     tag: 'resources',
     access: { scope: 'nodes.view' },
-    query: z.strictObject({
-      range: z.enum(['1h', '6h', '24h', '7d', '30d']).optional().describe('The last hour, 6 hours, day, week or 30 days (default 1h). Not with from/to.'),
-      from: time,
-      to: time,
-      resolution: z.enum(['auto', '10s', '5m']).default('auto').describe('auto: 10s for ranges up to 24 hours, else 5m.'),
-    }),
+    query: historyQuery,
     responses: { 200: { description: 'History', schema: historySchema }, 400: { description: 'validation_failed' } },
     handler: async (ctx, { query }) => {
-      if (query.range && (query.from || query.to)) throw badRequest('validation_failed', 'Give range, or from and to, not both.');
-      const to = query.to ? toMs(query.to, 'to') : s.clock.now();
-      const from = query.from ? toMs(query.from, 'from') : to - RANGES[query.range ?? '1h'];
-      if (from >= to) throw badRequest('validation_failed', 'Invalid query.from: must be before to.');
-      if (to - from > MAX_SPAN) throw badRequest('validation_failed', 'Invalid query.from: the range may span 31 days at most.');
-      const h = await s.resources.history({ from, to, resolution: query.resolution });
+      const h = await s.resources.history(historyWindow(query, s.clock.now()));
       ctx.body = { resolution: h.resolution, stepSeconds: h.stepMs / 1000, from: iso(h.from), to: iso(h.to), ts: h.ts, series: h.series, max: h.max, disks: h.disks };
     },
   }),

@@ -2,10 +2,12 @@
 import { z } from 'zod';
 import { can, type Actor } from '../../auth/permissions.ts';
 import { PER_SERVER_SCOPES } from '../../auth/scopes.ts';
+import { SERVER_SERIES } from '../../resources/index.ts';
 import type { PublicServer } from '../../servers/index.ts';
 import { isIp } from '../../shared/cidr.ts';
 import { badRequest, forbidden } from '../../shared/errors.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
+import { historyQuery, historyWindow, iso } from './history-range.ts';
 import type { Services } from '../services.ts';
 
 const serverId = z.strictObject({ id: z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, 'must be an id') });
@@ -29,6 +31,19 @@ const serverSchema = z.object({
   lastExitedAt: z.string().nullable(),
   createdAt: z.string(),
   myScopes: z.array(z.string()).describe('The per-server scopes the caller holds on this server (for showing only what they may do).'),
+});
+
+const seriesValues = z.array(z.number().nullable());
+const serverSeries = z.object(Object.fromEntries(SERVER_SERIES.map((name) => [name, seriesValues])) as Record<(typeof SERVER_SERIES)[number], typeof seriesValues>);
+const serverHistorySchema = z.object({
+  sampling: z.boolean().describe('Whether resource monitoring is on (resources.enabled): off, no history is taken.'),
+  resolution: z.enum(['10s', '5m']),
+  stepSeconds: z.number().int(),
+  from: z.string(),
+  to: z.string(),
+  ts: z.array(z.number()).describe('Milliseconds since the epoch, one per point; each series has a value (or null: not running, no reading) per point.'),
+  series: serverSeries.describe('Values (10s) or averages per 5 minutes (5m). cpuPct: 100 is one core. Rates in bytes per second.'),
+  max: serverSeries.nullable().describe('5m: the maximum of each 5 minutes; 10s: null.'),
 });
 
 /** A server as the caller sees it: with the per-server scopes they hold on it. */
@@ -236,6 +251,22 @@ export const serversRoutes = (s: Services): AnyRoute[] => [
     },
     handler: async (ctx, { params }) => {
       ctx.body = { stats: await s.servers.stats(params.id) };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/servers/:id/history',
+    summary:
+      'The server\'s CPU, memory, network and disk use over time, as chart columns: every 10 seconds for up to 24 hours, 5-minute averages and maxima beyond (sampled while it runs, with the host; nothing while resource monitoring is off).',
+    tag: 'servers',
+    access: { scope: 'server.view', serverParam: 'id' },
+    params: serverId,
+    query: historyQuery,
+    responses: { 200: { description: 'History', schema: serverHistorySchema }, 400: { description: 'validation_failed' }, 404: { description: 'No such server' } },
+    handler: async (ctx, { params, query }) => {
+      await s.servers.get(params.id);
+      const h = await s.resources.serverHistory(params.id, historyWindow(query, s.clock.now()));
+      ctx.body = { sampling: s.resources.running(), resolution: h.resolution, stepSeconds: h.stepMs / 1000, from: iso(h.from), to: iso(h.to), ts: h.ts, series: h.series, max: h.max };
     },
   }),
   defineRoute({
