@@ -1,6 +1,6 @@
 // The Servers pages in chromium on a real Docker Engine: the administrator creates a server from the test template,
-// starts it from its page, watches its console and sends a command, sees its CPU and memory charts fill, stops it
-// gracefully and deletes it; nothing of it is left in Docker.
+// starts it from its page, watches its console and sends a command, sees its CPU and memory charts fill and its
+// history charted, stops it gracefully and deletes it; nothing of it is left in Docker.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
@@ -8,6 +8,7 @@ import { TestClient } from '../helpers/client.ts';
 import { goTo, needsChromium, panelWithBrowser, screenshot, settled, setupAdminInBrowser, stepper, watchContext } from '../helpers/browser.ts';
 import { needsDocker } from '../helpers/docker.ts';
 import { ADMIN } from '../helpers/fixtures.ts';
+import { eventually } from '../helpers/mail-server.ts';
 
 // Page-side globals used by the functions passed to page.evaluate (the project compiles without the DOM library).
 declare const window: { aetherNoReload?: boolean };
@@ -27,7 +28,8 @@ test('Servers in chromium: create from a template, start, console command, live 
   });
   // A port range of its own, so test files running at once do not compete for ports.
   const base = 43000 + Math.floor(Math.random() * 500) * 10;
-  const { panel, browser } = await panelWithBrowser(t, { servers: { portRange: { min: base, max: base + 9 } } });
+  // Resource monitoring on (every 2 s): the server's history is sampled while it runs.
+  const { panel, browser } = await panelWithBrowser(t, { servers: { portRange: { min: base, max: base + 9 } }, resources: { enabled: true, intervalSeconds: 2 } });
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, colorScheme: 'light', locale: 'en-GB', timezoneId: 'UTC' });
   const problems = await watchContext(context);
   const page = await context.newPage();
@@ -186,6 +188,29 @@ test('Servers in chromium: create from a template, start, console command, live 
     await page.locator('[data-testid="console-live-status"][data-state="live"]').waitFor();
     await consoleLine('> say hello').waitFor();
     await consoleLine(`Stand-in server listening on port ${hostPort}`).waitFor();
+  });
+
+  await step('the History tab charts its CPU, memory, traffic and data directory against its limits', async () => {
+    // Two readings in two 10-second slots make the first CPU figure.
+    await eventually(async () => {
+      const h = await api!.get(`/api/v1/servers/${serverId}/history?range=1h`);
+      return (h.body.series?.cpuPct ?? []).some((v: number | null) => v !== null);
+    }, 'a sampled CPU figure', 60_000, 500);
+    await page.getByTestId('server-tab-history').click();
+    await page.getByTestId('server-history').waitFor();
+    assert.equal(new URL(page.url()).pathname, `/servers/${serverId}/history`);
+    assert.match((await page.getByTestId('server-history-resolution').textContent()) ?? '', /Last 1 hour, every 10 seconds\. CPU: 100 % is one core; the limit is 0\.5 CPUs\./);
+    for (const id of ['cpu', 'memory', 'network', 'disk']) await page.getByTestId(`chart-server-history-${id}`).locator('canvas').first().waitFor();
+    await page.getByTestId('chart-server-history-cpu-summary').filter({ hasText: /CPU: average [\d.]+ %, peak/ }).waitFor();
+    await page.getByTestId('chart-server-history-memory-summary').filter({ hasText: /Memory: average .*latest .*\.\s*Limit: 64 MiB\./ }).waitFor();
+    await page.getByTestId('chart-server-history-disk-summary').filter({ hasText: /Limit: 256 MiB\./ }).waitFor();
+    // A week: 5-minute averages and peaks (the bucket still open, from its samples).
+    await page.getByTestId('range-7d').check();
+    await page.getByTestId('server-history-resolution').filter({ hasText: /Last 7 days, averages and peaks of 5 minutes/ }).waitFor();
+    await page.getByTestId('chart-server-history-memory-summary').filter({ hasText: /Memory: average .*peak/ }).waitFor();
+    await shootThemes('server-history');
+    await page.getByTestId('server-tab-console').click();
+    await page.locator('[data-testid="console-live-status"][data-state="live"]').waitFor();
   });
 
   await step('Stop: the server saves and stops with its stop command, and is shown stopped', async () => {

@@ -1,6 +1,7 @@
-// API calls of servers: list, detail, create, power actions, live figures, delete, templates, nodes and console tickets.
+// API calls of servers: list, detail, create, power actions, live figures and history, delete, templates, nodes and console tickets.
 import { apiRequest } from './client.ts';
-import type { ConsoleTicket, DockerNode, NewServerInput, PowerAction, Server, ServerStats, Template } from './servers.types.ts';
+import type { RangeId } from './resources.api.ts';
+import type { ConsoleTicket, DockerNode, NewServerInput, PowerAction, Server, ServerHistory, ServerStats, Template } from './servers.types.ts';
 
 const serverPath = (id: string) => `/servers/${encodeURIComponent(id)}`;
 
@@ -28,6 +29,10 @@ export async function powerServer(id: string, action: PowerAction): Promise<Serv
 export async function getServerStats(id: string): Promise<ServerStats> {
   const res = await apiRequest<{ stats: ServerStats }>('GET', `${serverPath(id)}/stats`);
   return res.stats;
+}
+
+export function getServerHistory(id: string, range: RangeId): Promise<ServerHistory> {
+  return apiRequest<ServerHistory>('GET', `${serverPath(id)}/history`, { query: { range } });
 }
 
 export function deleteServer(id: string, keepData: boolean): Promise<void> {

@@ -36,6 +36,24 @@ export type Server = {
 };
 
 /** A server's figures at one moment (GET /servers/:id/stats, and the console's "stats" frames). */
+export const SERVER_SERIES = ['cpuPct', 'memoryBytes', 'memoryLimitBytes', 'netRxBps', 'netTxBps', 'diskBytes', 'diskLimitBytes'] as const;
+export type ServerSeriesName = (typeof SERVER_SERIES)[number];
+
+/** A server's figures over time, as chart columns (sampled with the host while the server runs). */
+export type ServerHistory = {
+  /** false: resource monitoring is off, so no history is taken. */
+  sampling: boolean;
+  resolution: '10s' | '5m';
+  stepSeconds: number;
+  from: string;
+  to: string;
+  /** Milliseconds since the epoch, one per point; every series has one value (or null: not running) per point. */
+  ts: number[];
+  series: Record<ServerSeriesName, Array<number | null>>;
+  /** 5-minute maxima; null at 10 s. */
+  max: Record<ServerSeriesName, Array<number | null>> | null;
+};
+
 export type ServerStats = {
   ts: string;
   running: boolean;

@@ -21,6 +21,8 @@ type TimeChartProps = {
   yMax?: number;
   /** A live chart: the x axis always shows this many seconds up to the newest point. */
   spanSeconds?: number;
+  /** A history chart: the x axis shows the range asked for (ms since the epoch), however few points it has. */
+  range?: { from: number; to: number };
   /** One sentence per line, read instead of the drawing by screen readers and shown under it. */
   summary: string[];
 };
@@ -43,6 +45,17 @@ function liveRange(u: uPlot, spanSeconds: number): uPlot.Range.MinMax {
   return [newest - spanSeconds, newest];
 }
 
+/** The y axis labels; a label equal to the one below it is left out (bytes rounded on an axis of 0 to 1 B). */
+function axisLabels(splits: number[], format: (value: number) => string): string[] {
+  let previous = '';
+  return splits.map((v) => {
+    const text = format(v);
+    if (text === previous) return '';
+    previous = text;
+    return text;
+  });
+}
+
 /** The colour scheme in force, so a chart drawn for one theme is drawn again when the other one applies. */
 function useColorScheme(): 'light' | 'dark' {
   const query = '(prefers-color-scheme: dark)';
@@ -56,13 +69,17 @@ function useColorScheme(): 'light' | 'dark' {
   return dark ? 'dark' : 'light';
 }
 
-export function TimeChart({ title, context, testId, ts, lines, format, percent = false, yMax = 0, spanSeconds, summary }: TimeChartProps) {
+export function TimeChart({ title, context, testId, ts, lines, format, percent = false, yMax = 0, spanSeconds, range, summary }: TimeChartProps) {
   const id = useId();
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const data: uPlot.AlignedData = [ts.map((t) => t / 1000), ...lines.map((l) => l.values)];
   const shape = lines.map((l) => `${l.label}|${l.color}|${l.dashed ? 1 : 0}`).join(',');
   const scheme = useColorScheme();
+  // Read by the x scale when the data changes: a polled history moves its range without the chart being rebuilt.
+  const xRange = useRef(range);
+  xRange.current = range;
+  const fixed = range !== undefined;
 
   useEffect(() => {
     const el = box.current;
@@ -84,9 +101,13 @@ export function TimeChart({ title, context, testId, ts, lines, format, percent =
             value: (_u: uPlot, v: number | null) => (v === null || v === undefined ? '—' : format(v)),
           })),
         ],
-        axes: [axis, { ...axis, size: 80, values: (_u: uPlot, splits: number[]) => splits.map((v) => format(v)) }],
+        axes: [axis, { ...axis, size: 80, values: (_u: uPlot, splits: number[]) => axisLabels(splits, format) }],
         scales: {
-          x: spanSeconds ? { time: true, range: (u: uPlot) => liveRange(u, spanSeconds) } : { time: true },
+          x: spanSeconds
+            ? { time: true, range: (u: uPlot) => liveRange(u, spanSeconds) }
+            : fixed
+              ? { time: true, range: (): uPlot.Range.MinMax => [xRange.current!.from / 1000, xRange.current!.to / 1000] }
+              : { time: true },
           y: percent ? { range: [0, 100] } : { range: (_u: uPlot, _min: number, max: number) => [0, Math.max(yMax, max > 0 ? max * 1.1 : 1)] },
         },
         cursor: { drag: { x: false, y: false } },
@@ -103,7 +124,7 @@ export function TimeChart({ title, context, testId, ts, lines, format, percent =
       plot.current = null;
     };
     // Rebuilt when the lines change (a disk mounted) or the theme does; new values only update the data below.
-  }, [shape, percent, yMax, spanSeconds, scheme]);
+  }, [shape, percent, yMax, spanSeconds, fixed, scheme]);
 
   useEffect(() => {
     plot.current?.setData(data);

@@ -1,5 +1,6 @@
-// One server: its header with the power buttons, and its sections: the live console with CPU and memory charts, and
-// its settings with Delete. The console socket also brings state changes and figures; without it they are polled.
+// One server: its header with the power buttons, and its sections: the live console with CPU and memory charts, its
+// history over hours to 30 days, and its settings with Delete. The console socket also brings state changes and
+// figures; without it they are polled.
 import { useMemo, useState } from 'preact/hooks';
 import { getServerStats, listTemplates } from '../../api/servers.api.ts';
 import type { Server } from '../../api/servers.types.ts';
@@ -16,6 +17,7 @@ import { PowerButtons } from './power-buttons.tsx';
 import { ServerCharts } from './server-charts.tsx';
 import { ServerConsole } from './server-console.tsx';
 import { ServerDelete } from './server-delete.tsx';
+import { ServerHistoryCharts } from './server-history.tsx';
 import { portText } from './server-format.ts';
 import { ServerSettings } from './server-settings.tsx';
 import { ServerStateBadge } from './server-state-badge.tsx';
@@ -106,6 +108,8 @@ export function ServerDetailView({ id, section }: { id: string; section: ServerS
               />
               <ServerCharts history={stats.history} limits={server.limits} />
             </>
+          ) : section === 'history' ? (
+            <ServerHistoryCharts server={server} />
           ) : (
             <>
               <ServerSettings server={server} template={template} />

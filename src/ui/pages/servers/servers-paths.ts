@@ -1,14 +1,15 @@
-// The paths of the Servers page: the list, and one server's sections (console, settings) by its id.
+// The paths of the Servers page: the list, and one server's sections (console, history, settings) by its id.
 import { matchPath } from '../../router/match-path.ts';
 
 export const SERVERS_PATH = '/servers';
 export const SERVER_DETAIL_PATTERN = '/servers/:id';
 export const SERVER_SECTION_PATTERN = '/servers/:id/:section';
 
-export type ServerSection = 'console' | 'settings';
+export type ServerSection = 'console' | 'history' | 'settings';
 
 const SECTIONS: ReadonlyArray<{ id: ServerSection; suffix: string; label: string }> = [
   { id: 'console', suffix: '', label: 'Console' },
+  { id: 'history', suffix: '/history', label: 'History' },
   { id: 'settings', suffix: '/settings', label: 'Settings' },
 ];
 
