@@ -1,16 +1,28 @@
-// What a rule watches in a sample: one reading per target ("host", or each mount for disk rules), and how readings are named.
+// What a rule watches in a sample: one reading per target ("host", each mount for disk rules, each running server for
+// server rules), and how readings are named.
 import type { ResourceSample } from './sample.ts';
 import { PERCENT_METRICS, type Metric } from './rules/schema.ts';
+import type { ServerSample } from './server-history.ts';
 
-export type Reading = { target: string; value: number };
+/** name: what the target is called in alert titles (a server's name), where the target itself is an id. */
+export type Reading = { target: string; value: number; name?: string };
 
 export const HOST_TARGET = 'host';
+export const serverTarget = (serverId: string) => `server:${serverId}`;
+
+/** Use against a limit, in percent (null without a reading or a limit). */
+const ofLimit = (used: number | null, limit: number | null): number | null => (used === null || !limit ? null : Math.round((used / limit) * 10_000) / 100);
 
 /**
  * The readings of a rule's metric in a sample: one per target. The evaluator keeps one state per target and does not
  * care what a target is.
  */
-export function readingsOf(rule: { metric: Metric; mount?: string | undefined }, sample: ResourceSample): Reading[] {
+export function readingsOf(rule: { metric: Metric; mount?: string | undefined }, sample: ResourceSample, servers: readonly ServerSample[] = []): Reading[] {
+  const perServer = (value: (s: ServerSample) => number | null): Reading[] =>
+    servers.flatMap((s) => {
+      const v = value(s);
+      return v === null ? [] : [{ target: serverTarget(s.serverId), value: v, name: s.name }];
+    });
   const host = (value: number | null): Reading[] => (value === null ? [] : [{ target: HOST_TARGET, value }]);
   const perCpu = (load: number) => Math.round((load / Math.max(1, sample.cpuCount)) * 100) / 100;
   switch (rule.metric) {
@@ -34,6 +46,12 @@ export function readingsOf(rule: { metric: Metric; mount?: string | undefined },
       return host(perCpu(sample.load15));
     case 'disk':
       return sample.disks.filter((d) => rule.mount === undefined || d.mount === rule.mount).map((d) => ({ target: d.mount, value: d.usedPct }));
+    case 'server_cpu':
+      return perServer((s) => ofLimit(s.cpuPct, s.cpuLimitPct));
+    case 'server_memory':
+      return perServer((s) => ofLimit(s.memoryBytes, s.memoryLimitBytes));
+    case 'server_disk':
+      return perServer((s) => ofLimit(s.diskBytes, s.diskLimitBytes));
   }
 }
 
@@ -48,11 +66,18 @@ const LABELS: Record<Metric, string> = {
   load1_per_cpu: 'Load per CPU (1 min)',
   load5_per_cpu: 'Load per CPU (5 min)',
   load15_per_cpu: 'Load per CPU (15 min)',
+  server_cpu: 'CPU',
+  server_memory: 'memory',
+  server_disk: 'disk',
 };
 
-/** How a reading is named in titles: "CPU", "Disk /srv". */
-export const labelOf = (metric: Metric, target: string): string => (metric === 'disk' ? `Disk ${target}` : LABELS[metric]);
+/** How a reading is named in titles: "CPU", "Disk /srv", "Server Survival memory". */
+export function labelOf(metric: Metric, target: string, name?: string): string {
+  if (metric === 'disk') return `Disk ${target}`;
+  if (metric.startsWith('server_')) return `Server ${name ?? target.replace(/^server:/, '')} ${LABELS[metric]}`;
+  return LABELS[metric];
+}
 
-/** A value with its unit: "93.4 %", "2.35". */
+/** A value with its unit: "93.4 %", "2.35" (server metrics: percent of the server's limit). */
 export const formatValue = (metric: Metric, value: number, digits = 1): string =>
   PERCENT_METRICS.has(metric) ? `${Number(value.toFixed(digits))} %` : String(Number(value.toFixed(2)));

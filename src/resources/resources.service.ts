@@ -8,7 +8,7 @@ import { createAlertStatesStore } from './alert-states.store.ts';
 import { createHistoryStore, type HistoryQuery } from './history.store.ts';
 import type { ResourceRule } from './rules/loader.ts';
 import { createSampler, type Sampler } from './sampler.ts';
-import { createServerHistoryStore, createServerSampler, type ServerSource } from './server-history.ts';
+import { createServerHistoryStore, createServerSampler, type ServerSample, type ServerSource } from './server-history.ts';
 import type { ResourceSample } from './sample.ts';
 import { createThresholds, type FiringAlert, type ResourceAlertSink } from './thresholds.ts';
 
@@ -70,30 +70,34 @@ export function createResourcesService(deps: {
   }
 
   /** Every running server's figures into its history; once an hour, the history of deleted servers goes. */
-  async function sampleServers(): Promise<void> {
-    if (!serverSampler) return;
+  async function sampleServers(): Promise<ServerSample[]> {
+    if (!serverSampler) return [];
+    let samples: ServerSample[];
     try {
-      await serverHistory.add(await serverSampler.sample());
+      samples = await serverSampler.sample();
+    } catch (err) {
+      logger.error({ err }, 'sampling the servers failed');
+      return [];
+    }
+    try {
+      await serverHistory.add(samples);
       if (clock.now() - forgotAt >= HOUR) {
         forgotAt = clock.now();
         await serverHistory.forgetDeleted();
       }
     } catch (err) {
-      logger.error({ err }, 'sampling the servers failed');
+      logger.error({ err }, 'storing the server samples failed');
     }
+    return samples;
   }
 
-  async function run(): Promise<void> {
-    await Promise.all([sampleHost(), sampleServers()]);
-  }
-
-  async function sampleHost(): Promise<void> {
+  async function sampleHost(): Promise<ResourceSample | null> {
     let sample: ResourceSample;
     try {
       sample = await sampler.sample();
     } catch (err) {
       logger.warn({ err }, 'sampling the host failed; sample skipped');
-      return;
+      return null;
     }
     latest = sample;
     try {
@@ -101,8 +105,15 @@ export function createResourcesService(deps: {
     } catch (err) {
       logger.error({ err }, 'storing a resource sample failed');
     }
+    return sample;
+  }
+
+  /** One round: the host and the servers read at once, stored, then the rules evaluated on both (not without the host's sample). */
+  async function run(): Promise<void> {
+    const [sample, servers] = await Promise.all([sampleHost(), sampleServers()]);
+    if (!sample) return;
     try {
-      await thresholds.observe(sample);
+      await thresholds.observe(sample, servers);
       await syncAlertStates();
     } catch (err) {
       logger.error({ err }, 'evaluating the resource thresholds failed');

@@ -7,16 +7,19 @@ import { seriesStats } from './downsample.ts';
 import { BUCKET_MS, createDownsampledStore, RAW_STEP_MS } from './downsampled.store.ts';
 import { resolutionFor, type HistoryQuery, type Resolution } from './history.store.ts';
 
-export const SERVER_SERIES = ['cpuPct', 'memoryBytes', 'memoryLimitBytes', 'netRxBps', 'netTxBps', 'diskBytes', 'diskLimitBytes'] as const;
+export const SERVER_SERIES = ['cpuPct', 'cpuLimitPct', 'memoryBytes', 'memoryLimitBytes', 'netRxBps', 'netTxBps', 'diskBytes', 'diskLimitBytes'] as const;
 export type ServerSeriesName = (typeof SERVER_SERIES)[number];
 type Values = Record<ServerSeriesName, number | null>;
 
-/** One reading of one server. cpuPct: 100 is one core; rates are null on a server's first reading and after a restart. */
-export type ServerSample = { serverId: string; ts: number } & Values;
+/**
+ * One reading of one server (its name for alert titles, not kept in the history). cpuPct: 100 is one core, as is
+ * cpuLimitPct; rates are null on a server's first reading and after a restart.
+ */
+export type ServerSample = { serverId: string; name: string; ts: number } & Values;
 
 /** Where the readings come from: the servers service. */
 export type ServerSource = {
-  runningIds(): Promise<string[]>;
+  running(): Promise<Array<{ id: string; name: string }>>;
   readings(id: string): Promise<ServerReadings | null>;
 };
 
@@ -33,15 +36,17 @@ export function createServerSampler(deps: { clock: Clock; source: ServerSource; 
   /** Rate of a counter since the previous reading; null without one or when the counter went back (a new container). */
   const rate = (now: number, before: number | undefined, seconds: number) => (before === undefined || now < before || seconds <= 0 ? null : Math.round((now - before) / seconds));
 
-  function toSample(serverId: string, ts: number, r: ServerReadings): ServerSample {
+  function toSample(serverId: string, name: string, ts: number, r: ServerReadings): ServerSample {
     const p = prev.get(serverId);
     const seconds = p ? (ts - p.ts) / 1000 : 0;
     const dCpu = p ? r.cpuNs - p.cpuNs : -1;
     const dSystem = p ? r.systemCpuNs - p.systemCpuNs : 0;
     return {
       serverId,
+      name,
       ts,
       cpuPct: dCpu >= 0 && dSystem > 0 ? round1((dCpu / dSystem) * r.onlineCpus * 100) : null,
+      cpuLimitPct: Math.round(r.cpuLimit * 100),
       memoryBytes: r.memoryBytes,
       memoryLimitBytes: r.memoryLimitBytes,
       netRxBps: rate(r.netRxBytes, p?.netRxBytes, seconds),
@@ -54,12 +59,12 @@ export function createServerSampler(deps: { clock: Clock; source: ServerSource; 
   return {
     /** Reads every running server (a few at a time); a server that cannot be read is left out of this round. */
     async sample(): Promise<ServerSample[]> {
-      const ids = await deps.source.runningIds();
+      const servers = await deps.source.running();
       const out: ServerSample[] = [];
       let next = 0;
       const worker = async () => {
-        while (next < ids.length) {
-          const id = ids[next++]!;
+        while (next < servers.length) {
+          const { id, name } = servers[next++]!;
           try {
             const r = await deps.source.readings(id);
             const ts = deps.clock.now();
@@ -67,16 +72,16 @@ export function createServerSampler(deps: { clock: Clock; source: ServerSource; 
               prev.delete(id);
               continue;
             }
-            out.push(toSample(id, ts, r));
+            out.push(toSample(id, name, ts, r));
             prev.set(id, { ...r, ts });
           } catch (err) {
             deps.onError?.(err, id);
           }
         }
       };
-      await Promise.all(Array.from({ length: Math.min(CONCURRENCY, ids.length) }, worker));
+      await Promise.all(Array.from({ length: Math.min(CONCURRENCY, servers.length) }, worker));
       // Servers no longer running start again from no previous reading.
-      const running = new Set(ids);
+      const running = new Set(servers.map((x) => x.id));
       for (const id of prev.keys()) if (!running.has(id)) prev.delete(id);
       return out.sort((a, b) => a.serverId.localeCompare(b.serverId));
     },
@@ -130,7 +135,7 @@ export function createServerHistoryStore(deps: { db: Db; clock: Clock; intervalM
   });
 
   return {
-    add: (samples: readonly ServerSample[]): Promise<void> => store.add(samples.map(({ serverId, ts, ...values }) => ({ key: serverId, ts, data: values }))),
+    add: (samples: readonly ServerSample[]): Promise<void> => store.add(samples.map(({ serverId, name: _name, ts, ...values }) => ({ key: serverId, ts, data: values }))),
 
     /** 'auto' is 10 s for ranges up to 24 h, else 5 min. */
     async query(serverId: string, q: HistoryQuery): Promise<ServerHistory> {

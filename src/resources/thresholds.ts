@@ -3,13 +3,16 @@ import type { AlertEvidence, RaiseAlert } from '../alerts/alerts.types.ts';
 import { alertSummary, alertTitle, goneNote, resolveNote } from './alert-text.ts';
 import { readingsOf } from './metrics.ts';
 import type { ResourceRule } from './rules/loader.ts';
+import { SERVER_METRICS } from './rules/schema.ts';
 import type { ResourceSample } from './sample.ts';
+import type { ServerSample } from './server-history.ts';
 import { advance, type Phase, type Point, type TargetState } from './threshold-state.ts';
 
 /** Where resource alerts go (the alerts inbox); a failed call is retried on the next sample. */
 export type ResourceAlertSink = { raise(input: RaiseAlert): Promise<void>; resolve(dedupKey: string, note: string): Promise<void> };
 
-export type TargetStatus = { target: string; state: Phase; since: number; value: number; ts: number };
+/** name: what a target that is an id is called (a server's name). */
+export type TargetStatus = { target: string; name: string | null; state: Phase; since: number; value: number; ts: number };
 export type RuleStatus = { rule: ResourceRule; state: Phase; since: number | null; value: number | null; targets: TargetStatus[] };
 /** A firing alert as kept across restarts. */
 export type FiringAlert = { dedupKey: string; rule: string; target: string; since: number; value: number };
@@ -31,6 +34,8 @@ export function createThresholds(deps: {
   const maxGapMs = 3 * deps.intervalMs;
   const active = deps.rules.filter((r) => r.enabled);
   const states = new Map<string, Map<string, TargetState>>(active.map((r) => [r.id, new Map()]));
+  /** What targets that are ids are called (servers by name), as last seen; kept while a target has a state. */
+  const names = new Map<string, string>();
 
   function raiseInput(rule: ResourceRule, target: string, s: TargetState, sample: ResourceSample): RaiseAlert {
     const points = [s.first, s.peak, s.last].filter((p): p is Point => p !== null);
@@ -38,24 +43,27 @@ export function createThresholds(deps: {
       .sort((a, b) => a.ts - b.ts)
       .map((p) => ({ kind: 'metric', ts: new Date(p.ts).toISOString(), metric: rule.metric, value: p.value, target }));
     const disk = rule.metric === 'disk' ? sample.disks.find((d) => d.mount === target) : undefined;
+    const name = names.get(target);
+    const server = SERVER_METRICS.has(rule.metric) ? { serverId: target.replace(/^server:/, ''), serverName: name } : {};
     return {
       source: 'resources',
       severity: rule.severity,
       dedupKey: dedupKeyOf(rule.id, target),
-      title: alertTitle(rule, target, s.last.value, deps.hostname),
-      summary: alertSummary(rule, target, s, deps.hostname, disk),
+      title: alertTitle(rule, target, s.last.value, deps.hostname, name),
+      summary: alertSummary(rule, target, s, deps.hostname, { disk, name }),
       evidence,
-      details: { rule: rule.id, metric: rule.metric, target, host: deps.hostname, value: s.last.value, above: rule.above, forMs: rule.for, clearBelow: rule.clear_below, clearForMs: rule.clear_for },
+      details: { rule: rule.id, metric: rule.metric, target, ...server, host: deps.hostname, value: s.last.value, above: rule.above, forMs: rule.for, clearBelow: rule.clear_below, clearForMs: rule.clear_for },
       ts: sample.ts,
     };
   }
 
-  async function evaluate(rule: ResourceRule, sample: ResourceSample): Promise<void> {
+  async function evaluate(rule: ResourceRule, sample: ResourceSample, servers: readonly ServerSample[]): Promise<void> {
     const byTarget = states.get(rule.id)!;
     const limits = { above: rule.above, forMs: rule.for, clearBelow: rule.clear_below, clearForMs: rule.clear_for, maxGapMs };
     const seen = new Set<string>();
-    for (const { target, value } of readingsOf(rule, sample)) {
+    for (const { target, value, name } of readingsOf(rule, sample, servers)) {
       seen.add(target);
+      if (name !== undefined) names.set(target, name);
       const prev = byTarget.get(target);
       const { state, event } = advance(prev, { ts: sample.ts, value }, limits);
       const key = dedupKeyOf(rule.id, target);
@@ -70,7 +78,7 @@ export function createThresholds(deps: {
         }
       } else if (event === 'resolve') {
         try {
-          await deps.sink.resolve(key, resolveNote(rule, target, value));
+          await deps.sink.resolve(key, resolveNote(rule, target, value, names.get(target)));
         } catch (err) {
           deps.onError(err, key);
           // Still firing with its run below kept: the next reading below resolves again.
@@ -90,7 +98,7 @@ export function createThresholds(deps: {
       } else if (silent > Math.max(maxGapMs, rule.clear_for)) {
         const key = dedupKeyOf(rule.id, target);
         try {
-          await deps.sink.resolve(key, goneNote(rule, target, s.last.ts));
+          await deps.sink.resolve(key, goneNote(rule, target, s.last.ts, names.get(target)));
           byTarget.delete(target);
         } catch (err) {
           deps.onError(err, key);
@@ -100,9 +108,14 @@ export function createThresholds(deps: {
   }
 
   return {
-    /** Evaluates every enabled rule on one sample; sink calls are made one after another, in rule order. */
-    async observe(sample: ResourceSample): Promise<void> {
-      for (const rule of active) await evaluate(rule, sample);
+    /**
+     * Evaluates every enabled rule on one round: the host's sample and the running servers' (taken with it); sink calls
+     * are made one after another, in rule order.
+     */
+    async observe(sample: ResourceSample, servers: readonly ServerSample[] = []): Promise<void> {
+      for (const rule of active) await evaluate(rule, sample, servers);
+      // Names of targets no rule keeps a state for any more (servers deleted) are forgotten.
+      for (const target of names.keys()) if (![...states.values()].some((byTarget) => byTarget.has(target))) names.delete(target);
     },
 
     /** Alerts that fired before a restart: firing again at once, so they resolve when the values say so (not raised twice). */
@@ -132,7 +145,7 @@ export function createThresholds(deps: {
     status(): RuleStatus[] {
       return deps.rules.map((rule) => {
         const targets = [...(states.get(rule.id) ?? new Map<string, TargetState>()).entries()]
-          .map(([target, s]): TargetStatus => ({ target, state: s.phase, since: s.since, value: s.last.value, ts: s.last.ts }))
+          .map(([target, s]): TargetStatus => ({ target, name: names.get(target) ?? null, state: s.phase, since: s.since, value: s.last.value, ts: s.last.ts }))
           .sort((a, b) => a.target.localeCompare(b.target));
         const worst = targets.reduce<TargetStatus | null>((w, t) => (!w || RANK[t.state] > RANK[w.state] || (RANK[t.state] === RANK[w.state] && t.value > w.value) ? t : w), null);
         return { rule, state: worst?.state ?? 'ok', since: worst?.since ?? null, value: worst?.value ?? null, targets };

@@ -624,14 +624,14 @@ export function createServersService(deps: {
       return nodes.call(r.node_id, (docker) => serverStats(docker, r.container_id, dataDirOf(id), { memoryMb: r.memory_mb, diskMb: r.disk_mb }));
     },
     /** The servers the panel last saw running. */
-    async runningIds(): Promise<string[]> {
-      return ((await db('servers').where({ state: 'running' }).select('id')) as Array<{ id: string }>).map((r) => r.id);
+    async running(): Promise<Array<{ id: string; name: string }>> {
+      return (await db('servers').where({ state: 'running' }).orderBy('id').select('id', 'name')) as Array<{ id: string; name: string }>;
     },
     /** A running server's counters for its history (null: not running, or gone). */
     async readings(id: string): Promise<ServerReadings | null> {
       const r = (await db('servers').where({ id }).first()) as ServerRow | undefined;
       if (!r?.container_id) return null;
-      return nodes.call(r.node_id, (docker) => serverReadings(docker, r.container_id!, dataDirOf(id), { memoryMb: r.memory_mb, diskMb: r.disk_mb }));
+      return nodes.call(r.node_id, (docker) => serverReadings(docker, r.container_id!, dataDirOf(id), { memoryMb: r.memory_mb, diskMb: r.disk_mb, cpu: Number(r.cpu) }));
     },
     /** Follows a server's console output: the recent lines, then onData for every new piece. */
     async watchConsole(id: string, onData: (data: string) => void): Promise<{ history: string[]; stop: () => void }> {

@@ -103,6 +103,8 @@ export type ServerReadings = {
   cpuNs: number;
   systemCpuNs: number;
   onlineCpus: number;
+  /** The server's CPU limit, in cores. */
+  cpuLimit: number;
   memoryBytes: number;
   memoryLimitBytes: number;
   netRxBytes: number;
@@ -112,7 +114,7 @@ export type ServerReadings = {
 };
 
 /** null: the container is not running (Docker answers a stopped container's stats with zeros). */
-export async function serverReadings(docker: Docker, containerId: string, dataDir: string, limits: { memoryMb: number; diskMb: number }): Promise<ServerReadings | null> {
+export async function serverReadings(docker: Docker, containerId: string, dataDir: string, limits: { memoryMb: number; diskMb: number; cpu: number }): Promise<ServerReadings | null> {
   const s = (await docker.getContainer(containerId).stats({ stream: false, 'one-shot': true })) as unknown as DockerStats;
   const systemCpuNs = s.cpu_stats?.system_cpu_usage ?? 0;
   if (!systemCpuNs) return null;
@@ -120,6 +122,7 @@ export async function serverReadings(docker: Docker, containerId: string, dataDi
     cpuNs: s.cpu_stats?.cpu_usage?.total_usage ?? 0,
     systemCpuNs,
     onlineCpus: s.cpu_stats?.online_cpus ?? s.cpu_stats?.cpu_usage?.percpu_usage?.length ?? 1,
+    cpuLimit: limits.cpu,
     memoryBytes: memoryUsed(s),
     memoryLimitBytes: limits.memoryMb * 1024 * 1024,
     ...traffic(s),

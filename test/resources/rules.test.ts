@@ -35,14 +35,15 @@ describe('resource rule files', () => {
   test('the shipped rules load with durations in milliseconds and defaults filled in', () => {
     const rules = loadResourceRules(SHIPPED_RESOURCE_RULES_DIR);
     const byId = new Map(rules.map((r) => [r.id, r]));
-    assert.deepEqual([...byId.keys()].sort(), ['cpu-high', 'disk-critical', 'disk-high', 'load-per-cpu-high', 'memory-high', 'swap-high']);
+    assert.deepEqual([...byId.keys()].sort(), ['cpu-high', 'disk-critical', 'disk-high', 'load-per-cpu-high', 'memory-high', 'server-cpu-high', 'server-disk-high', 'server-memory-high', 'swap-high']);
     const cpu = byId.get('cpu-high')!;
     assert.deepEqual([cpu.metric, cpu.above, cpu.for, cpu.clear_below, cpu.clear_for, cpu.severity, cpu.enabled], ['cpu', 90, 300_000, 85, 60_000, 'medium', true]);
     assert.deepEqual([byId.get('memory-high')!.above, byId.get('memory-high')!.for], [90, 120_000]);
     assert.deepEqual([byId.get('disk-high')!.above, byId.get('disk-high')!.for, byId.get('disk-high')!.mount], [90, 60_000, undefined]);
     assert.deepEqual([byId.get('swap-high')!.above, byId.get('swap-high')!.for], [80, 600_000]);
+    assert.deepEqual([byId.get('server-memory-high')!.metric, byId.get('server-memory-high')!.above, byId.get('server-memory-high')!.for], ['server_memory', 95, 300_000]);
     for (const r of rules) {
-      assert.equal(r.file, 'host.yml');
+      assert.equal(r.file, r.metric.startsWith('server_') ? 'servers.yml' : 'host.yml');
       assert.ok(r.clear_below < r.above, r.id);
       assert.ok(r.description.length > 0, r.id);
     }

@@ -14,8 +14,10 @@ const MB = 1024 * 1024;
 /** A server at ts with the given values; the rest quiet. */
 const at = (serverId: string, ts: number, over: Partial<ServerSample> = {}): ServerSample => ({
   serverId,
+  name: `Server ${serverId}`,
   ts,
   cpuPct: 5,
+  cpuLimitPct: 100,
   memoryBytes: 100 * MB,
   memoryLimitBytes: 512 * MB,
   netRxBps: 10,
@@ -26,16 +28,16 @@ const at = (serverId: string, ts: number, over: Partial<ServerSample> = {}): Ser
 });
 
 /** Servers whose counters the test moves: CPU time, host CPU time and traffic grow between two readings. */
-function counters(): ServerSource & { set(id: string, r: ServerReadings | null | Error): void; running: Set<string> } {
+function counters(): ServerSource & { set(id: string, r: ServerReadings | null | Error): void; ids: Set<string> } {
   const now = new Map<string, ServerReadings | null | Error>();
   const running = new Set<string>();
   return {
-    running,
+    ids: running,
     set: (id, r) => {
       now.set(id, r);
       running.add(id);
     },
-    runningIds: async () => [...running],
+    running: async () => [...running].map((id) => ({ id, name: `Server ${id}` })),
     readings: async (id) => {
       const r = now.get(id);
       if (r instanceof Error) throw r;
@@ -48,6 +50,7 @@ const readings = (over: Partial<ServerReadings>): ServerReadings => ({
   cpuNs: 0,
   systemCpuNs: 1e12,
   onlineCpus: 2,
+  cpuLimit: 1.5,
   memoryBytes: 64 * MB,
   memoryLimitBytes: 256 * MB,
   netRxBytes: 0,
@@ -75,6 +78,7 @@ describe('per-server history', () => {
     const first = await sampler.sample();
     assert.deepEqual(first.map((s) => [s.serverId, s.cpuPct, s.netRxBps]), [['a', null, null], ['b', null, null]], 'no rate without an earlier reading');
     assert.equal(first[0]!.memoryBytes, 64 * MB);
+    assert.deepEqual([first[0]!.name, first[0]!.cpuLimitPct], ['Server a', 150], 'the CPU limit in percent of one core');
 
     clock.advance(10 * S);
     // a: 5 s of CPU time over 20 s of host CPU time on 2 CPUs = 50 % of a core; 10 kB received in 10 s.
@@ -85,7 +89,7 @@ describe('per-server history', () => {
     assert.deepEqual(second.map((s) => [s.serverId, s.cpuPct, s.netRxBps, s.netTxBps]), [['a', 50, 1000, 50], ['b', null, 0, 0]]);
 
     // b stops (no longer running), a cannot be read this round: neither is in the sample, and no error stops the round.
-    source.running.delete('b');
+    source.ids.delete('b');
     source.set('a', new Error('engine away'));
     assert.deepEqual(await sampler.sample(), []);
     assert.deepEqual(errors, ['a']);

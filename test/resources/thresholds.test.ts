@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { SHIPPED_RESOURCE_RULES_DIR, loadResourceRules, type ResourceRule } from '../../src/resources/index.ts';
 import type { ResourceSample } from '../../src/resources/sample.ts';
+import { readingsOf } from '../../src/resources/metrics.ts';
+import type { ServerSample } from '../../src/resources/server-history.ts';
 import { createThresholds } from '../../src/resources/thresholds.ts';
 import { disk, M, recordingSink, rule, S, sample, T0, type SinkCall } from './helpers.ts';
 
@@ -115,6 +117,52 @@ describe('threshold rules', () => {
     assert.ok(calls[1]!.kind === 'resolve');
     assert.equal(calls[1]!.dedupKey, 'resources:disk-high:/mnt/usb');
     assert.match(calls[1]!.note, /no longer reported/);
+  });
+
+  test('server rules: each running server against its own limits, named in the alert; a server that stops clears', async () => {
+    const memory = rule({ id: 'server-memory-high', metric: 'server_memory', above: 95, for: '1m', clear_below: 90, clear_for: '1m', severity: 'medium' });
+    const cpuLimit = rule({ id: 'server-cpu-high', metric: 'server_cpu', above: 95, for: '1m', clear_below: 80 });
+    const sink = recordingSink();
+    const t = createThresholds({ rules: [memory, cpuLimit], sink, intervalMs: EVERY, hostname: 'web-1', onError: () => {} });
+    const MB = 1024 * 1024;
+    const server = (id: string, memoryMb: number, over: Partial<ServerSample> = {}): ServerSample => ({
+      serverId: id,
+      name: id === 'a1' ? 'Survival' : 'Creative',
+      ts: 0,
+      cpuPct: 40,
+      cpuLimitPct: 50,
+      memoryBytes: memoryMb * MB,
+      memoryLimitBytes: 100 * MB,
+      netRxBps: 0,
+      netTxBps: 0,
+      diskBytes: 0,
+      diskLimitBytes: 0,
+      ...over,
+    });
+    let ts = T0;
+    const round = async (servers: ServerSample[]) => {
+      await t.observe(sample(ts), servers.map((x) => ({ ...x, ts })));
+      ts += EVERY;
+    };
+    // a1 at 97 % of its memory limit, b2 at 50 %; b2's CPU at 49 of its 50 % (0.5 CPU) is 98 % of its limit.
+    for (let i = 0; i < 7; i += 1) await round([server('a1', 97), server('b2', 50, { cpuPct: 49 })]);
+    assert.deepEqual(summary(sink.calls), ['raise resources:server-memory-high:server:a1', 'raise resources:server-cpu-high:server:b2']);
+    const raised = sink.calls[0]!;
+    assert.ok(raised.kind === 'raise');
+    assert.equal(raised.input.title, 'Server Survival memory above 95 % of its limit for 1 min on web-1');
+    assert.match(raised.input.summary!, /Server Survival memory at 97 % of its limit on web-1/);
+    assert.equal(raised.input.details!.serverId, 'a1');
+    assert.equal(raised.input.details!.serverName, 'Survival');
+    // A server without a disk limit reading (0) or a CPU figure (null, its first reading) gives no reading at all.
+    assert.equal(readingsOf(rule({ id: 'disk-limit', metric: 'server_disk', above: 90, for: '1m', clear_below: 80 }), sample(T0), [server('a1', 10)]).length, 0);
+    assert.equal(readingsOf(cpuLimit, sample(T0), [server('a1', 10, { cpuPct: null })]).length, 0);
+    // a1 stops (no longer in the rounds): its alert clears once it has been silent for longer than clear_for; b2 drops
+    // below clear_below and clears the usual way.
+    for (let i = 0; i < 10; i += 1) await round([server('b2', 50, { cpuPct: 10 })]);
+    assert.deepEqual(summary(sink.calls).slice(2).sort(), ['resolve resources:server-cpu-high:server:b2', 'resolve resources:server-memory-high:server:a1']);
+    const gone = sink.calls.find((c) => c.kind === 'resolve' && c.dedupKey.endsWith(':a1'));
+    assert.ok(gone?.kind === 'resolve');
+    assert.match(gone.note, /^Server Survival memory no longer reported since .* \(the server stopped or was deleted, or the rule changed\)$/);
   });
 
   test('load per CPU: the load average divided by the CPUs', async () => {

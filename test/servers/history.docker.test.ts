@@ -1,6 +1,9 @@
 // A server's history on a real Docker Engine: sampled with the host while it runs, read back as chart columns, only by
-// those who may see the server.
+// those who may see the server; its readings fire a server threshold rule, which clears when it stops.
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { TestClient } from '../helpers/client.ts';
 import { needsDocker } from '../helpers/docker.ts';
@@ -19,7 +22,13 @@ describe('per-server history on a real Docker Engine', () => {
 
   before(async () => {
     const base = 52000 + Math.floor(Math.random() * 500) * 10;
-    ({ panel, admin } = await panelWithAdmin({ servers: { portRange: { min: base, max: base + 9 } }, resources: { enabled: true, intervalSeconds: 2 } }));
+    // One server rule low enough for an idle server to cross at once: the readings reach the thresholds and the inbox.
+    const rulesDir = mkdtempSync(join(tmpdir(), 'aether-server-rules-'));
+    writeFileSync(
+      join(rulesDir, 'servers.yml'),
+      'rules:\n  - id: server-memory-any\n    metric: server_memory\n    above: 0.01\n    for: 4s\n    clear_below: 0.005\n    clear_for: 4s\n    severity: medium\n',
+    );
+    ({ panel, admin } = await panelWithAdmin({ servers: { portRange: { min: base, max: base + 9 } }, resources: { enabled: true, intervalSeconds: 2, rulesDir } }));
   });
   after(async () => {
     if (serverId) await admin.del(`/api/v1/servers/${serverId}`);
@@ -67,12 +76,24 @@ describe('per-server history on a real Docker Engine', () => {
     assert.ok(week.ts.length >= 1);
     assert.ok(week.max!.memoryBytes!.at(-1)! >= week.series.memoryBytes!.at(-1)!);
 
-    // Stopped: no more samples.
+    // The server rule fired on these readings: an alert naming the server, with its id in the details.
+    const alertOf = async () => ((await admin.get('/api/v1/alerts?source=resources')).body.items as Array<{ id: string; title: string; status: string }>).find((a) => a.title.startsWith('Server Charted memory'));
+    await eventually(async () => (await alertOf()) !== undefined, 'the server memory alert', 30_000, 500);
+    const alert = (await alertOf())!;
+    assert.equal(alert.title, 'Server Charted memory above 0 % of its limit for 4 s on ' + (await admin.get('/api/v1/resources/current')).body.host);
+    assert.equal(alert.status, 'open');
+    const detail = await admin.get(`/api/v1/alerts/${alert.id}`);
+    assert.equal(detail.status, 200, detail.text);
+    assert.equal(detail.body.alert.dedupKey, `resources:server-memory-any:server:${serverId}`);
+    assert.equal(detail.body.alert.details.serverId, serverId);
+
+    // Stopped: no more samples, and the alert clears (the server is no longer reported).
     assert.equal((await admin.post(`/api/v1/servers/${serverId}/power`, { action: 'kill' })).status, 200);
     const stoppedAt = Date.now();
     await new Promise((r) => setTimeout(r, 12_000));
     const after = await history();
     assert.ok(after.ts.filter((ts, i) => ts > stoppedAt + 2_000 && after.series.memoryBytes![i] !== null).length === 0, 'no samples of a stopped server');
+    await eventually(async () => (await alertOf())?.status === 'resolved', 'the alert resolved once the server stopped', 30_000, 500);
   });
 
   test('only those who may see the server read its history; a bad range is a 400', async (t) => {

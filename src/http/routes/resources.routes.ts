@@ -53,7 +53,16 @@ const ruleSchema = z.object({
   state: state.describe('The worst state among the rule\'s targets.'),
   since: z.string().nullable(),
   value: z.number().nullable(),
-  targets: z.array(z.object({ target: z.string().describe('"host", or a mount for disk rules.'), state, since: z.string(), value: z.number(), ts: z.string() })),
+  targets: z.array(
+    z.object({
+      target: z.string().describe('"host", a mount for disk rules, "server:<id>" for server rules.'),
+      name: z.string().nullable().describe('The server\'s name for server rules; null otherwise.'),
+      state,
+      since: z.string(),
+      value: z.number(),
+      ts: z.string(),
+    }),
+  ),
 });
 
 const presentRule = ({ rule, state, since, value, targets }: RuleStatus) => ({
@@ -71,7 +80,7 @@ const presentRule = ({ rule, state, since, value, targets }: RuleStatus) => ({
   state,
   since: iso(since),
   value,
-  targets: targets.map((t) => ({ target: t.target, state: t.state, since: iso(t.since)!, value: t.value, ts: iso(t.ts)! })),
+  targets: targets.map((t) => ({ target: t.target, name: t.name, state: t.state, since: iso(t.since)!, value: t.value, ts: iso(t.ts)! })),
 });
 
 // SECURITY: the figures describe the machine (host name, mounts, load): nodes.view ("see Docker nodes and their

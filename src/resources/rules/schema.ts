@@ -3,11 +3,17 @@ import { z } from 'zod';
 import { SEVERITIES } from '../../alerts/alerts.types.ts';
 import { parseDuration } from '../../monitor/index.ts';
 
-export const METRICS = ['cpu', 'memory', 'swap', 'disk', 'load1', 'load5', 'load15', 'load1_per_cpu', 'load5_per_cpu', 'load15_per_cpu'] as const;
+export const METRICS = [
+  'cpu', 'memory', 'swap', 'disk', 'load1', 'load5', 'load15', 'load1_per_cpu', 'load5_per_cpu', 'load15_per_cpu',
+  'server_cpu', 'server_memory', 'server_disk',
+] as const;
 export type Metric = (typeof METRICS)[number];
 
+/** Metrics of each running server, against its own limits; the others are the host's. */
+export const SERVER_METRICS: ReadonlySet<Metric> = new Set(['server_cpu', 'server_memory', 'server_disk']);
+
 /** Metrics in percent (0-100); the load averages are run-queue lengths. */
-export const PERCENT_METRICS: ReadonlySet<Metric> = new Set(['cpu', 'memory', 'swap', 'disk']);
+export const PERCENT_METRICS: ReadonlySet<Metric> = new Set(['cpu', 'memory', 'swap', 'disk', 'server_cpu', 'server_memory', 'server_disk']);
 
 const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const ms = parseDuration(v);
@@ -24,7 +30,9 @@ export const resourceRuleSchema = z
     description: z.string().max(500).default(''),
     enabled: z.boolean().default(true),
     severity: z.enum(SEVERITIES).default('medium'),
-    metric: z.enum(METRICS).describe('cpu, memory, swap, disk: percent used; loadN: load average; loadN_per_cpu: load average divided by the CPUs.'),
+    metric: z
+      .enum(METRICS)
+      .describe('cpu, memory, swap, disk: percent used; loadN: load average; loadN_per_cpu: load average divided by the CPUs; server_cpu, server_memory, server_disk: each running server\'s use, percent of its own limit.'),
     mount: z.string().min(1).max(1000).optional().describe('Disk rules only: the one mount point to watch; absent, every mount is watched on its own.'),
     above: z.number().min(0).max(1_000_000).describe('Fires when the value is greater than this ...'),
     for: duration.describe('... for this long without a break (one spike does not fire).'),

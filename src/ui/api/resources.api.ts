@@ -74,7 +74,8 @@ export type ResourceRule = {
   state: RuleState;
   since: string | null;
   value: number | null;
-  targets: Array<{ target: string; state: RuleState; since: string; value: number; ts: string }>;
+  /** name: a server's name (its target is its id); null for the host and mounts. */
+  targets: Array<{ target: string; name: string | null; state: RuleState; since: string; value: number; ts: string }>;
 };
 
 export const RANGES = [

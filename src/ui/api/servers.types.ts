@@ -36,7 +36,7 @@ export type Server = {
 };
 
 /** A server's figures at one moment (GET /servers/:id/stats, and the console's "stats" frames). */
-export const SERVER_SERIES = ['cpuPct', 'memoryBytes', 'memoryLimitBytes', 'netRxBps', 'netTxBps', 'diskBytes', 'diskLimitBytes'] as const;
+export const SERVER_SERIES = ['cpuPct', 'cpuLimitPct', 'memoryBytes', 'memoryLimitBytes', 'netRxBps', 'netTxBps', 'diskBytes', 'diskLimitBytes'] as const;
 export type ServerSeriesName = (typeof SERVER_SERIES)[number];
 
 /** A server's figures over time, as chart columns (sampled with the host while the server runs). */

@@ -6,7 +6,7 @@ import { SeverityBadge } from '../security/severity-badge.tsx';
 import { formatLoad, formatPct } from './format.ts';
 import { StateBadge } from './state-badge.tsx';
 
-const PERCENT = new Set(['cpu', 'memory', 'swap', 'disk']);
+const PERCENT = new Set(['cpu', 'memory', 'swap', 'disk', 'server_cpu', 'server_memory', 'server_disk']);
 const LABELS: Record<string, string> = {
   cpu: 'CPU',
   memory: 'Memory',
@@ -17,6 +17,9 @@ const LABELS: Record<string, string> = {
   load1_per_cpu: 'Load per CPU (1 min)',
   load5_per_cpu: 'Load per CPU (5 min)',
   load15_per_cpu: 'Load per CPU (15 min)',
+  server_cpu: 'A server\'s CPU, of its limit,',
+  server_memory: 'A server\'s memory, of its limit,',
+  server_disk: 'A server\'s data directory, of its disk limit,',
 };
 const value = (rule: ResourceRule, v: number) => (PERCENT.has(rule.metric) ? formatPct(v) : formatLoad(v));
 /** A rule's level as written in its file: "90 %", "2". */
@@ -28,7 +31,8 @@ function condition(rule: ResourceRule): string {
 }
 
 function RuleRow({ rule }: { rule: ResourceRule }) {
-  const many = rule.targets.length > 1;
+  // Disks by mount and servers by name are listed each with its state.
+  const many = rule.targets.length > 1 || (rule.metric.startsWith('server_') && rule.targets.length > 0);
   return (
     <tr data-testid={`resource-rule-${rule.id}`}>
       <th scope="row" class="cell-wrap cell-wide">
@@ -46,10 +50,10 @@ function RuleRow({ rule }: { rule: ResourceRule }) {
         {!rule.enabled ? (
           <StateBadge state="disabled" />
         ) : many ? (
-          <ul class="cell-list" aria-label={`State of ${rule.id} per mount`}>
+          <ul class="cell-list" aria-label={`State of ${rule.id} per ${rule.metric.startsWith('server_') ? 'server' : 'mount'}`}>
             {rule.targets.map((t) => (
               <li key={t.target}>
-                <span class="mono">{t.target}</span> <StateBadge state={t.state} /> {value(rule, t.value)}
+                {t.name ? <span>{t.name}</span> : <span class="mono">{t.target}</span>} <StateBadge state={t.state} /> {value(rule, t.value)}
               </li>
             ))}
           </ul>
