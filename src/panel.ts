@@ -113,6 +113,7 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
       await services.resources.stop();
       consoles.close();
       services.servers.stop();
+      services.nodes.stop();
       await services.bans.flushHits();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

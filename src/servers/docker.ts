@@ -1,12 +1,14 @@
 // The one place dockerode is used: a client per node (local socket, TCP with TLS client certificates, or SSH), and
 // Docker failures turned into the panel's errors (an engine that does not answer is 503 docker_unreachable).
+import { createHash } from 'node:crypto';
 import Docker from 'dockerode';
+import { SshDockerAgent } from './ssh-agent.ts';
 import { AppError } from '../shared/errors.ts';
 
 export type NodeConnection =
   | { kind: 'socket'; socketPath: string }
   | { kind: 'tcp'; host: string; port: number; ca: string; cert: string; key: string }
-  | { kind: 'ssh'; host: string; port: number; username: string; privateKey: string };
+  | { kind: 'ssh'; host: string; port: number; username: string; privateKey: string; hostKeyFingerprint: string };
 
 export type DockerClient = Docker;
 export type { Docker };
@@ -18,7 +20,47 @@ export function dockerClient(conn: NodeConnection, timeoutMs = 30_000): Docker {
     // SECURITY: a remote engine is only ever spoken to over TLS with a client certificate (never plain TCP :2375).
     return new Docker({ protocol: 'https', host: conn.host, port: conn.port, ca: conn.ca, cert: conn.cert, key: conn.key, timeout: timeoutMs });
   }
-  return new Docker({ protocol: 'ssh', host: conn.host, port: conn.port, username: conn.username, sshOptions: { privateKey: conn.privateKey }, timeout: timeoutMs });
+  // SECURITY: the engine's host key is pinned: a host answering with another key (a man in the middle) is not
+  // logged in to, so the key that can run containers there is never used against it.
+  const agent = new SshDockerAgent({
+    host: conn.host,
+    port: conn.port,
+    username: conn.username,
+    privateKey: conn.privateKey,
+    verifyHostKey: (key) => sshFingerprint(key) === conn.hostKeyFingerprint,
+    readyTimeoutMs: timeoutMs,
+  });
+  // dockerode hands `agent` to each request (its typings omit it): every request is one login over that agent.
+  const options: Docker.DockerOptions & { agent: SshDockerAgent } = { protocol: 'http', host: conn.host, port: conn.port, agent, timeout: timeoutMs };
+  return new Docker(options);
+}
+
+/** Ends the connections a client keeps open (SSH logins); the client is not used again. */
+export function closeDockerClient(docker: Docker): void {
+  const agent = (docker.modem as { agent?: unknown }).agent;
+  if (agent instanceof SshDockerAgent) agent.destroy();
+}
+
+/** A public key's fingerprint as OpenSSH prints it (`ssh-keygen -l`): "SHA256:" and the unpadded base64 of its SHA-256. */
+export const sshFingerprint = (keyBlob: Buffer): string => `SHA256:${createHash('sha256').update(keyBlob).digest('base64').replace(/=+$/, '')}`;
+
+const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
+const KEY_LINE = /^(?:\S+ )?(ssh-ed25519|ecdsa-sha2-nistp(?:256|384|521)|ssh-rsa) ([A-Za-z0-9+/]+={0,2})(?: .*)?$/;
+
+/**
+ * A host key as an admin gives it: its fingerprint ("SHA256:…", as `ssh-keygen -lf` prints), or the key itself (a line
+ * of known_hosts or of the host's *.pub file). null: neither.
+ */
+export function hostKeyFingerprint(input: string): string | null {
+  const text = input.trim();
+  if (FINGERPRINT.test(text)) return text;
+  const m = KEY_LINE.exec(text);
+  if (!m) return null;
+  const blob = Buffer.from(m[2]!, 'base64');
+  // The blob starts with its own type name: a key line whose parts disagree is not a key.
+  const len = blob.length >= 4 ? blob.readUInt32BE(0) : 0;
+  if (blob.subarray(4, 4 + len).toString('latin1') !== m[1]) return null;
+  return sshFingerprint(blob);
 }
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ESOCKETTIMEDOUT']);
@@ -31,7 +73,8 @@ export function isUnreachable(err: unknown): boolean {
   const e = err as { code?: string; message?: string } | null;
   if (!e) return false;
   if (e.code && UNREACHABLE.has(e.code)) return true;
-  return /socket hang up|timeout|connect ETIMEDOUT|All configured authentication methods failed/i.test(e.message ?? '');
+  // SSH: a refused login, a host key that is not the pinned one, a handshake that never ends.
+  return /socket hang up|timeout|timed out|connect ETIMEDOUT|All configured authentication methods failed|Host denied/i.test(e.message ?? '');
 }
 
 /** Rethrows a Docker failure as the panel's error: unreachable engines as 503, the rest as they are (logged as 500s). */

@@ -7,7 +7,7 @@ import type { Clock } from '../shared/clock.ts';
 import { conflict, notFound } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import type { SecretBox } from '../shared/secret-box.ts';
-import { dockerClient, dockerFailure, type Docker, type NodeConnection } from './docker.ts';
+import { closeDockerClient, dockerClient, dockerFailure, type Docker, type NodeConnection } from './docker.ts';
 
 type NodeRow = {
   id: string;
@@ -48,7 +48,11 @@ export function createNodesService(deps: { db: Db; clock: Clock; audit: AuditSer
   const health = new Map<string, NodeHealth>();
 
   const redact = (c: NodeConnection): Record<string, unknown> =>
-    c.kind === 'socket' ? { socketPath: c.socketPath } : c.kind === 'tcp' ? { host: c.host, port: c.port } : { host: c.host, port: c.port, username: c.username };
+    c.kind === 'socket'
+      ? { socketPath: c.socketPath }
+      : c.kind === 'tcp'
+        ? { host: c.host, port: c.port }
+        : { host: c.host, port: c.port, username: c.username, hostKeyFingerprint: c.hostKeyFingerprint };
 
   function present(r: NodeRow): PublicNode {
     return {
@@ -62,9 +66,17 @@ export function createNodesService(deps: { db: Db; clock: Clock; audit: AuditSer
     };
   }
 
+  /** Forgets a node's client, ending the connections it keeps open. */
+  function drop(id: string): void {
+    const cached = clients.get(id);
+    if (cached) closeDockerClient(cached.docker);
+    clients.delete(id);
+  }
+
   function clientOf(r: NodeRow): Docker {
     const cached = clients.get(r.id);
     if (cached && cached.sealed === r.connection_sealed) return cached.docker;
+    if (cached) closeDockerClient(cached.docker);
     const docker = dockerClient(JSON.parse(box.open(r.connection_sealed, `node:${r.id}`)) as NodeConnection);
     clients.set(r.id, { docker, sealed: r.connection_sealed });
     return docker;
@@ -107,7 +119,7 @@ export function createNodesService(deps: { db: Db; clock: Clock; audit: AuditSer
       const existing = await db('nodes').where({ id: LOCAL_NODE_ID }).first('id');
       if (existing) await db('nodes').where({ id: LOCAL_NODE_ID }).update(fields);
       else await db('nodes').insert({ id: LOCAL_NODE_ID, name: 'local', created_at: now, ...fields });
-      clients.delete(LOCAL_NODE_ID);
+      drop(LOCAL_NODE_ID);
     },
     /** Adds a remote engine: TCP with TLS client certificates, or SSH. Its keys are stored encrypted. */
     async create(caller: Caller, input: NewNode): Promise<PublicNode> {
@@ -136,9 +148,13 @@ export function createNodesService(deps: { db: Db; clock: Clock; audit: AuditSer
       if (id === LOCAL_NODE_ID) throw conflict('local_node', 'The local node cannot be removed.');
       if (await db('servers').where({ node_id: id }).first('id')) throw conflict('node_in_use', 'Servers still run on this node: move or delete them first.');
       await db('nodes').where({ id }).delete();
-      clients.delete(id);
+      drop(id);
       health.delete(id);
       await audit.record({ type: 'node.deleted', ...auditFrom(caller), target: { type: 'node', id, name: r.name }, outcome: 'success' });
+    },
+    /** Ends every connection to every engine (SSH logins); the panel is stopping. */
+    stop(): void {
+      for (const id of [...clients.keys()]) drop(id);
     },
     async list(): Promise<PublicNode[]> {
       return ((await db<NodeRow>('nodes').orderBy('name')) as NodeRow[]).map(present);

@@ -6,6 +6,9 @@ import { needs } from './require-component.ts';
 
 export { TEST_IMAGE };
 
+/** Where the local engine answers (the panel's default servers.dockerSocket). */
+export const DOCKER_SOCKET = '/var/run/docker.sock';
+
 let known: { engine: boolean; image: boolean } | null = null;
 
 export function needsDocker(t: TestContext): boolean {

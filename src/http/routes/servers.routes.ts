@@ -4,6 +4,7 @@ import { can, type Actor } from '../../auth/permissions.ts';
 import { PER_SERVER_SCOPES } from '../../auth/scopes.ts';
 import { SERVER_SERIES } from '../../resources/index.ts';
 import type { PublicServer } from '../../servers/index.ts';
+import { hostKeyFingerprint } from '../../servers/index.ts';
 import { isIp } from '../../shared/cidr.ts';
 import { badRequest, forbidden } from '../../shared/errors.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
@@ -311,14 +312,27 @@ export const serversRoutes = (s: Services): AnyRoute[] => [
   defineRoute({
     method: 'POST',
     path: '/nodes',
-    summary: 'Add a remote Docker Engine: {"kind":"tcp","host","port","ca","cert","key"} (TLS client certificates; never plain TCP) or {"kind":"ssh","host","port","username","privateKey"}. Keys are stored encrypted and never shown again.',
+    summary: 'Add a remote Docker Engine: {"kind":"tcp","host","port","ca","cert","key"} (TLS client certificates; never plain TCP) or {"kind":"ssh","host","port","username","privateKey","hostKey"} (the host key pinned). Keys are stored encrypted and never shown again.',
     tag: 'servers',
     access: { scope: 'nodes.edit' },
     body: z.strictObject({
       name: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash, underscore'),
       connection: z.discriminatedUnion('kind', [
         z.strictObject({ kind: z.literal('tcp'), host: z.string().min(1).max(253), port: z.number().int().min(1).max(65_535).default(2376), ca: pem, cert: pem, key: pemKey }),
-        z.strictObject({ kind: z.literal('ssh'), host: z.string().min(1).max(253), port: z.number().int().min(1).max(65_535).default(22), username: z.string().min(1).max(64), privateKey: pemKey }),
+        z
+          .strictObject({
+            kind: z.literal('ssh'),
+            host: z.string().min(1).max(253),
+            port: z.number().int().min(1).max(65_535).default(22),
+            username: z.string().min(1).max(64),
+            privateKey: pemKey,
+            hostKey: z
+              .string()
+              .max(16_384)
+              .transform((v, ctx) => hostKeyFingerprint(v) ?? (ctx.addIssue({ code: 'custom', message: 'must be the host key\'s SHA256 fingerprint (ssh-keygen -lf) or its public key line' }), z.NEVER))
+              .describe('The engine host\'s SSH key, pinned: its SHA256 fingerprint (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) or the key line itself.'),
+          })
+          .transform(({ hostKey, ...rest }) => ({ ...rest, hostKeyFingerprint: hostKey })),
       ]),
       publicIp: z.string().refine(isIp, 'must be an IP address'),
       portRange: z.strictObject({ min: z.number().int().min(1024).max(65_535), max: z.number().int().min(1024).max(65_535) }).refine((r) => r.min <= r.max, 'min must not be above max'),

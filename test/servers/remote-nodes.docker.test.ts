@@ -1,0 +1,182 @@
+// Remote nodes reaching a real Docker Engine: over TLS with client certificates (a TLS endpoint that verifies them, as
+// dockerd --tlsverify does, in front of the engine's socket) and over SSH (a real OpenSSH server running
+// `docker system dial-stdio`). A server runs its whole life through each; a wrong client certificate or a host that
+// answers with another SSH key is an engine that does not answer.
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
+import type { TestClient } from '../helpers/client.ts';
+import { DOCKER_SOCKET, needsDocker } from '../helpers/docker.ts';
+import { panelWithAdmin } from '../helpers/fixtures.ts';
+import { eventually, freePort } from '../helpers/mail-server.ts';
+import type { TestPanel } from '../helpers/panel.ts';
+import { needs } from '../helpers/require-component.ts';
+
+const OPENSSL = spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0;
+const SSHD = '/usr/sbin/sshd';
+const HAS_SSHD = spawnSync(SSHD, ['-V'], { stdio: 'ignore' }).error === undefined;
+const IS_ROOT = process.getuid?.() === 0;
+
+const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
+
+/** A CA, and a certificate it signs for `cn` (with IP 127.0.0.1 for a server). */
+function makeCa(dir: string, name: string): { ca: string; issue(cn: string, server: boolean): { cert: string; key: string } } {
+  const caKey = join(dir, `${name}-ca.key`);
+  const caCert = join(dir, `${name}-ca.pem`);
+  openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', `/CN=${name} CA`, '-keyout', caKey, '-out', caCert);
+  return {
+    ca: readFileSync(caCert, 'utf8'),
+    issue(cn, server) {
+      const key = join(dir, `${name}-${cn}.key`);
+      const csr = join(dir, `${name}-${cn}.csr`);
+      const cert = join(dir, `${name}-${cn}.pem`);
+      const ext = join(dir, `${name}-${cn}.ext`);
+      writeFileSync(ext, server ? 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' : 'extendedKeyUsage=clientAuth\n');
+      openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', `/CN=${cn}`, '-keyout', key, '-out', csr);
+      openssl('x509', '-req', '-in', csr, '-CA', caCert, '-CAkey', caKey, '-CAcreateserial', '-days', '1', '-extfile', ext, '-out', cert);
+      return { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') };
+    },
+  };
+}
+
+describe('remote nodes on a real Docker Engine', () => {
+  let panel: TestPanel;
+  let admin: TestClient;
+  const dir = mkdtempSync(join(tmpdir(), 'aether-remote-nodes-'));
+  let tls: TlsServer | null = null;
+  let sshd: ChildProcess | null = null;
+  const made: string[] = [];
+
+  before(async () => {
+    ({ panel, admin } = await panelWithAdmin());
+  });
+  after(async () => {
+    for (const id of made) await admin.del(`/api/v1/servers/${id}`).catch(() => undefined);
+    await panel.close();
+    tls?.close();
+    sshd?.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Adds a node; its port range is its own, so its servers do not meet those of other test files. */
+  const addNode = async (name: string, connection: Record<string, unknown>) => {
+    const base = 56000 + Math.floor(Math.random() * 400) * 10;
+    const res = await admin.post('/api/v1/nodes', { name, connection, publicIp: '127.0.0.1', portRange: { min: base, max: base + 9 } });
+    assert.equal(res.status, 201, res.text);
+    return res.body.node as { id: string; health: { reachable: boolean; version?: string | null } | null; connection: Record<string, unknown> };
+  };
+
+  /** A server made, started, read, stopped and deleted on the node, and its container seen in the engine. */
+  const fullLife = async (nodeId: string) => {
+    const created = await admin.post('/api/v1/servers', { name: `On ${nodeId.slice(0, 6)}`, template: 'test-server', node: nodeId });
+    assert.equal(created.status, 201, created.text);
+    const id = created.body.server.id as string;
+    made.push(id);
+    assert.equal(created.body.server.node, nodeId);
+    assert.equal((await admin.post(`/api/v1/servers/${id}/power`, { action: 'start' })).status, 200);
+    const running = spawnSync('docker', ['ps', '--filter', `label=io.aether.server=${id}`, '--format', '{{.State}}'], { encoding: 'utf8' });
+    assert.equal(running.stdout.trim(), 'running', 'the container runs in the engine behind the node');
+    const stats = await admin.get(`/api/v1/servers/${id}/stats`);
+    assert.equal(stats.status, 200, stats.text);
+    assert.equal(stats.body.stats.running, true);
+    const stopped = await admin.post(`/api/v1/servers/${id}/power`, { action: 'stop' });
+    assert.equal(stopped.status, 200, stopped.text);
+    assert.equal(stopped.body.server.state, 'stopped');
+    assert.equal((await admin.del(`/api/v1/servers/${id}`)).status, 204);
+    made.splice(made.indexOf(id), 1);
+    const left = spawnSync('docker', ['ps', '-a', '--filter', `label=io.aether.server=${id}`, '--format', '{{.ID}}'], { encoding: 'utf8' });
+    assert.equal(left.stdout.trim(), '');
+  };
+
+  test('TLS with client certificates: a server lives its whole life through the node; a certificate from another CA is refused', async (t) => {
+    if (!needsDocker(t)) return;
+    if (!needs(t, 'openssl', OPENSSL, 'not found: apt-get install openssl (it makes the test certificates)')) return;
+    const trusted = makeCa(dir, 'engine');
+    const server = trusted.issue('engine', true);
+    const client = trusted.issue('panel', false);
+    const stranger = makeCa(dir, 'stranger').issue('panel', false);
+    // The engine's TLS endpoint: only clients with a certificate of its CA get through to the engine.
+    tls = createTlsServer({ key: server.key, cert: server.cert, ca: trusted.ca, requestCert: true, rejectUnauthorized: true }, (socket) => {
+      const engine = connect(DOCKER_SOCKET);
+      socket.pipe(engine).pipe(socket);
+      // Either side gone ends the other (an events stream the panel closes must not stay open to the engine).
+      socket.on('close', () => engine.destroy());
+      engine.on('close', () => socket.destroy());
+      socket.on('error', () => engine.destroy());
+      engine.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => tls!.listen(0, '127.0.0.1', resolve));
+    const port = (tls.address() as AddressInfo).port;
+
+    const node = await addNode('tls-engine', { kind: 'tcp', host: '127.0.0.1', port, ca: trusted.ca, cert: client.cert, key: client.key });
+    assert.equal(node.health?.reachable, true, JSON.stringify(node.health));
+    await fullLife(node.id);
+
+    const refused = await addNode('tls-stranger', { kind: 'tcp', host: '127.0.0.1', port, ca: trusted.ca, cert: stranger.cert, key: stranger.key });
+    assert.equal(refused.health?.reachable, false, 'a client certificate of another CA does not get through');
+    const res = await admin.post('/api/v1/servers', { name: 'Refused', template: 'test-server', node: refused.id });
+    assert.equal(res.status, 503);
+    assert.equal(res.body.error.code, 'docker_unreachable');
+  });
+
+  test('SSH: the host key is pinned; a server lives its whole life through the node; another host key is refused', async (t) => {
+    if (!needsDocker(t)) return;
+    if (!needs(t, 'sshd', HAS_SSHD && IS_ROOT, `not found at ${SSHD} or not root: apt-get install openssh-server, run the tests as root`)) return;
+    const ssh = join(dir, 'ssh');
+    mkdirSync(ssh, { mode: 0o700 });
+    mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+    const keygen = (file: string) => execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', '', '-f', join(ssh, file)]);
+    keygen('host');
+    keygen('other-host');
+    keygen('panel');
+    writeFileSync(join(ssh, 'authorized_keys'), readFileSync(join(ssh, 'panel.pub')));
+    chmodSync(join(ssh, 'authorized_keys'), 0o600);
+    const port = await freePort();
+    writeFileSync(
+      join(ssh, 'sshd_config'),
+      [
+        `Port ${port}`,
+        'ListenAddress 127.0.0.1',
+        `HostKey ${join(ssh, 'host')}`,
+        `AuthorizedKeysFile ${join(ssh, 'authorized_keys')}`,
+        `PidFile ${join(ssh, 'sshd.pid')}`,
+        'PermitRootLogin prohibit-password',
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'UsePAM no',
+        'StrictModes no',
+      ].join('\n') + '\n',
+    );
+    sshd = spawn(SSHD, ['-D', '-e', '-f', join(ssh, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    sshd.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    await eventually(() => log.includes('Server listening') || sshd!.exitCode !== null, 'sshd to listen');
+    assert.equal(sshd.exitCode, null, log);
+
+    const privateKey = readFileSync(join(ssh, 'panel'), 'utf8');
+    const hostLine = readFileSync(join(ssh, 'host.pub'), 'utf8').trim();
+    const node = await addNode('ssh-engine', { kind: 'ssh', host: '127.0.0.1', port, username: 'root', privateKey, hostKey: hostLine });
+    // The key line is kept as the fingerprint ssh-keygen prints for it.
+    const printed = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(ssh, 'host.pub')], { encoding: 'utf8' }).split(' ')[1];
+    assert.equal(node.connection.hostKeyFingerprint, printed);
+    assert.ok(!JSON.stringify(node).includes('PRIVATE KEY'));
+    assert.equal(node.health?.reachable, true, `${JSON.stringify(node.health)}\n${log}`);
+    await fullLife(node.id);
+
+    // The same host, pinned to another key (as if a man in the middle answered): nothing is sent to it.
+    const otherPrint = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(ssh, 'other-host.pub')], { encoding: 'utf8' }).split(' ')[1]!;
+    const before = log.split('Accepted publickey').length;
+    const pinnedElsewhere = await addNode('ssh-mitm', { kind: 'ssh', host: '127.0.0.1', port, username: 'root', privateKey, hostKey: otherPrint });
+    assert.equal(pinnedElsewhere.health?.reachable, false);
+    assert.equal(log.split('Accepted publickey').length, before, 'the panel did not log in to a host with the wrong key');
+
+    const bad = await admin.post('/api/v1/nodes', { name: 'ssh-bad', connection: { kind: 'ssh', host: '127.0.0.1', port, username: 'root', privateKey, hostKey: 'SHA256:short' }, publicIp: '127.0.0.1', portRange: { min: 40000, max: 40001 } });
+    assert.equal(bad.status, 400);
+    assert.match(bad.text, /hostKey/);
+  });
+});
