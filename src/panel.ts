@@ -39,6 +39,7 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
   await services.nodes.ensureLocal();
   // Servers kept running while the panel was down; their state is read back from Docker (never fatal at start).
   await services.servers.reconcile().catch((err: unknown) => logger.warn({ err }, 'reading the servers\' state from Docker failed'));
+  services.servers.watchDisks(config.servers.diskCheckSeconds * 1000);
   const foreign = await services.twoFactor.foreignKeyCount();
   if (foreign > 0) {
     // The users can still sign in with recovery codes; an administrator can reset their 2FA.

@@ -1,5 +1,5 @@
-// Panel events that are alerts by themselves, whatever the rules say: a server that crashed, a backup that failed, a
-// certificate about to expire. Each is read from the audit trail as it is recorded.
+// Panel events that are alerts by themselves, whatever the rules say: a server that crashed or was stopped for its
+// disk use, a backup that failed, a certificate about to expire. Each is read from the audit trail as it is recorded.
 import type { AuditEvent } from '../audit/index.ts';
 import type { AlertSource, RaiseAlert, Severity } from './alerts.types.ts';
 
@@ -10,6 +10,7 @@ const reason = (e: AuditEvent) => (typeof e.details.reason === 'string' ? `: ${e
 
 const ALERTING_EVENTS: Readonly<Record<string, Mapping>> = {
   'server.crashed': { source: 'servers', severity: 'high', title: (e) => `Server ${name(e)} crashed${reason(e)}` },
+  'server.disk_exceeded': { source: 'servers', severity: 'high', title: (e) => `Server ${name(e)} was stopped${reason(e)}` },
   'backup.failed': { source: 'system', severity: 'high', title: (e) => `Backup failed${reason(e)}` },
   'restore_test.failed': { source: 'system', severity: 'high', title: (e) => `The scheduled restore test failed${reason(e)}` },
   'certificate.expiring': { source: 'system', severity: 'medium', title: (e) => `Certificate of ${name(e)} expires soon` },

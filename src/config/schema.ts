@@ -196,6 +196,7 @@ export const configSchema = z
           .describe('The most any one server may be given.'),
         restartBaseSeconds: z.number().min(0.1).max(3600).default(5).describe('First automatic restart of a crashed server (restart policy on-crash) after this long; doubled per crash in a row.'),
         restartMaxSeconds: z.number().min(1).max(86_400).default(300).describe('The longest wait before an automatic restart.'),
+        diskCheckSeconds: z.number().min(1).max(3600).default(30).describe('How often running servers\' data directories are measured: one over its disk limit is stopped (and cannot start until it is back under it).'),
       })
       .prefault({})
       .describe('Game and application servers in Docker containers.'),

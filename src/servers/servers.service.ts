@@ -17,7 +17,7 @@ import { containerSpec } from './container-spec.ts';
 import { resolveEnv } from './templates/index.ts';
 import { dockerStatus, isUnreachable, type Docker } from './docker.ts';
 import type { NodesService } from './nodes.service.ts';
-import { serverReadings, serverStats, type ServerReadings, type ServerStats } from './stats.ts';
+import { directorySize, serverReadings, serverStats, type ServerReadings, type ServerStats } from './stats.ts';
 import type { TemplatesService } from './templates.service.ts';
 
 export type ServerState = 'stopped' | 'starting' | 'running' | 'stopping' | 'crashed' | 'unknown';
@@ -83,6 +83,9 @@ export type PowerAction = 'start' | 'stop' | 'restart' | 'kill';
 
 const iso = (v: number | string | null): string | null => (v === null ? null : new Date(Number(v)).toISOString());
 const LABEL_SERVER = 'io.aether.server';
+const MIB = 1024 * 1024;
+/** Bytes in MiB for messages: "12.5". */
+const mib = (bytes: number): string => String(Math.round((bytes / MIB) * 10) / 10);
 
 export type ServersService = ReturnType<typeof createServersService>;
 
@@ -291,8 +294,20 @@ export function createServersService(deps: {
     await waitExit(docker, r.container_id, 10_000);
   }
 
+  /** The data directory's size against the disk limit (measured now, or as measured in the last 30 s). */
+  async function diskUse(r: ServerRow, fresh: boolean): Promise<{ usedBytes: number; limitBytes: number; over: boolean }> {
+    const usedBytes = await directorySize(dataDirOf(r.id), Date.now(), fresh ? 0 : undefined);
+    const limitBytes = r.disk_mb * MIB;
+    return { usedBytes, limitBytes, over: usedBytes > limitBytes };
+  }
+
   async function startContainer(r: ServerRow, docker: Docker): Promise<void> {
     if (!r.container_id) throw conflict('no_container', 'This server has no container; reinstall it.');
+    // A server over its disk limit would only write more: it starts again once files are deleted or the limit raised.
+    const disk = await diskUse(r, true);
+    if (disk.over) {
+      throw conflict('disk_limit_exceeded', `The server's files take ${mib(disk.usedBytes)} MiB of its ${r.disk_mb} MiB disk limit: delete files or raise the limit, then start it.`);
+    }
     await setState(r.id, 'starting');
     try {
       await docker.getContainer(r.container_id).start();
@@ -309,6 +324,35 @@ export function createServersService(deps: {
     await setState(r.id, 'running', { last_started_at: clock.now() });
     await hub.resume(r.id, docker);
   }
+
+  /**
+   * Stops every running server whose files outgrew its disk limit (as Wings does: Docker cannot cap a bind mount),
+   * gracefully, with an audited event that is also an alert. One check at a time.
+   */
+  let diskCheck: Promise<void> | null = null;
+  function checkDisks(): Promise<void> {
+    diskCheck ??= (async () => {
+      const rows = (await db<ServerRow>('servers').where({ state: 'running' })) as ServerRow[];
+      for (const r of rows) {
+        const disk = await diskUse(r, false);
+        if (!disk.over) continue;
+        try {
+          await nodes.call(r.node_id, (docker) => stopContainer(r, docker, false));
+          await setState(r.id, 'stopped', { last_exited_at: clock.now() });
+          const reason = `its files take ${mib(disk.usedBytes)} MiB of its ${r.disk_mb} MiB disk limit`;
+          await record(system, 'server.disk_exceeded', r, { usedBytes: disk.usedBytes, limitBytes: disk.limitBytes, reason }, 'failure');
+        } catch (err) {
+          logger.error({ err, server: r.id }, 'stopping a server over its disk limit failed; tried again on the next check');
+        }
+      }
+    })()
+      .catch((err: unknown) => logger.error({ err }, 'checking the servers\' disk use failed'))
+      .finally(() => {
+        diskCheck = null;
+      });
+    return diskCheck;
+  }
+  let diskTimer: NodeJS.Timeout | null = null;
 
   /** Follows a node's container events: a managed container that dies while the panel did not stop it has crashed. */
   function watch(nodeId: string): void {
@@ -644,7 +688,16 @@ export function createServersService(deps: {
       stateListeners.add(listener);
       return () => stateListeners.delete(listener);
     },
+    /** Checks the running servers' disk use every intervalMs (until stop). */
+    watchDisks(intervalMs: number): void {
+      if (diskTimer) clearInterval(diskTimer);
+      diskTimer = setInterval(() => void checkDisks(), intervalMs);
+      diskTimer.unref();
+    },
+    checkDisks,
     stop(): void {
+      if (diskTimer) clearInterval(diskTimer);
+      diskTimer = null;
       hub.stop();
       for (const w of watchers.values()) w.stop();
       watchers.clear();

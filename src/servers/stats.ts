@@ -54,10 +54,13 @@ const DIR_CACHE_MS = 30_000;
 const MAX_ENTRIES = 200_000;
 const dirSizes = new Map<string, { at: number; bytes: number }>();
 
-/** Bytes under a directory, symlinks not followed, at most MAX_ENTRIES entries (then the count so far). */
-export async function directorySize(dir: string, now = Date.now()): Promise<number> {
+/**
+ * Bytes under a directory, symlinks not followed, at most MAX_ENTRIES entries (then the count so far). A size measured
+ * less than maxAgeMs ago is answered again (0: measure now).
+ */
+export async function directorySize(dir: string, now = Date.now(), maxAgeMs = DIR_CACHE_MS): Promise<number> {
   const hit = dirSizes.get(dir);
-  if (hit && now - hit.at < DIR_CACHE_MS) return hit.bytes;
+  if (hit && now - hit.at < maxAgeMs) return hit.bytes;
   let bytes = 0;
   let entries = 0;
   const stack = [dir];

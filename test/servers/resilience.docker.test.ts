@@ -3,7 +3,7 @@
 // back (the panel reaches the engine through a socket this test can cut, so other tests keep their engine).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,7 +61,7 @@ describe('servers under failure on a real Docker Engine', () => {
   before(async () => {
     await link.up();
     const base = 46000 + Math.floor(Math.random() * 300) * 10;
-    ({ panel, admin } = await panelWithAdmin({ servers: { dockerSocket: join(dir, 'docker.sock'), portRange: { min: base, max: base + 9 } } }));
+    ({ panel, admin } = await panelWithAdmin({ servers: { dockerSocket: join(dir, 'docker.sock'), portRange: { min: base, max: base + 9 }, diskCheckSeconds: 1 } }));
   });
   after(async () => {
     await link.up().catch(() => undefined);
@@ -89,6 +89,37 @@ describe('servers under failure on a real Docker Engine', () => {
     assert.equal((await admin.get(`/api/v1/servers/${id}`)).body.server.state, 'crashed');
     const alert = (await admin.get('/api/v1/alerts?source=servers')).body.items.find((a: { title: string }) => a.title.startsWith('Server Hog crashed'));
     assert.ok(alert, 'the crash is an alert');
+  });
+
+  test('a server whose files outgrow its disk limit is stopped gracefully and alerted, and starts again only once under it', async (t) => {
+    if (!needsDocker(t) || !dockerOk) return;
+    const res = await admin.post('/api/v1/servers', { name: 'Hoarder', template: 'test-server', limits: { diskMb: 16 } });
+    assert.equal(res.status, 201, res.text);
+    const { id, shortId } = res.body.server;
+    created.push(id);
+    assert.equal((await admin.post(`/api/v1/servers/${id}/power`, { action: 'start' })).status, 200);
+    // The server's files grow past 16 MiB (as a world save would).
+    const big = join(panel.services.servers.dataDirOf(id), 'world.dat');
+    writeFileSync(big, Buffer.alloc(17 * 1024 * 1024, 1));
+    await eventually(async () => (await admin.get(`/api/v1/servers/${id}`)).body.server.state === 'stopped', 'the server stopped', 30_000, 250);
+    const state = JSON.parse(spawnSync('docker', ['inspect', `aether-${shortId}`], { encoding: 'utf8' }).stdout)[0].State;
+    assert.equal(state.ExitCode, 0, 'stopped by its stop command, not killed');
+    const event = (await admin.get('/api/v1/audit?type=server.disk_exceeded')).body.items.find((e: { target: { id: string } }) => e.target.id === id);
+    assert.ok(event, 'audited');
+    assert.equal(event.details.limitBytes, 16 * 1024 * 1024);
+    assert.ok(event.details.usedBytes >= 17 * 1024 * 1024);
+    await eventually(async () => (await admin.get('/api/v1/alerts?source=servers')).body.items.some((a: { title: string }) => a.title.startsWith('Server Hoarder was stopped: its files take 17 MiB of its 16 MiB disk limit')), 'the alert');
+    assert.equal((await admin.get('/api/v1/audit?type=server.crashed')).body.items.filter((e: { target: { id: string } }) => e.target.id === id).length, 0, 'not a crash');
+
+    const refused = await admin.post(`/api/v1/servers/${id}/power`, { action: 'start' });
+    assert.equal(refused.status, 409);
+    assert.equal(refused.body.error.code, 'disk_limit_exceeded');
+    assert.match(refused.body.error.message, /17 MiB of its 16 MiB disk limit/);
+    assert.equal((await admin.get(`/api/v1/servers/${id}`)).body.server.state, 'stopped');
+    // A raised limit (or deleted files) and it starts.
+    assert.equal((await admin.patch(`/api/v1/servers/${id}`, { limits: { diskMb: 64 } })).status, 200);
+    assert.equal((await admin.post(`/api/v1/servers/${id}/power`, { action: 'start' })).status, 200);
+    assert.equal((await admin.post(`/api/v1/servers/${id}/power`, { action: 'kill' })).status, 200);
   });
 
   test('with the engine gone: 503 docker_unreachable, the panel stays up; once it is back, servers work again', async (t) => {
