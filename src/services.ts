@@ -21,6 +21,7 @@ import type { Services } from './http/services.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import { createBansService, createMonitorService, exportBans, loadRules, SHIPPED_RULES_DIR } from './monitor/index.ts';
 import { createOAuth } from './oauth/index.ts';
+import { createFilesService } from './files/index.ts';
 import { createResourcesService, loadResourceRules, SHIPPED_RESOURCE_RULES_DIR } from './resources/index.ts';
 import { createConsoleTickets, createNodesService, createServersService, createTemplatesService } from './servers/index.ts';
 import { addressKey, parseCidr } from './shared/cidr.ts';
@@ -192,6 +193,7 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
     },
     servers,
   });
+  const files = createFilesService({ servers, audit, limits: config.files });
   return {
     db,
     clock,
@@ -217,6 +219,7 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
     nodes,
     templates,
     servers,
+    files,
     consoleTickets: createConsoleTickets(clock),
     csrfKey,
     bus,

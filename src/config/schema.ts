@@ -200,6 +200,13 @@ export const configSchema = z
       })
       .prefault({})
       .describe('Game and application servers in Docker containers.'),
+    files: z
+      .strictObject({
+        maxUploadBytes: z.number().int().min(1024).max(1024 ** 4).default(4 * 1024 ** 3).describe('Largest file one upload may write (the server\'s disk limit applies besides).'),
+        maxEditBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(5 * 1024 * 1024).describe('Largest file the text editor opens and saves.'),
+      })
+      .prefault({})
+      .describe('The file manager (HTTP) and SFTP.'),
     security: z
       .strictObject({
         adminAllowlist: z

@@ -24,6 +24,7 @@ import { meRoutes } from './routes/me.routes.ts';
 import { monitorRoutes } from './routes/monitor.routes.ts';
 import { resourcesRoutes } from './routes/resources.routes.ts';
 import { serversRoutes } from './routes/servers.routes.ts';
+import { filesRoutes } from './routes/files.routes.ts';
 import { rolesRoutes } from './routes/roles.routes.ts';
 import { settingsRoutes } from './routes/settings.routes.ts';
 import { setupRoutes } from './routes/setup.routes.ts';
@@ -59,6 +60,7 @@ export function allRoutes(s: Services, version: string): Array<{ prefix: string;
     ...alertsRoutes(s),
     ...resourcesRoutes(s),
     ...serversRoutes(s),
+    ...filesRoutes(s),
   ];
   const mounted = [
     { prefix: '', routes: healthRoutes(s) },

@@ -12,6 +12,7 @@ import type { TwoFactorPolicy } from '../auth/two-factor.policy.ts';
 import type { TwoFactorService } from '../auth/two-factor.service.ts';
 import type { UsersService } from '../auth/users.service.ts';
 import type { Db } from '../db/index.ts';
+import type { FilesService } from '../files/index.ts';
 import type { BansService, MonitorService } from '../monitor/index.ts';
 import type { OAuth } from '../oauth/index.ts';
 import type { ResourcesService } from '../resources/index.ts';
@@ -43,6 +44,7 @@ export type Services = {
   nodes: NodesService;
   templates: TemplatesService;
   servers: ServersService;
+  files: FilesService;
   consoleTickets: ConsoleTickets;
   csrfKey: Buffer;
 };

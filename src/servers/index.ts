@@ -5,3 +5,4 @@ export { createTemplatesService, type TemplatesService, type TemplateInfo } from
 export { createConsoleTickets, TICKET_TTL_MS, type ConsoleTickets } from './console-tickets.ts';
 export type { ServerStats } from './stats.ts';
 export { hostKeyFingerprint, sshFingerprint } from './docker.ts';
+export { directorySize } from './stats.ts';

@@ -667,6 +667,18 @@ export function createServersService(deps: {
       const r = await row(id);
       return nodes.call(r.node_id, (docker) => serverStats(docker, r.container_id, dataDirOf(id), { memoryMb: r.memory_mb, diskMb: r.disk_mb }));
     },
+    /**
+     * Where a server's files live for the file manager and SFTP: its data directory, the owner new files get (the
+     * container's user) and its disk limit. 404 for a server that does not exist.
+     */
+    async fileArea(id: string): Promise<{ root: string; owner: { uid: number; gid: number } | null; diskLimitBytes: number }> {
+      const r = await row(id);
+      const template = await templates.get(r.template_id).catch(() => null);
+      const [uid, gid] = (template?.user ?? '').split(':').map(Number);
+      // Files are handed to the container's user only when the panel may (running as root).
+      const owner = process.getuid?.() === 0 && Number.isInteger(uid) && Number.isInteger(gid) ? { uid: uid!, gid: gid! } : null;
+      return { root: dataDirOf(id), owner, diskLimitBytes: r.disk_mb * MIB };
+    },
     /** The servers the panel last saw running. */
     async running(): Promise<Array<{ id: string; name: string }>> {
       return (await db('servers').where({ state: 'running' }).orderBy('id').select('id', 'name')) as Array<{ id: string; name: string }>;
