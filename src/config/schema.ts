@@ -204,6 +204,8 @@ export const configSchema = z
       .strictObject({
         maxUploadBytes: z.number().int().min(1024).max(1024 ** 4).default(4 * 1024 ** 3).describe('Largest file one upload may write (the server\'s disk limit applies besides).'),
         maxEditBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(5 * 1024 * 1024).describe('Largest file the text editor opens and saves.'),
+        maxExtractBytes: z.number().int().min(1024).max(1024 ** 4).default(16 * 1024 ** 3).describe('Most bytes one archive may expand to (the server\'s disk limit applies besides): larger ones are refused before anything is written.'),
+        maxExtractEntries: z.number().int().min(1).max(10_000_000).default(200_000).describe('Most files and directories one archive may hold.'),
       })
       .prefault({})
       .describe('The file manager (HTTP) and SFTP.'),

@@ -31,6 +31,9 @@ export const TEMP_PREFIX = '.aether-tmp-';
 export type EntryType = 'file' | 'directory' | 'symlink' | 'other';
 export type Entry = { name: string; type: EntryType; size: number; mode: number; modifiedAt: Date };
 
+/** What walk() visits: a file (open() reads it) or a directory, by its path from the root. */
+export type WalkEntry = { path: string; parts: string[]; type: 'file' | 'directory'; mode: number; modifiedAt: Date; size: number; open: () => Promise<FileHandle> };
+
 export type ConfinedFsOptions = {
   /** The server's data directory (a real directory, made by the panel). */
   root: string;
@@ -49,7 +52,8 @@ const fail = {
   exists: (path: string) => new AppError(409, 'already_exists', `${path} exists already.`),
   notEmpty: (path: string) => new AppError(409, 'directory_not_empty', `${path} is not empty; delete it recursively.`),
   root: () => new AppError(400, 'invalid_path', 'The server\'s root directory itself cannot be changed this way.'),
-  quota: (left: number) => new AppError(413, 'disk_limit_exceeded', `This would go past the server's disk limit (${Math.max(0, Math.floor(left / 1024 / 1024))} MiB left).`),
+  quota: (left: number) =>
+    new AppError(413, 'disk_limit_exceeded', `This would go past the server's disk limit (${left >= 1024 * 1024 ? `${Math.floor(left / 1024 / 1024)} MiB` : `${Math.max(0, left)} bytes`} left).`),
   tooLarge: (max: number) => new AppError(413, 'file_too_large', `The file is larger than ${max} bytes.`),
 };
 
@@ -415,6 +419,52 @@ export function createConfinedFs(opts: ConfinedFsOptions) {
         }
         await rmdir(at(dir, name)).catch((err: unknown) => mapError(err, shown));
       });
+    },
+
+    /**
+     * Visits the files and directories under each path, depth first, directories before what they hold, never
+     * through a link: links, special files and hard-linked files are counted as skipped, not visited. A file is read
+     * with open() while it is visited (the caller closes the handle).
+     */
+    async walk(paths: readonly string[], visit: (entry: WalkEntry) => Promise<void>): Promise<{ skipped: number }> {
+      let skipped = 0;
+      const visitIn = async (dir: FileHandle, name: string, parts: string[]): Promise<void> => {
+        const st = await lstat(at(dir, name)).catch(() => null);
+        if (!st) return;
+        const path = displayPath(parts);
+        const base = { path, parts, mode: st.mode & CHMOD_MASK, modifiedAt: st.mtime, size: st.size };
+        if (st.isDirectory()) {
+          await visit({ ...base, type: 'directory', open: () => Promise.reject(fail.notFile(path)) });
+          const child = await openDirAt(dir, name, path);
+          try {
+            for (const entry of (await readdir(self(child))).sort()) if (!entry.startsWith(TEMP_PREFIX)) await visitIn(child, entry, [...parts, entry]);
+          } finally {
+            await child.close().catch(() => undefined);
+          }
+        } else if (st.isFile() && st.nlink === 1) {
+          await visit({ ...base, type: 'file', open: () => openFile(dir, name, path) });
+        } else {
+          skipped += 1;
+        }
+      };
+      for (const path of paths) {
+        const parts = splitPath(path);
+        if (parts.length === 0) {
+          const dir = await openDir([]);
+          try {
+            for (const entry of (await readdir(self(dir))).sort()) if (!entry.startsWith(TEMP_PREFIX)) await visitIn(dir, entry, [entry]);
+          } finally {
+            await dir.close().catch(() => undefined);
+          }
+          continue;
+        }
+        await inParent(path, async (dir, name, shown) => {
+          const st = await lstat(at(dir, name)).catch((err: unknown) => mapError(err, shown));
+          if (st.isSymbolicLink()) throw fail.symlink(shown);
+          await visitIn(dir, name, parts);
+        });
+      }
+      return { skipped };
     },
 
     /** Sets the permission bits of a file or directory (rwx only), through a descriptor: never a link's target. */

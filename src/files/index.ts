@@ -2,3 +2,4 @@
 export { createConfinedFs, CHMOD_MASK, TEMP_PREFIX, type ConfinedFs, type Entry, type EntryType } from './confined-fs.ts';
 export { createFilesService, type FileArea, type FileLimits, type FilesService } from './files.service.ts';
 export { displayPath, splitPath } from './paths.ts';
+export { createArchive, extractArchive, formatOf, type ArchiveFormat, type ExtractLimits } from './archives.ts';

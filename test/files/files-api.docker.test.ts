@@ -5,7 +5,12 @@ import assert from 'node:assert/strict';
 import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { buffer as collect } from 'node:stream/consumers';
 import { after, before, describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import tar from 'tar-stream';
+import yazl from 'yazl';
 import type { TestClient } from '../helpers/client.ts';
 import { needsDocker } from '../helpers/docker.ts';
 import { createUser, panelWithAdmin } from '../helpers/fixtures.ts';
@@ -22,7 +27,10 @@ describe('server files over HTTP', () => {
 
   before(async () => {
     const base = 53000 + Math.floor(Math.random() * 500) * 10;
-    ({ panel, admin } = await panelWithAdmin({ servers: { portRange: { min: base, max: base + 9 } }, files: { maxUploadBytes: 4 * 1024 * 1024, maxEditBytes: 64 * 1024 } }));
+    ({ panel, admin } = await panelWithAdmin({
+      servers: { portRange: { min: base, max: base + 9 } },
+      files: { maxUploadBytes: 4 * 1024 * 1024, maxEditBytes: 64 * 1024, maxExtractBytes: 32 * 1024 * 1024 },
+    }));
     writeFileSync(join(outside, 'secret.txt'), SECRET, { mode: 0o600 });
     mkdirSync(join(outside, 'dir'));
     writeFileSync(join(outside, 'dir', 'keep.txt'), 'keep');
@@ -154,6 +162,40 @@ describe('server files over HTTP', () => {
     const events = (await admin.get('/api/v1/audit?type=file.*&limit=200')).body.items as Array<{ type: string; outcome: string; details: { reason?: string } }>;
     assert.ok(events.filter((e) => e.outcome === 'denied' && e.details.reason === 'unsafe_path').length >= 10, 'escape attempts are audited as denied');
     assert.ok(events.some((e) => e.outcome === 'denied' && e.details.reason === 'invalid_path'));
+  });
+
+  test('archives: made and extracted through the API; a zip-slip archive and a bomb are refused whole, nothing lands outside', async (t) => {
+    if (!needsDocker(t) || !serverId) return;
+    const made = await admin.post(url('/archive'), { paths: ['/world'], to: '/world.zip', format: 'zip' });
+    assert.equal(made.status, 201, made.text);
+    assert.equal(made.body.entry.name, 'world.zip');
+    const extracted = await admin.post(url('/extract'), { path: '/world.zip', to: '/unpacked' });
+    assert.equal(extracted.status, 200, extracted.text);
+    assert.ok(extracted.body.files >= 2);
+    assert.equal(readFileSync(join(root, 'unpacked', 'world', 'server.properties'), 'utf8'), 'motd=Hello\nmax-players=10\n');
+
+    // A zip whose entry climbs out with "..": yazl will not write one, so the name is patched in (same length).
+    const zip = new yazl.ZipFile();
+    zip.addBuffer(Buffer.from('owned'), 'aa/aa/aa/evil.txt');
+    zip.end();
+    const slip = Buffer.from((await collect(zip.outputStream)).toString('latin1').split('aa/aa/aa/evil.txt').join('../../../evil.txt'), 'latin1');
+    assert.equal((await upload(admin, '/slip.zip', slip)).status, 201);
+    const refusedSlip = await admin.post(url('/extract'), { path: '/slip.zip', to: '/' });
+    assert.deepEqual([refusedSlip.status, refusedSlip.body.error.code], [400, 'unsafe_archive']);
+    assert.ok(!existsSync(join(root, '..', 'evil.txt')) && !existsSync(join(root, '..', '..', 'evil.txt')));
+
+    // 64 MiB of zeros in a ~64 KiB tar.gz, with 32 MiB allowed (the test server's disk limit is larger).
+    const pack = tar.pack();
+    const packed = collect(pack as unknown as Readable);
+    pack.entry({ name: 'zeros.bin', size: 64 * 1024 * 1024 }, Buffer.alloc(64 * 1024 * 1024));
+    pack.finalize();
+    const bomb = gzipSync(await packed);
+    assert.ok(bomb.length < 200_000);
+    assert.equal((await upload(admin, '/bomb.tar.gz', bomb)).status, 201);
+    const refusedBomb = await admin.post(url('/extract'), { path: '/bomb.tar.gz', to: '/bomb' });
+    assert.deepEqual([refusedBomb.status, refusedBomb.body.error.code], [413, 'archive_too_large']);
+    assert.ok(!existsSync(join(root, 'bomb')));
+    outsideUntouched();
   });
 
   test('scopes: server.files.view reads but may not write; a user without file scopes sees nothing', async (t) => {

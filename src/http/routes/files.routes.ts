@@ -1,7 +1,8 @@
 // A server's files over HTTP: list, stat, download (ranges), the text editor's read, upload (streamed, atomic), mkdir,
-// rename, copy, delete, chmod. Reading needs server.files.view, changing server.files.edit; every change is audited.
+// rename, copy, delete, chmod, archive and extract. Reading needs server.files.view, changing server.files.edit;
+// every change is audited.
 import { z } from 'zod';
-import type { Entry } from '../../files/index.ts';
+import { createArchive, extractArchive, type Entry } from '../../files/index.ts';
 import { AppError, badRequest } from '../../shared/errors.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 import type { Services } from '../services.ts';
@@ -219,6 +220,50 @@ export const filesRoutes = (s: Services): AnyRoute[] => [
     handler: async (ctx, { params: p, query }) => {
       await s.files.change(ctx.state.caller, p.id, 'deleted', { path: query.path, recursive: query.recursive }, (fs) => fs.remove(query.path, { recursive: query.recursive }));
       ctx.status = 204;
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/servers/:id/files/archive',
+    summary: 'Make a tar.gz or zip archive of files and directories (links, special and hard-linked files left out) at a new path, within the disk limit.',
+    tag: 'files',
+    access: EDIT,
+    params,
+    body: z.strictObject({ paths: z.array(path).min(1).max(1000), to: path, format: z.enum(['tar.gz', 'zip']).default('tar.gz') }),
+    responses: {
+      201: { description: 'Made', schema: z.object({ entry: entrySchema, entries: z.number(), skipped: z.number().describe('Links, special and hard-linked files left out.') }) },
+      409: { description: 'already_exists' },
+      413: { description: 'disk_limit_exceeded' },
+      ...errors,
+    },
+    handler: async (ctx, { params: p, body }) => {
+      const made = await s.files.change(ctx.state.caller, p.id, 'archived', { paths: body.paths.slice(0, 20), to: body.to, format: body.format }, (fs) =>
+        createArchive(fs, body.paths, body.to, body.format, s.files.limits.maxUploadBytes),
+      );
+      const fs = await s.files.fsOf(p.id);
+      ctx.status = 201;
+      ctx.body = { entry: present(await fs.stat(body.to)), entries: made.entries, skipped: made.skipped };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/servers/:id/files/extract',
+    summary:
+      'Extract a .zip, .tar.gz, .tgz or .tar archive into a directory (made if missing; files in it are replaced). The archive is read through first and refused whole for names that leave the directory, links, devices, or more entries or bytes than allowed.',
+    tag: 'files',
+    access: EDIT,
+    params,
+    body: z.strictObject({ path, to: path }),
+    responses: {
+      200: { description: 'Extracted', schema: z.object({ files: z.number(), directories: z.number(), bytes: z.number() }) },
+      400: { description: 'unsafe_archive, unknown_archive, invalid_path' },
+      413: { description: 'archive_too_large, disk_limit_exceeded' },
+      403: errors[403],
+      404: errors[404],
+    },
+    handler: async (ctx, { params: p, body }) => {
+      const limits = await s.files.extractLimits(p.id);
+      ctx.body = await s.files.change(ctx.state.caller, p.id, 'extracted', { path: body.path, to: body.to }, (fs) => extractArchive(fs, body.path, body.to, limits));
     },
   }),
   defineRoute({
