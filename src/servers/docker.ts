@@ -1,7 +1,7 @@
 // The one place dockerode is used: a client per node (local socket, TCP with TLS client certificates, or SSH), and
 // Docker failures turned into the panel's errors (an engine that does not answer is 503 docker_unreachable).
-import { createHash } from 'node:crypto';
 import Docker from 'dockerode';
+import { sshFingerprint } from '../shared/ssh-key.ts';
 import { SshDockerAgent } from './ssh-agent.ts';
 import { AppError } from '../shared/errors.ts';
 
@@ -39,28 +39,6 @@ export function dockerClient(conn: NodeConnection, timeoutMs = 30_000): Docker {
 export function closeDockerClient(docker: Docker): void {
   const agent = (docker.modem as { agent?: unknown }).agent;
   if (agent instanceof SshDockerAgent) agent.destroy();
-}
-
-/** A public key's fingerprint as OpenSSH prints it (`ssh-keygen -l`): "SHA256:" and the unpadded base64 of its SHA-256. */
-export const sshFingerprint = (keyBlob: Buffer): string => `SHA256:${createHash('sha256').update(keyBlob).digest('base64').replace(/=+$/, '')}`;
-
-const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
-const KEY_LINE = /^(?:\S+ )?(ssh-ed25519|ecdsa-sha2-nistp(?:256|384|521)|ssh-rsa) ([A-Za-z0-9+/]+={0,2})(?: .*)?$/;
-
-/**
- * A host key as an admin gives it: its fingerprint ("SHA256:…", as `ssh-keygen -lf` prints), or the key itself (a line
- * of known_hosts or of the host's *.pub file). null: neither.
- */
-export function hostKeyFingerprint(input: string): string | null {
-  const text = input.trim();
-  if (FINGERPRINT.test(text)) return text;
-  const m = KEY_LINE.exec(text);
-  if (!m) return null;
-  const blob = Buffer.from(m[2]!, 'base64');
-  // The blob starts with its own type name: a key line whose parts disagree is not a key.
-  const len = blob.length >= 4 ? blob.readUInt32BE(0) : 0;
-  if (blob.subarray(4, 4 + len).toString('latin1') !== m[1]) return null;
-  return sshFingerprint(blob);
 }
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ESOCKETTIMEDOUT']);

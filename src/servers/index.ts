@@ -4,5 +4,4 @@ export { createServersService, type ServersService, type PublicServer, type Powe
 export { createTemplatesService, type TemplatesService, type TemplateInfo } from './templates.service.ts';
 export { createConsoleTickets, TICKET_TTL_MS, type ConsoleTickets } from './console-tickets.ts';
 export type { ServerStats } from './stats.ts';
-export { hostKeyFingerprint, sshFingerprint } from './docker.ts';
 export { directorySize } from './stats.ts';
