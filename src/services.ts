@@ -21,6 +21,7 @@ import type { Services } from './http/services.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import { createBansService, createMonitorService, exportBans, loadRules, SHIPPED_RULES_DIR } from './monitor/index.ts';
 import { createOAuth } from './oauth/index.ts';
+import { createSftpCredentials } from './auth/sftp-credentials.service.ts';
 import { createFilesService } from './files/index.ts';
 import { createResourcesService, loadResourceRules, SHIPPED_RESOURCE_RULES_DIR } from './resources/index.ts';
 import { createConsoleTickets, createNodesService, createServersService, createTemplatesService } from './servers/index.ts';
@@ -194,6 +195,7 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
     servers,
   });
   const files = createFilesService({ servers, audit, limits: config.files });
+  const sftpCredentials = createSftpCredentials({ db, clock, audit });
   return {
     db,
     clock,
@@ -220,6 +222,7 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
     templates,
     servers,
     files,
+    sftpCredentials,
     consoleTickets: createConsoleTickets(clock),
     csrfKey,
     bus,

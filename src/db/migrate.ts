@@ -9,6 +9,7 @@ import * as m005 from './migrations/005-alerts.ts';
 import * as m006 from './migrations/006-resources.ts';
 import * as m007 from './migrations/007-servers.ts';
 import * as m008 from './migrations/008-server-history.ts';
+import * as m009 from './migrations/009-sftp-credentials.ts';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -21,6 +22,7 @@ const MIGRATIONS: ReadonlyArray<[string, Migration]> = [
   ['006-resources', m006],
   ['007-servers', m007],
   ['008-server-history', m008],
+  ['009-sftp-credentials', m009],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {

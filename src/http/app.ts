@@ -25,6 +25,7 @@ import { monitorRoutes } from './routes/monitor.routes.ts';
 import { resourcesRoutes } from './routes/resources.routes.ts';
 import { serversRoutes } from './routes/servers.routes.ts';
 import { filesRoutes } from './routes/files.routes.ts';
+import { sftpCredentialsRoutes } from './routes/sftp-credentials.routes.ts';
 import { rolesRoutes } from './routes/roles.routes.ts';
 import { settingsRoutes } from './routes/settings.routes.ts';
 import { setupRoutes } from './routes/setup.routes.ts';
@@ -61,6 +62,7 @@ export function allRoutes(s: Services, version: string): Array<{ prefix: string;
     ...resourcesRoutes(s),
     ...serversRoutes(s),
     ...filesRoutes(s),
+    ...sftpCredentialsRoutes(s),
   ];
   const mounted = [
     { prefix: '', routes: healthRoutes(s) },

@@ -8,6 +8,7 @@ import type { RateLimits } from '../auth/rate-limits.ts';
 import type { RolesService } from '../auth/roles.service.ts';
 import type { SessionsService } from '../auth/sessions.service.ts';
 import type { SetupService } from '../auth/setup.service.ts';
+import type { SftpCredentials } from '../auth/sftp-credentials.service.ts';
 import type { TwoFactorPolicy } from '../auth/two-factor.policy.ts';
 import type { TwoFactorService } from '../auth/two-factor.service.ts';
 import type { UsersService } from '../auth/users.service.ts';
@@ -45,6 +46,7 @@ export type Services = {
   templates: TemplatesService;
   servers: ServersService;
   files: FilesService;
+  sftpCredentials: SftpCredentials;
   consoleTickets: ConsoleTickets;
   csrfKey: Buffer;
 };
