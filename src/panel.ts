@@ -10,6 +10,7 @@ import { createApp } from './http/app.ts';
 import { createConsoleSockets } from './http/console-socket.ts';
 import { createLogSources, type LogSources } from './monitor/sources.ts';
 import { createServices, type CoreServices } from './services.ts';
+import { createSftpServer, type SftpServer } from './sftp/sftp.server.ts';
 import type { Clock } from './shared/clock.ts';
 import type { Logger } from './shared/logger.ts';
 
@@ -24,8 +25,12 @@ export type Panel = {
   server: Server;
   /** The log files the monitor follows (monitor.sources). */
   logSources: LogSources;
-  /** Listens on the configured host and port; resolves with the actual port. */
+  /** SFTP into servers' files (null when sftp.enabled is false). */
+  sftp: SftpServer | null;
+  /** Listens on the configured host and port (and SFTP on its own); resolves with the actual HTTP port. */
   listen(): Promise<number>;
+  /** The port SFTP listens on, once listening (null: off). */
+  sftpPort(): number | null;
   stop(): Promise<void>;
 };
 
@@ -65,6 +70,26 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
   server.keepAliveTimeout = 5_000;
   server.maxHeadersCount = 100;
 
+  const sftp = config.sftp.enabled
+    ? createSftpServer({
+        host: config.sftp.host,
+        port: config.sftp.port,
+        recheckMs: config.sftp.recheckSeconds * 1000,
+        keysDir: join(config.paths.dataDir, 'keys'),
+        users: services.users,
+        hasher: services.hasher,
+        credentials: services.sftpCredentials,
+        servers: services.servers,
+        files: services.files,
+        bans: services.bans,
+        limits: services.limits,
+        audit: services.audit,
+        bus: services.bus,
+        logger: logger.child({ module: 'sftp' }),
+      })
+    : null;
+  let sftpPort: number | null = null;
+
   const logSources = createLogSources({
     sources: config.monitor.enabled ? config.monitor.sources : [],
     positionsFile: join(config.paths.dataDir, 'monitor-positions.json'),
@@ -96,14 +121,19 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
     services,
     server,
     logSources,
-    listen: () =>
-      new Promise((resolve, reject) => {
+    sftp,
+    sftpPort: () => sftpPort,
+    async listen() {
+      const port = await new Promise<number>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.http.port, config.http.host, () => {
           server.off('error', reject);
           resolve((server.address() as AddressInfo).port);
         });
-      }),
+      });
+      if (sftp) sftpPort = await sftp.listen();
+      return port;
+    },
     async stop() {
       clearInterval(purge);
       clearInterval(banRefresh);
@@ -113,6 +143,7 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
       await services.outbox.stop();
       await services.resources.stop();
       consoles.close();
+      await sftp?.close();
       services.servers.stop();
       services.nodes.stop();
       await services.bans.flushHits();

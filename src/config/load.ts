@@ -87,6 +87,10 @@ function applyEnv(raw: Record<string, unknown>, env: Env): Record<string, unknow
     section('http').trustedProxies = env.AETHER_TRUSTED_PROXIES.split(',').map((s) => s.trim()).filter(Boolean);
   }
   if (env.AETHER_PUBLIC_URL) section('http').publicUrl = env.AETHER_PUBLIC_URL;
+  if (env.AETHER_SFTP_PORT !== undefined && env.AETHER_SFTP_PORT !== '') {
+    const port = Number(env.AETHER_SFTP_PORT);
+    section('sftp').port = Number.isInteger(port) ? port : env.AETHER_SFTP_PORT;
+  }
   if (env.AETHER_DATABASE_URL) out.database = parseDatabaseUrl(env.AETHER_DATABASE_URL);
   if (env.AETHER_TOTP_KEY) section('security').totpEncryptionKey = env.AETHER_TOTP_KEY;
   return out;

@@ -200,6 +200,15 @@ export const configSchema = z
       })
       .prefault({})
       .describe('Game and application servers in Docker containers.'),
+    sftp: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Serve SFTP into each server\'s files.'),
+        host: z.string().min(1).default('0.0.0.0').describe('Address SFTP listens on.'),
+        port: z.number().int().min(0).max(65535).default(5657).describe('TCP port of SFTP (AETHER_SFTP_PORT overrides it).'),
+        recheckSeconds: z.number().min(0.5).max(60).default(2).describe('How often an open session\'s user, credential and scopes are checked again (it ends when they no longer allow it).'),
+      })
+      .prefault({})
+      .describe('SFTP into servers\' files: user name <username>.<server short id>.'),
     files: z
       .strictObject({
         maxUploadBytes: z.number().int().min(1024).max(1024 ** 4).default(4 * 1024 ** 3).describe('Largest file one upload may write (the server\'s disk limit applies besides).'),

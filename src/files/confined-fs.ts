@@ -467,6 +467,86 @@ export function createConfinedFs(opts: ConfinedFsOptions) {
       return { skipped };
     },
 
+    /**
+     * A file opened for writing at offsets (SFTP): a new or truncated file is written to a temporary file that commit()
+     * renames into place (a reader never sees it half-written); an existing one opened without truncate is written in
+     * place (resumed uploads). discard() drops what a new file got.
+     */
+    async openWrite(path: string, o: { create: boolean; truncate: boolean; exclusive: boolean }): Promise<{ handle: FileHandle; size: number; commit(): Promise<void>; discard(): Promise<void> }> {
+      const parts = splitPath(path);
+      if (parts.length === 0) throw fail.root();
+      const shown = displayPath(parts);
+      const name = parts.at(-1)!;
+      const dir = await openDir(parts.slice(0, -1));
+      try {
+        const st = await lstat(at(dir, name)).catch(() => null);
+        if (st && o.exclusive) throw fail.exists(shown);
+        if (st?.isDirectory()) throw fail.notFile(shown);
+        if (!st && !o.create) throw fail.notFound(shown);
+        if (st && !o.truncate) {
+          if (st.isSymbolicLink()) throw fail.symlink(shown);
+          const handle = await open(at(dir, name), O_WRONLY | O_NOFOLLOW | O_NONBLOCK).catch((err: unknown) => mapError(err, shown));
+          const now = await handle.stat();
+          await dir.close();
+          if (!now.isFile() || now.nlink > 1) {
+            await handle.close();
+            throw now.isFile() ? fail.hardLink(shown) : fail.notFile(shown);
+          }
+          return { handle, size: now.size, commit: () => handle.close(), discard: () => handle.close() };
+        }
+        const tmp = `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`;
+        const handle = await open(at(dir, tmp), CREATE_FLAGS, st ? st.mode & CHMOD_MASK : 0o640).catch((err: unknown) => mapError(err, shown));
+        let settled = false;
+        return {
+          handle,
+          size: 0,
+          async commit() {
+            if (settled) return;
+            settled = true;
+            try {
+              await giveToOwner(handle);
+              await handle.close();
+              await rename(at(dir, tmp), at(dir, name)).catch((err: unknown) => mapError(err, shown));
+            } catch (err) {
+              await unlink(at(dir, tmp)).catch(() => undefined);
+              throw err;
+            } finally {
+              await dir.close().catch(() => undefined);
+            }
+          },
+          async discard() {
+            if (settled) return;
+            settled = true;
+            await handle.close().catch(() => undefined);
+            await unlink(at(dir, tmp)).catch(() => undefined);
+            await dir.close().catch(() => undefined);
+          },
+        };
+      } catch (err) {
+        await dir.close().catch(() => undefined);
+        throw err;
+      }
+    },
+
+    /** Bytes the server may still write (its disk limit minus what its files take). */
+    quotaLeft,
+
+    /** Sets a file's size or times (SFTP SETSTAT), through a descriptor: never a link's target. */
+    async setAttrs(path: string, a: { size?: number; atime?: number; mtime?: number }): Promise<void> {
+      await inParent(path, async (dir, name, shown) => {
+        const fh = await open(at(dir, name), (a.size !== undefined ? O_WRONLY : O_RDONLY) | O_NOFOLLOW | O_NONBLOCK).catch((err: unknown) => mapError(err, shown));
+        try {
+          const st = await fh.stat();
+          if (!st.isFile() && !st.isDirectory()) throw fail.notFile(shown);
+          if (st.isFile() && st.nlink > 1) throw fail.hardLink(shown);
+          if (a.size !== undefined) await fh.truncate(a.size);
+          if (a.atime !== undefined && a.mtime !== undefined) await fh.utimes(a.atime, a.mtime);
+        } finally {
+          await fh.close();
+        }
+      });
+    },
+
     /** Sets the permission bits of a file or directory (rwx only), through a descriptor: never a link's target. */
     async chmod(path: string, mode: number): Promise<void> {
       if (!Number.isInteger(mode) || mode < 0 || (mode & ~CHMOD_MASK) !== 0) {

@@ -679,6 +679,11 @@ export function createServersService(deps: {
       const owner = process.getuid?.() === 0 && Number.isInteger(uid) && Number.isInteger(gid) ? { uid: uid!, gid: gid! } : null;
       return { root: dataDirOf(id), owner, diskLimitBytes: r.disk_mb * MIB };
     },
+    /** A server by the short id SFTP user names carry (null: none). */
+    async byShortId(shortId: string): Promise<{ id: string; name: string } | null> {
+      const r = (await db<ServerRow>('servers').where({ short_id: shortId }).first('id', 'name')) as Pick<ServerRow, 'id' | 'name'> | undefined;
+      return r ?? null;
+    },
     /** The servers the panel last saw running. */
     async running(): Promise<Array<{ id: string; name: string }>> {
       return (await db('servers').where({ state: 'running' }).orderBy('id').select('id', 'name')) as Array<{ id: string; name: string }>;

@@ -20,7 +20,9 @@ export const FAST_HASHING = { memoryCost: 8192, timeCost: 1, parallelism: 1, max
 function testConfig(overrides: Record<string, unknown>): Record<string, unknown> {
   const security = { require2fa: 'none', ...(overrides.security as Record<string, unknown> | undefined) };
   const resources = { enabled: false, ...(overrides.resources as Record<string, unknown> | undefined) };
-  return { logLevel: 'silent', http: { host: '127.0.0.1', port: 0 }, passwordHashing: FAST_HASHING, ...overrides, security, resources };
+  // SFTP only where a test asks for it, then on a free port of the loopback address.
+  const sftp = { enabled: false, host: '127.0.0.1', port: 0, ...(overrides.sftp as Record<string, unknown> | undefined) };
+  return { logLevel: 'silent', http: { host: '127.0.0.1', port: 0 }, passwordHashing: FAST_HASHING, ...overrides, security, resources, sftp };
 }
 
 export async function startPanel(overrides: Record<string, unknown> = {}, opts: { clock?: Clock; uiRoot?: string } = {}): Promise<TestPanel> {
