@@ -122,9 +122,8 @@ async function readZip(handle: FileHandle, each: (item: Item) => Promise<void>):
   } catch (err) {
     if (err instanceof AppError) throw err;
     throw unsafe(`The archive cannot be read (${(err as Error).message.slice(0, 200)}).`);
-  } finally {
-    zip.close();
   }
+  // Not zip.close(): yauzl would close the descriptor itself, which belongs to the caller's file handle.
 }
 
 /** Counts bytes as they are decompressed; past the limit, the archive is refused. */
