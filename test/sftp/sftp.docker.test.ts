@@ -13,6 +13,7 @@ import { ADMIN, createUser, panelWithAdmin } from '../helpers/fixtures.ts';
 import { eventually } from '../helpers/mail-server.ts';
 import type { TestPanel } from '../helpers/panel.ts';
 import { needs } from '../helpers/require-component.ts';
+import { SFTP_ALGORITHMS } from '../../src/sftp/sftp.server.ts';
 
 const HAS_SFTP = spawnSync('sftp', ['-V'], { stdio: 'ignore' }).error === undefined;
 const SECRET = 'host secret';
@@ -50,8 +51,9 @@ describe('SFTP with the OpenSSH client', () => {
   };
 
   /** Runs `sftp -b -` with these commands as this user; resolves with its exit code and output. */
-  function sftp(user: string, commands: string[], auth: { password?: string; key?: string }): Promise<{ code: number; out: string }> {
+  function sftp(user: string, commands: string[], auth: { password?: string; key?: string }, extra: string[] = []): Promise<{ code: number; out: string }> {
     const args = [
+      ...extra,
       // -b turns BatchMode on, which would refuse to ask for a password; the first value given (this one) wins.
       '-o', 'BatchMode=no',
       '-b', '-',
@@ -140,6 +142,88 @@ describe('SFTP with the OpenSSH client', () => {
     const stranger = await createUser(panel, admin, []);
     const refused = await sftp(`${stranger.username}.${shortId}`, ['ls'], { password: stranger.password });
     assert.notEqual(refused.code, 0);
+  });
+
+  test('old algorithms are refused: CBC and CTR ciphers, SHA-1 key exchange, RSA host keys; no SHA-1 MAC exists to choose', async (t) => {
+    if (!needsDocker(t) || !HAS_SFTP || !serverId) return;
+    const user = `${ADMIN.username}.${shortId}`;
+    // Every cipher offered is an AEAD, so no MAC is ever negotiated; the MACs listed (for the protocol's sake) are SHA-2.
+    assert.ok(![...SFTP_ALGORITHMS.hmac, ...SFTP_ALGORITHMS.cipher, ...SFTP_ALGORITHMS.kex].some((a) => /sha1|cbc|md5|-ctr/.test(a)));
+    for (const option of ['Ciphers=aes128-cbc,aes256-cbc', 'Ciphers=aes128-ctr', 'KexAlgorithms=diffie-hellman-group14-sha1,diffie-hellman-group-exchange-sha1', 'HostKeyAlgorithms=ssh-rsa,rsa-sha2-256']) {
+      const run = await sftp(user, ['pwd'], { password: ADMIN.password }, ['-o', option]);
+      assert.notEqual(run.code, 0, `${option}: ${run.out}`);
+      // The key exchange fails (the client says so, or sees the server close the connection): no login happens.
+      assert.match(run.out, /no matching|Connection closed/i, option);
+      assert.doesNotMatch(run.out, /Remote working directory|Permission denied/, option);
+    }
+    // The modern ones each work.
+    for (const cipher of ['chacha20-poly1305@openssh.com', 'aes128-gcm@openssh.com', 'aes256-gcm@openssh.com']) {
+      const run = await sftp(user, ['pwd'], { password: ADMIN.password }, ['-o', `Ciphers=${cipher}`]);
+      assert.equal(run.code, 0, `${cipher}: ${run.out}`);
+    }
+  });
+
+  test('a banned address is dropped before the SSH handshake, and nothing is audited as a login attempt', async (t) => {
+    if (!needsDocker(t) || !HAS_SFTP || !serverId) return;
+    const ban = await admin.post('/api/v1/monitor/bans', { ip: '127.0.0.2', durationMinutes: 10, reason: 'test' });
+    assert.equal(ban.status, 201, ban.text);
+    const before = ((await admin.get('/api/v1/audit?type=sftp.*&limit=200')).body.items as unknown[]).length;
+    const run = await sftp(`${ADMIN.username}.${shortId}`, ['pwd'], { password: ADMIN.password }, ['-o', 'BindAddress=127.0.0.2']);
+    assert.notEqual(run.code, 0);
+    assert.match(run.out, /closed|reset/i);
+    assert.doesNotMatch(run.out, /Permission denied/);
+    assert.equal(((await admin.get('/api/v1/audit?type=sftp.*&limit=200')).body.items as unknown[]).length, before);
+    // The same client from an address that is not banned logs in.
+    assert.equal((await sftp(`${ADMIN.username}.${shortId}`, ['pwd'], { password: ADMIN.password })).code, 0);
+  });
+
+  test('an open session ends when its key is removed, its user\'s password changes, or the SFTP scope is taken away', async (t) => {
+    if (!needsDocker(t) || !HAS_SFTP || !serverId) return;
+    /** A session held open (the client waits for commands), and a promise of its exit. */
+    const hold = (user: string, auth: { password?: string; key?: string }) => {
+      const args = ['-P', String(port), '-o', 'StrictHostKeyChecking=no', '-o', `UserKnownHostsFile=${join(dir, 'known_hosts')}`, '-o', `PreferredAuthentications=${auth.key ? 'publickey' : 'password'}`];
+      if (auth.key) args.push('-i', auth.key, '-o', 'IdentitiesOnly=yes');
+      else args.push('-o', 'PubkeyAuthentication=no');
+      const child = spawn('sftp', [...args, `${user}@127.0.0.1`], { env: { ...process.env, SSH_ASKPASS: auth.password ? askpass(auth.password) : '/bin/false', SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' }, stdio: ['pipe', 'ignore', 'ignore'] });
+      return { child, exited: new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1))) };
+    };
+    const endedFor = async (userId: string, reason: string, what: string) => {
+      await eventually(() => !panel.sftp!.sessions().some((s) => s.userId === userId), what, 10_000, 100);
+      const ended = (await admin.get('/api/v1/audit?type=sftp.session_ended&limit=200')).body.items as Array<{ actor: { id: string }; details: { reason: string } }>;
+      assert.ok(ended.some((e) => e.actor.id === userId && e.details.reason === reason), `${what}: ${reason}`);
+    };
+
+    // A key removed.
+    const keyUser = await createUser(panel, admin, ['admin']);
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'held', '-f', join(dir, 'held_key')]);
+    const key = await keyUser.client.post('/api/v1/users/me/ssh-keys', { publicKey: readFileSync(join(dir, 'held_key.pub'), 'utf8'), currentPassword: keyUser.password });
+    const byKey = hold(`${keyUser.username}.${shortId}`, { key: join(dir, 'held_key') });
+    await eventually(() => panel.sftp!.sessions().some((s) => s.userId === keyUser.id), 'the key session to open', 20_000, 100);
+    assert.equal((await admin.del(`/api/v1/users/${keyUser.id}/ssh-keys/${key.body.key.id}`)).status, 204);
+    await endedFor(keyUser.id, 'key_removed', 'the key session to end');
+    byKey.child.stdin!.end();
+    await byKey.exited;
+
+    // A password changed.
+    const pwUser = await createUser(panel, admin, ['admin']);
+    const byPassword = hold(`${pwUser.username}.${shortId}`, { password: pwUser.password });
+    await eventually(() => panel.sftp!.sessions().some((s) => s.userId === pwUser.id), 'the password session to open', 20_000, 100);
+    const changed = await pwUser.client.post('/api/v1/users/me/password', { currentPassword: pwUser.password, newPassword: 'A-Completely-New-Pass-77' });
+    assert.equal(changed.status, 200, changed.text);
+    await endedFor(pwUser.id, 'password_changed', 'the password session to end');
+    byPassword.child.stdin!.end();
+    await byPassword.exited;
+
+    // The scope taken away (the role removed).
+    const role = await admin.post('/api/v1/roles', { name: `sftp-only-${Date.now()}`, description: 'sftp', scopes: ['server.view', 'server.sftp', 'server.files.view'] });
+    const scoped = await createUser(panel, admin, []);
+    await admin.put(`/api/v1/users/${scoped.id}/roles`, { roles: [{ roleId: role.body.role.id, serverId }] });
+    const byScope = hold(`${scoped.username}.${shortId}`, { password: scoped.password });
+    await eventually(() => panel.sftp!.sessions().some((s) => s.userId === scoped.id), 'the scoped session to open', 20_000, 100);
+    await admin.put(`/api/v1/users/${scoped.id}/roles`, { roles: [] });
+    await endedFor(scoped.id, 'access_removed', 'the scoped session to end');
+    byScope.child.stdin!.end();
+    await byScope.exited;
   });
 
   test('a session ends when its user is disabled; failed logins are audited and limited', async (t) => {
