@@ -6,9 +6,10 @@ import { LOGIN_2FA, runLogin2fa, type Login2faResult } from './login-2fa.bench.t
 import { LOGIN_FLOOD, runLoginFlood, type LoginFloodResult } from './login-flood.bench.ts';
 import { runOAuthBench, type OAuthBenchResult } from './oauth.bench.ts';
 import { runServersBench, type ServersBenchResult } from './servers.bench.ts';
+import { runSftpBench, type SftpBenchResult } from './sftp.bench.ts';
 import { runThroughput, type ThroughputResult } from './throughput.bench.ts';
 
-const BENCHES = ['login-flood', 'login-2fa', 'throughput', 'oauth', 'analyze', 'alerts', 'servers'] as const;
+const BENCHES = ['login-flood', 'login-2fa', 'throughput', 'oauth', 'analyze', 'alerts', 'servers', 'sftp'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 const met = (ok: boolean) => (ok ? 'met' : 'NOT MET');
@@ -146,6 +147,17 @@ function printAlerts(r: AlertsBenchResult): void {
   );
 }
 
+function printSftp(r: SftpBenchResult): void {
+  console.log(`\nSFTP: ${r.mib} MiB up and down with the OpenSSH sftp client, the panel against OpenSSH's internal-sftp, medians of ${r.rounds} alternating rounds`);
+  console.log(
+    table([
+      ['direction', 'panel', 'OpenSSH internal-sftp', 'ratio (panel / OpenSSH throughput)', 'target'],
+      ['upload', `${r.panel.upMs} ms (${r.panel.upMBps} MB/s)`, `${r.openssh.upMs} ms (${r.openssh.upMBps} MB/s)`, `${r.ratio.up}x`, `>= ${r.targetRatio}x: ${met(r.ratio.up >= r.targetRatio)}`],
+      ['download', `${r.panel.downMs} ms (${r.panel.downMBps} MB/s)`, `${r.openssh.downMs} ms (${r.openssh.downMBps} MB/s)`, `${r.ratio.down}x`, `>= ${r.targetRatio}x: ${met(r.ratio.down >= r.targetRatio)}`],
+    ]),
+  );
+}
+
 function printServers(r: ServersBenchResult): void {
   const l = r.lifecycle;
   const c = r.console;
@@ -194,7 +206,7 @@ if (unknown.length) {
 const selected: BenchName[] = asked.length ? (asked as BenchName[]) : [...BENCHES];
 
 console.log(`Aether Panel benchmarks: node ${process.version}, ${availableParallelism()} CPUs, ${new Date().toISOString()}`);
-const summary: { node: string; cpus: number; loginFlood?: LoginFloodResult; login2fa?: Login2faResult; throughput?: ThroughputResult; oauth?: OAuthBenchResult; analyze?: AnalyzeBenchResult; alerts?: AlertsBenchResult; servers?: ServersBenchResult } = {
+const summary: { node: string; cpus: number; loginFlood?: LoginFloodResult; login2fa?: Login2faResult; throughput?: ThroughputResult; oauth?: OAuthBenchResult; analyze?: AnalyzeBenchResult; alerts?: AlertsBenchResult; servers?: ServersBenchResult; sftp?: SftpBenchResult } = {
   node: process.version,
   cpus: availableParallelism(),
 };
@@ -225,5 +237,9 @@ if (selected.includes('alerts')) {
 if (selected.includes('servers')) {
   summary.servers = await runServersBench();
   printServers(summary.servers);
+}
+if (selected.includes('sftp')) {
+  summary.sftp = await runSftpBench();
+  printSftp(summary.sftp);
 }
 console.log(`\n${JSON.stringify(summary)}`);
