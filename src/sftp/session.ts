@@ -168,13 +168,18 @@ export function runSftpSession(channel: Duplex, deps: { fs: ConfinedFs; access: 
         const len = Math.min(r.u32(), MAX_READ);
         if (entry.kind !== 'file') throw new AppError(400, 'invalid_handle', 'Not a file handle.');
         needRead();
-        const buf = Buffer.allocUnsafe(len);
-        const read = entry.handle.read(buf, 0, len, offset);
+        // The DATA packet's 13-byte header and the data in one buffer, read into place: no copy on the way out.
+        const buf = Buffer.allocUnsafe(13 + len);
+        const read = entry.handle.read(buf, 13, len, offset);
         entry.pending.add(read);
         try {
           const { bytesRead } = await read;
           if (bytesRead === 0) return status(id, STATUS.EOF, 'End of file');
-          return send(new Writer(FXP.DATA, id).bytes(buf.subarray(0, bytesRead)).done());
+          buf.writeUInt32BE(9 + bytesRead, 0);
+          buf[4] = FXP.DATA;
+          buf.writeUInt32BE(id, 5);
+          buf.writeUInt32BE(bytesRead, 9);
+          return send(buf.subarray(0, 13 + bytesRead));
         } finally {
           entry.pending.delete(read);
         }
