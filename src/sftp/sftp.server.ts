@@ -85,9 +85,10 @@ export function createSftpServer(deps: SftpServerDeps) {
     ssh.injectSocket(socket);
   });
 
-  const failure = async (ip: string, username: string, method: string, reason: string) => {
+  /** Audits a failed login and counts it on the address's login limit: once blocked, the connection is dropped. */
+  const failure = async (ip: string, username: string, method: string, reason: string): Promise<'reject' | 'drop'> => {
     await audit.record({ type: 'sftp.auth.failure', actor: { type: 'anonymous', id: null, name: username.slice(0, 200) }, ip, userAgent: null, target: null, outcome: 'failure', details: { username: username.slice(0, 200), method, reason } });
-    return limits.loginPerIp.hit(ip);
+    return (await limits.loginPerIp.hit(ip)).blocked ? 'drop' : 'reject';
   };
 
   /** Whether a login still stands: the user active, the credential unchanged, the scope held, the server there. */
@@ -170,8 +171,7 @@ export function createSftpServer(deps: SftpServerDeps) {
           if (ok && user) {
             const principal = await users.principal(user.id);
             if (principal?.twoFactor) {
-              const hit = await failure(ip, ctx.username, 'password', 'two_factor_requires_key_or_app_password');
-              return hit.blocked ? 'drop' : 'reject';
+              return failure(ip, ctx.username, 'password', 'two_factor_requires_key_or_app_password');
             }
             credential = { kind: 'password', passwordChangedAt: Number(user.password_changed_at ?? 0) };
           }
@@ -179,7 +179,7 @@ export function createSftpServer(deps: SftpServerDeps) {
       } else {
         const key = user ? await credentials.keyFor(user.id, sshFingerprint(ctx.key.data)) : null;
         // A key offered without a signature only asks whether it would do: no failure counted for the others.
-        if (!key) return ctx.signature ? ((await failure(ip, ctx.username, 'publickey', 'unknown_key')).blocked ? 'drop' : 'reject') : 'reject';
+        if (!key) return ctx.signature ? failure(ip, ctx.username, 'publickey', 'unknown_key') : 'reject';
         if (!ctx.signature) return 'accept';
         const type = key.blob.subarray(4, 4 + key.blob.readUInt32BE(0)).toString('latin1');
         const parsed = utils.parseKey(`${type} ${key.blob.toString('base64')}`);
@@ -187,15 +187,13 @@ export function createSftpServer(deps: SftpServerDeps) {
         if (verified) credential = { kind: 'key', id: key.id };
       }
       if (!credential || !user || !name) {
-        const hit = await failure(ip, ctx.username, ctx.method, !name ? 'bad_username' : !user ? 'unknown_user' : 'wrong_credential');
-        return hit.blocked ? 'drop' : 'reject';
+        return failure(ip, ctx.username, ctx.method, !name ? 'bad_username' : !user ? 'unknown_user' : 'wrong_credential');
       }
       const server = await servers.byShortId(name.shortId);
       const principal = await users.principal(user.id);
       const refused = !principal || principal.row.disabled ? 'user_disabled' : !server ? 'unknown_server' : !can(principal.actor, 'server.sftp', server.id) ? 'no_access' : null;
       if (refused) {
-        const hit = await failure(ip, ctx.username, ctx.method, refused);
-        return hit.blocked ? 'drop' : 'reject';
+        return failure(ip, ctx.username, ctx.method, refused);
       }
       login = { userId: user.id, username: user.username, serverId: server!.id, serverName: server!.name, credential };
       loginPrincipal = principal!;

@@ -150,18 +150,18 @@ export const filesRoutes = (s: Services): AnyRoute[] => [
       const max = s.files.limits.maxUploadBytes;
       const declared = Number(ctx.get('Content-Length') || NaN);
       if (Number.isFinite(declared) && declared > max) throw new AppError(413, 'file_too_large', `The file is larger than ${max} bytes.`);
-      const bytes = await s.files.change(ctx.state.caller, p.id, 'written', { path: query.path }, async (fs) => {
+      const written = await s.files.change(ctx.state.caller, p.id, 'written', { path: query.path }, async (fs) => {
         try {
-          return await fs.writeFile(query.path, ctx.req, { maxBytes: max, overwrite: query.overwrite });
+          const bytes = await fs.writeFile(query.path, ctx.req, { maxBytes: max, overwrite: query.overwrite });
+          return { bytes, entry: await fs.stat(query.path) };
         } catch (err) {
           // The client went away mid-upload: nothing was written, and there is nobody to answer.
           if (!(err instanceof AppError) && (ctx.req.aborted || ctx.req.destroyed)) throw badRequest('upload_aborted', 'The upload ended before the whole file arrived; nothing was written.');
           throw err;
         }
       });
-      const fs = await s.files.fsOf(p.id);
       ctx.status = 201;
-      ctx.body = { entry: present(await fs.stat(query.path)), bytes };
+      ctx.body = { entry: present(written.entry), bytes: written.bytes };
     },
   }),
   defineRoute({
@@ -237,12 +237,12 @@ export const filesRoutes = (s: Services): AnyRoute[] => [
       ...errors,
     },
     handler: async (ctx, { params: p, body }) => {
-      const made = await s.files.change(ctx.state.caller, p.id, 'archived', { paths: body.paths.slice(0, 20), to: body.to, format: body.format }, (fs) =>
-        createArchive(fs, body.paths, body.to, body.format, s.files.limits.maxUploadBytes),
-      );
-      const fs = await s.files.fsOf(p.id);
+      const made = await s.files.change(ctx.state.caller, p.id, 'archived', { paths: body.paths.slice(0, 20), to: body.to, format: body.format }, async (fs) => ({
+        ...(await createArchive(fs, body.paths, body.to, body.format, s.files.limits.maxUploadBytes)),
+        entry: await fs.stat(body.to),
+      }));
       ctx.status = 201;
-      ctx.body = { entry: present(await fs.stat(body.to)), entries: made.entries, skipped: made.skipped };
+      ctx.body = { entry: present(made.entry), entries: made.entries, skipped: made.skipped };
     },
   }),
   defineRoute({
