@@ -89,6 +89,7 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
       })
     : null;
   let sftpPort: number | null = null;
+  if (sftp) services.sftpEndpoint.hostKeyFingerprint = sftp.hostKeyFingerprint;
 
   const logSources = createLogSources({
     sources: config.monitor.enabled ? config.monitor.sources : [],
@@ -131,7 +132,7 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
           resolve((server.address() as AddressInfo).port);
         });
       });
-      if (sftp) sftpPort = await sftp.listen();
+      if (sftp) sftpPort = services.sftpEndpoint.port = await sftp.listen();
       return port;
     },
     async stop() {

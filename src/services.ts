@@ -223,6 +223,7 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
     servers,
     files,
     sftpCredentials,
+    sftpEndpoint: { enabled: config.sftp.enabled, host: config.http.publicUrl ? new URL(config.http.publicUrl).hostname : null, port: null, hostKeyFingerprint: null },
     consoleTickets: createConsoleTickets(clock),
     csrfKey,
     bus,

@@ -20,6 +20,9 @@ import type { ResourcesService } from '../resources/index.ts';
 import type { ConsoleTickets, NodesService, ServersService, TemplatesService } from '../servers/index.ts';
 import type { Clock } from '../shared/clock.ts';
 
+/** Where SFTP listens, for users to connect and check the host key: the port is filled in once the panel listens. */
+export type SftpEndpoint = { enabled: boolean; host: string | null; port: number | null; hostKeyFingerprint: string | null };
+
 export type Services = {
   db: Db;
   clock: Clock;
@@ -47,6 +50,7 @@ export type Services = {
   servers: ServersService;
   files: FilesService;
   sftpCredentials: SftpCredentials;
+  sftpEndpoint: SftpEndpoint;
   consoleTickets: ConsoleTickets;
   csrfKey: Buffer;
 };

@@ -73,6 +73,9 @@ export function createSftpServer(deps: SftpServerDeps) {
   const hostKey = loadOrCreateSecretFile(deps.keysDir, 'sftp_host_ed25519', () => utils.generateKeyPairSync('ed25519').private);
   const live = new Map<ssh2.Connection, Live>();
 
+  const parsedHostKey = utils.parseKey(hostKey);
+  if (parsedHostKey instanceof Error) throw parsedHostKey;
+  const fingerprint = sshFingerprint(parsedHostKey.getPublicSSH());
   const ssh = new SshServer({ hostKeys: [hostKey], ident: 'AetherPanel', algorithms: SFTP_ALGORITHMS as unknown as ssh2.Algorithms }, (client, info) => onClient(client, normalizeIp(info.ip)));
   // SECURITY: a banned address gets no SSH handshake at all (the TCP connection is closed at once).
   const tcp: TcpServer = createServer((socket) => {
@@ -258,6 +261,8 @@ export function createSftpServer(deps: SftpServerDeps) {
   }
 
   return {
+    /** The host key's SHA256 fingerprint, for users to check on their first connection. */
+    hostKeyFingerprint: fingerprint,
     async listen(): Promise<number> {
       await new Promise<void>((resolve, reject) => {
         tcp.once('error', reject);

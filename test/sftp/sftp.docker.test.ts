@@ -99,6 +99,15 @@ describe('SFTP with the OpenSSH client', () => {
     const events = ((await admin.get('/api/v1/audit?type=file.*&limit=50')).body.items as Array<{ type: string; details: { via?: string } }>).filter((e) => e.details.via === 'sftp').map((e) => e.type);
     for (const type of ['file.written', 'file.mkdir', 'file.renamed', 'file.deleted']) assert.ok(events.includes(type), `${type}: ${events.join(', ')}`);
     assert.equal(((await admin.get('/api/v1/audit?type=sftp.login')).body.items as unknown[]).length >= 1, true);
+
+    // The endpoint the account page shows: the port, and the fingerprint of the key the client was given.
+    const endpoint = await admin.get('/api/v1/sftp');
+    assert.equal(endpoint.status, 200);
+    assert.equal(endpoint.body.enabled, true);
+    assert.equal(endpoint.body.port, port);
+    const seen = execFileSync('ssh-keygen', ['-l', '-f', join(dir, 'known_hosts')], { encoding: 'utf8' });
+    assert.match(seen, /ED25519/);
+    assert.ok(seen.includes(endpoint.body.hostKeyFingerprint), `${seen} vs ${endpoint.body.hostKeyFingerprint}`);
   });
 
   test('escapes: links planted in the data directory are never followed; "..", absolute paths stay inside', async (t) => {

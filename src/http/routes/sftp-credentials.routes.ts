@@ -22,6 +22,28 @@ const itemParams = z.strictObject({ id: idParam.shape.id, itemId: idParam.shape.
 export const sftpCredentialsRoutes = (s: Services): AnyRoute[] => [
   defineRoute({
     method: 'GET',
+    path: '/sftp',
+    summary: 'Where to connect with SFTP: whether it is on, its port, and the host key\'s fingerprint to check on the first connection.',
+    tag: 'account',
+    access: { authenticated: true },
+    responses: {
+      200: {
+        description: 'The SFTP endpoint',
+        schema: z.object({
+          enabled: z.boolean(),
+          port: z.number().nullable(),
+          host: z.string().nullable().describe('The host name of http.publicUrl, when set.'),
+          hostKeyFingerprint: z.string().nullable(),
+        }),
+      },
+    },
+    handler: async (ctx) => {
+      const { enabled, host, port, hostKeyFingerprint } = s.sftpEndpoint;
+      ctx.body = { enabled, host, port, hostKeyFingerprint };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
     path: '/users/me/ssh-keys',
     summary: 'My SSH public keys for SFTP.',
     tag: 'account',
