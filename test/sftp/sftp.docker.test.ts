@@ -2,8 +2,8 @@
 // Engine): password and key logins, put, get, ls, rename, rm, mkdir; a read-only user denied writes; escapes through
 // links planted by the container; a session ended when its user is disabled; failed logins audited and limited.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -13,9 +13,9 @@ import { ADMIN, createUser, panelWithAdmin } from '../helpers/fixtures.ts';
 import { eventually } from '../helpers/mail-server.ts';
 import type { TestPanel } from '../helpers/panel.ts';
 import { needs } from '../helpers/require-component.ts';
+import { askpassEnv, HAS_SFTP_CLIENT, runSftp, sftpArgs, type SftpAuth } from '../helpers/sftp-client.ts';
 import { SFTP_ALGORITHMS } from '../../src/sftp/sftp.server.ts';
 
-const HAS_SFTP = spawnSync('sftp', ['-V'], { stdio: 'ignore' }).error === undefined;
 const SECRET = 'host secret';
 
 describe('SFTP with the OpenSSH client', () => {
@@ -42,43 +42,11 @@ describe('SFTP with the OpenSSH client', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** A script the client asks for the password (OpenSSH reads passwords from a terminal or SSH_ASKPASS only). */
-  const askpass = (password: string) => {
-    const file = join(dir, `askpass-${Math.random().toString(36).slice(2)}.sh`);
-    writeFileSync(file, `#!/bin/sh\nprintf '%s\\n' '${password.replace(/'/g, `'\\''`)}'\n`);
-    chmodSync(file, 0o700);
-    return file;
-  };
-
-  /** Runs `sftp -b -` with these commands as this user; resolves with its exit code and output. */
-  function sftp(user: string, commands: string[], auth: { password?: string; key?: string }, extra: string[] = []): Promise<{ code: number; out: string }> {
-    const args = [
-      ...extra,
-      // -b turns BatchMode on, which would refuse to ask for a password; the first value given (this one) wins.
-      '-o', 'BatchMode=no',
-      '-b', '-',
-      '-P', String(port),
-      '-o', 'StrictHostKeyChecking=no',
-      '-o', `UserKnownHostsFile=${join(dir, 'known_hosts')}`,
-      '-o', 'LogLevel=ERROR',
-      '-o', `PreferredAuthentications=${auth.key ? 'publickey' : 'password'}`,
-      '-o', 'NumberOfPasswordPrompts=1',
-      ...(auth.key ? ['-i', auth.key, '-o', 'IdentitiesOnly=yes'] : ['-o', 'PubkeyAuthentication=no']),
-      `${user}@127.0.0.1`,
-    ];
-    const env: NodeJS.ProcessEnv = { ...process.env, SSH_ASKPASS: auth.password ? askpass(auth.password) : '/bin/false', SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' };
-    return new Promise((resolve) => {
-      const child = spawn('sftp', args, { env, cwd: join(dir, 'local'), stdio: ['pipe', 'pipe', 'pipe'] });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      child.stdin.end(`${commands.join('\n')}\n`);
-      child.on('close', (code) => resolve({ code: code ?? -1, out }));
-    });
-  }
+  /** Runs `sftp -b -` with these commands as this user, from the local directory; resolves with its exit code and output. */
+  const sftp = (user: string, commands: string[], auth: SftpAuth, extra: string[] = []) => runSftp({ dir, port, user, commands, auth, extra, cwd: join(dir, 'local') });
 
   test('password login: put, ls, get, rename, mkdir, rm; the files land in the server\'s data directory', async (t) => {
-    if (!needsDocker(t) || !needs(t, 'sftp', HAS_SFTP, 'not found: apt-get install openssh-client')) return;
+    if (!needsDocker(t) || !needs(t, 'sftp', HAS_SFTP_CLIENT, 'not found: apt-get install openssh-client')) return;
     const created = await admin.post('/api/v1/servers', { name: 'Sftp', template: 'test-server' });
     assert.equal(created.status, 201, created.text);
     ({ id: serverId, shortId } = created.body.server);
@@ -111,7 +79,7 @@ describe('SFTP with the OpenSSH client', () => {
   });
 
   test('escapes: links planted in the data directory are never followed; "..", absolute paths stay inside', async (t) => {
-    if (!needsDocker(t) || !HAS_SFTP || !serverId) return;
+    if (!needsDocker(t) || !HAS_SFTP_CLIENT || !serverId) return;
     symlinkSync(outside, join(root, 'escape'));
     symlinkSync('/etc', join(root, 'etc'));
     const user = `${ADMIN.username}.${shortId}`;
@@ -128,7 +96,7 @@ describe('SFTP with the OpenSSH client', () => {
   });
 
   test('key login; a read-only user gets permission denied on writes; 2FA users need a key or an app password', async (t) => {
-    if (!needsDocker(t) || !HAS_SFTP || !serverId) return;
+    if (!needsDocker(t) || !HAS_SFTP_CLIENT || !serverId) return;
     const role = await admin.post('/api/v1/roles', { name: `sftp-reader-${Date.now()}`, description: 'reads over sftp', scopes: ['server.view', 'server.sftp', 'server.files.view'] });
     const reader = await createUser(panel, admin, []);
     assert.equal((await admin.put(`/api/v1/users/${reader.id}/roles`, { roles: [{ roleId: role.body.role.id, serverId }] })).status, 200);
@@ -154,7 +122,7 @@ describe('SFTP with the OpenSSH client', () => {
   });
 
   test('old algorithms are refused: CBC and CTR ciphers, SHA-1 key exchange, RSA host keys; no SHA-1 MAC exists to choose', async (t) => {
-    if (!needsDocker(t) || !HAS_SFTP || !serverId) return;
+    if (!needsDocker(t) || !HAS_SFTP_CLIENT || !serverId) return;
     const user = `${ADMIN.username}.${shortId}`;
     // Every cipher offered is an AEAD, so no MAC is ever negotiated; the MACs listed (for the protocol's sake) are SHA-2.
     assert.ok(![...SFTP_ALGORITHMS.hmac, ...SFTP_ALGORITHMS.cipher, ...SFTP_ALGORITHMS.kex].some((a) => /sha1|cbc|md5|-ctr/.test(a)));
@@ -173,7 +141,7 @@ describe('SFTP with the OpenSSH client', () => {
   });
 
   test('a banned address is dropped before the SSH handshake, and nothing is audited as a login attempt', async (t) => {
-    if (!needsDocker(t) || !HAS_SFTP || !serverId) return;
+    if (!needsDocker(t) || !HAS_SFTP_CLIENT || !serverId) return;
     const ban = await admin.post('/api/v1/monitor/bans', { ip: '127.0.0.2', durationMinutes: 10, reason: 'test' });
     assert.equal(ban.status, 201, ban.text);
     const before = ((await admin.get('/api/v1/audit?type=sftp.*&limit=200')).body.items as unknown[]).length;
@@ -187,13 +155,10 @@ describe('SFTP with the OpenSSH client', () => {
   });
 
   test('an open session ends when its key is removed, its user\'s password changes, or the SFTP scope is taken away', async (t) => {
-    if (!needsDocker(t) || !HAS_SFTP || !serverId) return;
+    if (!needsDocker(t) || !HAS_SFTP_CLIENT || !serverId) return;
     /** A session held open (the client waits for commands), and a promise of its exit. */
     const hold = (user: string, auth: { password?: string; key?: string }) => {
-      const args = ['-P', String(port), '-o', 'StrictHostKeyChecking=no', '-o', `UserKnownHostsFile=${join(dir, 'known_hosts')}`, '-o', `PreferredAuthentications=${auth.key ? 'publickey' : 'password'}`];
-      if (auth.key) args.push('-i', auth.key, '-o', 'IdentitiesOnly=yes');
-      else args.push('-o', 'PubkeyAuthentication=no');
-      const child = spawn('sftp', [...args, `${user}@127.0.0.1`], { env: { ...process.env, SSH_ASKPASS: auth.password ? askpass(auth.password) : '/bin/false', SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' }, stdio: ['pipe', 'ignore', 'ignore'] });
+      const child = spawn('sftp', [...sftpArgs(dir, port, auth), `${user}@127.0.0.1`], { env: askpassEnv(dir, auth.password), stdio: ['pipe', 'ignore', 'ignore'] });
       return { child, exited: new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1))) };
     };
     const endedFor = async (userId: string, reason: string, what: string) => {
@@ -236,14 +201,11 @@ describe('SFTP with the OpenSSH client', () => {
   });
 
   test('a session ends when its user is disabled; failed logins are audited and limited', async (t) => {
-    if (!needsDocker(t) || !HAS_SFTP || !serverId) return;
+    if (!needsDocker(t) || !HAS_SFTP_CLIENT || !serverId) return;
     const user = `${ADMIN.username}.${shortId}`;
     const victim = await createUser(panel, admin, ['admin']);
     // A long session: the client waits on a command that never comes until the session is ended.
-    const child = spawn('sftp', ['-P', String(port), '-o', 'StrictHostKeyChecking=no', '-o', `UserKnownHostsFile=${join(dir, 'known_hosts')}`, '-o', 'PreferredAuthentications=password', '-o', 'PubkeyAuthentication=no', `${victim.username}.${shortId}@127.0.0.1`], {
-      env: { ...process.env, SSH_ASKPASS: askpass(victim.password), SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn('sftp', [...sftpArgs(dir, port, { password: victim.password }), `${victim.username}.${shortId}@127.0.0.1`], { env: askpassEnv(dir, victim.password), stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));

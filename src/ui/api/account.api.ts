@@ -1,4 +1,4 @@
-// API calls for the signed-in user's own profile, password and sessions.
+// API calls for the signed-in user's own profile, password, sessions, and SFTP keys and app passwords.
 import { apiRequest } from './client.ts';
 import type { AccountSession, User } from './types.ts';
 
@@ -18,4 +18,35 @@ export async function listMySessions(): Promise<AccountSession[]> {
 
 export function revokeMySession(id: string): Promise<void> {
   return apiRequest('DELETE', `/users/me/sessions/${encodeURIComponent(id)}`);
+}
+
+export type SshKey = { id: string; name: string; type: string; bits: number; fingerprint: string; createdAt: string; lastUsedAt: string | null };
+export type SftpAppPassword = { id: string; name: string; createdAt: string; lastUsedAt: string | null };
+
+export async function listMySshKeys(): Promise<SshKey[]> {
+  const res = await apiRequest<{ items: SshKey[] }>('GET', '/users/me/ssh-keys');
+  return res.items;
+}
+
+export async function addMySshKey(name: string, publicKey: string, currentPassword: string): Promise<SshKey> {
+  const res = await apiRequest<{ key: SshKey }>('POST', '/users/me/ssh-keys', { body: { name, publicKey, currentPassword } });
+  return res.key;
+}
+
+export function removeMySshKey(id: string): Promise<void> {
+  return apiRequest('DELETE', `/users/me/ssh-keys/${encodeURIComponent(id)}`);
+}
+
+export async function listMySftpPasswords(): Promise<SftpAppPassword[]> {
+  const res = await apiRequest<{ items: SftpAppPassword[] }>('GET', '/users/me/sftp-passwords');
+  return res.items;
+}
+
+/** The password is in this answer only. */
+export function createMySftpPassword(name: string, currentPassword: string): Promise<{ appPassword: SftpAppPassword; password: string }> {
+  return apiRequest('POST', '/users/me/sftp-passwords', { body: { name, currentPassword } });
+}
+
+export function revokeMySftpPassword(id: string): Promise<void> {
+  return apiRequest('DELETE', `/users/me/sftp-passwords/${encodeURIComponent(id)}`);
 }

@@ -1,4 +1,5 @@
-// My account page: profile, password change, two-factor authentication and the list of the user's own sessions.
+// My account page: profile, password change, two-factor authentication, the user's own sessions, and their SFTP keys
+// and app passwords.
 import { useState } from 'preact/hooks';
 import { getMe, listMySessions, revokeMySession } from '../api/account.api.ts';
 import { describeError } from '../api/api-error.ts';
@@ -12,6 +13,7 @@ import { useSession } from '../session/session-context.ts';
 import { PasswordForm } from './account/password-form.tsx';
 import { ProfileCard } from './account/profile-card.tsx';
 import { SessionsList } from './account/sessions-list.tsx';
+import { SftpAccess } from './account/sftp-access.tsx';
 import { TwoFactorCard } from './account/two-factor-card.tsx';
 
 export function AccountPage() {
@@ -65,6 +67,7 @@ export function AccountPage() {
         <ErrorMessage message={error ?? sessions.error} />
         {sessions.loading && !sessions.data ? <Loading /> : <SessionsList sessions={sessions.data ?? []} busyId={busyId} onRevoke={revoke} />}
       </section>
+      <SftpAccess />
     </section>
   );
 }

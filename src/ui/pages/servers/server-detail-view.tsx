@@ -1,5 +1,5 @@
 // One server: its header with the power buttons, and its sections: the live console with CPU and memory charts, its
-// history over hours to 30 days, and its settings with Delete. The console socket also brings state changes and
+// files, its history over hours to 30 days, and its settings with Delete. The console socket also brings state changes and
 // figures; without it they are polled.
 import { useMemo, useState } from 'preact/hooks';
 import { getServerStats, listTemplates } from '../../api/servers.api.ts';
@@ -14,6 +14,7 @@ import { Link } from '../../router/link.tsx';
 import { mayOnServer } from '../../session/scopes.ts';
 import { createConsoleBuffer } from './console-buffer.ts';
 import { PowerButtons } from './power-buttons.tsx';
+import { FileManager } from './files/file-manager.tsx';
 import { ServerCharts } from './server-charts.tsx';
 import { ServerConsole } from './server-console.tsx';
 import { ServerDelete } from './server-delete.tsx';
@@ -95,7 +96,7 @@ export function ServerDetailView({ id, section }: { id: string; section: ServerS
       <ErrorMessage message={detail.errorStatus === 404 ? 'There is no such server (it may have been deleted).' : detail.error} />
       {server ? (
         <>
-          <SectionNav label="Server sections" sections={serverSections(id)} current={section} testIdPrefix="server-tab" />
+          <SectionNav label="Server sections" sections={serverSections(id, server.myScopes)} current={section} testIdPrefix="server-tab" />
           {section === 'console' ? (
             <>
               <ServerConsole
@@ -108,6 +109,12 @@ export function ServerDetailView({ id, section }: { id: string; section: ServerS
               />
               <ServerCharts history={stats.history} limits={server.limits} />
             </>
+          ) : section === 'files' ? (
+            mayOnServer(server, 'server.files.view') ? (
+              <FileManager server={server} />
+            ) : (
+              <ErrorMessage message="You may not see this server's files (server.files.view)." />
+            )
           ) : section === 'history' ? (
             <ServerHistoryCharts server={server} />
           ) : (

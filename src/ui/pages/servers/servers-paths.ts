@@ -1,14 +1,15 @@
-// The paths of the Servers page: the list, and one server's sections (console, history, settings) by its id.
+// The paths of the Servers page: the list, and one server's sections (console, files, history, settings) by its id.
 import { matchPath } from '../../router/match-path.ts';
 
 export const SERVERS_PATH = '/servers';
 export const SERVER_DETAIL_PATTERN = '/servers/:id';
 export const SERVER_SECTION_PATTERN = '/servers/:id/:section';
 
-export type ServerSection = 'console' | 'history' | 'settings';
+export type ServerSection = 'console' | 'files' | 'history' | 'settings';
 
-const SECTIONS: ReadonlyArray<{ id: ServerSection; suffix: string; label: string }> = [
+const SECTIONS: ReadonlyArray<{ id: ServerSection; suffix: string; label: string; scope?: string }> = [
   { id: 'console', suffix: '', label: 'Console' },
+  { id: 'files', suffix: '/files', label: 'Files', scope: 'server.files.view' },
   { id: 'history', suffix: '/history', label: 'History' },
   { id: 'settings', suffix: '/settings', label: 'Settings' },
 ];
@@ -16,8 +17,9 @@ const SECTIONS: ReadonlyArray<{ id: ServerSection; suffix: string; label: string
 export const serverPath = (id: string, section: ServerSection = 'console') =>
   `${SERVERS_PATH}/${encodeURIComponent(id)}${SECTIONS.find((s) => s.id === section)?.suffix ?? ''}`;
 
-/** The section links of one server's page, for SectionNav. */
-export const serverSections = (id: string) => SECTIONS.map((s) => ({ id: s.id, path: serverPath(id, s.id), label: s.label }));
+/** The section links of one server's page, for SectionNav: those the user's scopes on the server open. */
+export const serverSections = (id: string, myScopes: readonly string[] = []) =>
+  SECTIONS.filter((s) => !s.scope || myScopes.includes(s.scope)).map((s) => ({ id: s.id, path: serverPath(id, s.id), label: s.label }));
 
 export type ServersView = { kind: 'list' } | { kind: 'detail'; id: string; section: ServerSection } | { kind: 'unknown' };
 
