@@ -2,7 +2,8 @@
 // browse a server's files (a link planted as the container would is shown, never followed), drop several files at
 // once and watch their progress, replace one that exists, download, edit a config file (and be warned when it changed
 // underneath), rename, archive and extract, delete; a read-only user only reads; an SSH key and an app password made
-// in the account page let the OpenSSH client in, and revoking the app password shuts it out.
+// in the account page let the OpenSSH client in, and revoking the app password shuts it out; an administrator reviews
+// the user's SFTP access in Users and removes the key.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -328,6 +329,22 @@ test('Files in chromium: browse, drop several files with progress, download, edi
     await page.getByTestId('notice').filter({ hasText: 'FileZilla revoked' }).waitFor();
     const after = await runSftp({ dir, port, user: login, commands: ['ls'], auth: { password: value } });
     assert.notEqual(after.code, 0, after.out);
+  });
+
+  await step('Users: an administrator reviews a user\'s SFTP access and removes the key, which then no longer signs in', async () => {
+    await page.goto(`${panel.url}/users`);
+    await page.getByRole('button', { name: `SFTP access of ${ADMIN.username}` }).click();
+    const card = page.getByTestId('user-sftp-credentials');
+    const key = card.locator('[data-testid="user-sftp-credential"][data-kind="key"]');
+    await key.waitFor();
+    assert.match((await key.textContent()) ?? '', /laptop.*SHA256:/s);
+    assert.equal(await card.locator('[data-testid="user-sftp-credential"][data-kind="app"]').count(), 0, 'the revoked app password is gone');
+    await screenshot(page, 'users-sftp-access-light');
+    await key.getByTestId('user-sftp-remove').click();
+    await card.getByTestId('notice').filter({ hasText: 'removed' }).waitFor();
+    await card.locator('.empty').waitFor();
+    const byKey = await runSftp({ dir, port: panel.sftpPort()!, user: `${ADMIN.username}.${shortId}`, commands: ['ls'], auth: { key: join(dir, 'id_ed25519') } });
+    assert.notEqual(byKey.code, 0, byKey.out);
   });
 
   await step('no CSP violation or page error', async () => {

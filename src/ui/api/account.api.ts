@@ -1,6 +1,6 @@
 // API calls for the signed-in user's own profile, password, sessions, and SFTP keys and app passwords.
 import { apiRequest } from './client.ts';
-import type { AccountSession, User } from './types.ts';
+import type { AccountSession, SftpAppPassword, SshKey, User } from './types.ts';
 
 export async function getMe(): Promise<User> {
   const res = await apiRequest<{ user: User }>('GET', '/users/me');
@@ -20,8 +20,6 @@ export function revokeMySession(id: string): Promise<void> {
   return apiRequest('DELETE', `/users/me/sessions/${encodeURIComponent(id)}`);
 }
 
-export type SshKey = { id: string; name: string; type: string; bits: number; fingerprint: string; createdAt: string; lastUsedAt: string | null };
-export type SftpAppPassword = { id: string; name: string; createdAt: string; lastUsedAt: string | null };
 
 export async function listMySshKeys(): Promise<SshKey[]> {
   const res = await apiRequest<{ items: SshKey[] }>('GET', '/users/me/ssh-keys');

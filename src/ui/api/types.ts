@@ -287,3 +287,9 @@ export type KnownIp = {
   lastSeen: string;
   logins: number;
 };
+
+/** An SSH public key a user registered for SFTP. */
+export type SshKey = { id: string; name: string; type: string; bits: number; fingerprint: string; createdAt: string; lastUsedAt: string | null };
+
+/** An SFTP app password (the password itself is shown once, when made). */
+export type SftpAppPassword = { id: string; name: string; createdAt: string; lastUsedAt: string | null };

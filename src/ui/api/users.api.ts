@@ -1,6 +1,6 @@
-// API calls for managing user accounts.
+// API calls for managing user accounts, and reviewing their SFTP keys and app passwords.
 import { apiRequest } from './client.ts';
-import type { NewUserInput, Page, RoleAssignment, User } from './types.ts';
+import type { NewUserInput, Page, RoleAssignment, SftpAppPassword, SshKey, User } from './types.ts';
 
 const userPath = (id: string) => `/users/${encodeURIComponent(id)}`;
 
@@ -35,4 +35,17 @@ export async function resetUserTwoFactor(id: string): Promise<User> {
 
 export function revokeUserSessions(id: string): Promise<void> {
   return apiRequest('POST', `${userPath(id)}/sessions/revoke`);
+}
+
+/** A user's SSH keys and SFTP app passwords, for an administrator's review. */
+export function getUserSftpCredentials(id: string): Promise<{ keys: SshKey[]; appPasswords: SftpAppPassword[] }> {
+  return apiRequest('GET', `/users/${encodeURIComponent(id)}/sftp-credentials`);
+}
+
+export function removeUserSshKey(id: string, keyId: string): Promise<void> {
+  return apiRequest('DELETE', `/users/${encodeURIComponent(id)}/ssh-keys/${encodeURIComponent(keyId)}`);
+}
+
+export function revokeUserSftpPassword(id: string, itemId: string): Promise<void> {
+  return apiRequest('DELETE', `/users/${encodeURIComponent(id)}/sftp-passwords/${encodeURIComponent(itemId)}`);
 }

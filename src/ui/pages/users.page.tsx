@@ -1,4 +1,5 @@
-// Users page: list accounts, create, edit, enable/disable, revoke sessions, reset 2FA, delete and see known addresses.
+// Users page: list accounts, create, edit, enable/disable, revoke sessions, reset 2FA, delete, see known addresses and
+// review SFTP keys and app passwords.
 import { useState } from 'preact/hooks';
 import { ApiError } from '../api/api-error.ts';
 import { listRoles } from '../api/roles.api.ts';
@@ -18,10 +19,11 @@ import { UserCreateForm } from './users/user-create-form.tsx';
 import { describeResetError } from './users/reset-two-factor-error.ts';
 import { UserEditForm } from './users/user-edit-form.tsx';
 import { KnownIpsCard } from './users/known-ips-card.tsx';
+import { SftpCredentialsCard } from './users/sftp-credentials-card.tsx';
 import { UsersTable } from './users/users-table.tsx';
 import { useRowActions } from '../hooks/use-row-actions.ts';
 
-type Panel = { kind: 'none' } | { kind: 'create' } | { kind: 'edit'; user: User } | { kind: 'known-ips'; user: User };
+type Panel = { kind: 'none' } | { kind: 'create' } | { kind: 'edit'; user: User } | { kind: 'known-ips' | 'sftp'; user: User };
 
 const noRoles = async (): Promise<Role[]> => [];
 
@@ -128,6 +130,7 @@ export function UsersPage() {
       {panel.kind === 'known-ips' ? (
         <KnownIpsCard key={panel.user.id} user={panel.user} onClose={() => setPanel({ kind: 'none' })} />
       ) : null}
+      {panel.kind === 'sftp' ? <SftpCredentialsCard key={panel.user.id} user={panel.user} onClose={() => setPanel({ kind: 'none' })} /> : null}
       <Notice message={notice} />
       <ErrorMessage message={error ?? users.error} />
       {users.loading ? (
@@ -150,6 +153,10 @@ export function UsersPage() {
           onKnownIps={(user) => {
             setNotice(null);
             setPanel({ kind: 'known-ips', user });
+          }}
+          onSftpAccess={(user) => {
+            setNotice(null);
+            setPanel({ kind: 'sftp', user });
           }}
         />
       )}

@@ -9,6 +9,7 @@ export type UserRowActions = {
   onResetTwoFactor: (user: User) => void;
   onDelete: (user: User) => void;
   onKnownIps: (user: User) => void;
+  onSftpAccess: (user: User) => void;
 };
 
 type UserRowProps = UserRowActions & {
@@ -46,6 +47,11 @@ export function UserRow({ user, canEdit, canSeeIps, isSelf, busy, ...actions }: 
             {canEdit ? (
               <button type="button" class="btn btn-small" onClick={() => actions.onEdit(user)} disabled={busy} data-testid="user-edit" aria-label={`Edit ${user.username}`}>
                 Edit
+              </button>
+            ) : null}
+            {canEdit ? (
+              <button type="button" class="btn btn-small" onClick={() => actions.onSftpAccess(user)} disabled={busy} data-testid="user-sftp-access" aria-label={`SFTP access of ${user.username}`}>
+                SFTP access
               </button>
             ) : null}
             {canSeeIps ? (
