@@ -22,6 +22,11 @@ const defs: ScopeDef[] = [
   { name: 'templates.edit', description: 'Create and change server templates.', perServer: false },
   { name: 'backups.manage', description: 'Create, verify and restore panel backups.', perServer: false },
   { name: 'server.create', description: 'Create new servers.', perServer: false },
+  {
+    name: 'servers.suspend',
+    description: 'Suspend and unsuspend any server. A suspended server is stopped and cannot be started; only holders of this scope reach its files, console, SFTP and power.',
+    perServer: false,
+  },
   { name: 'server.admin', description: 'Every per-server scope on the servers it is granted for.', perServer: true },
   { name: 'server.view', description: 'View server information.', perServer: true },
   { name: 'server.edit', description: 'Modify server configuration.', perServer: true },

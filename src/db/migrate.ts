@@ -10,6 +10,7 @@ import * as m006 from './migrations/006-resources.ts';
 import * as m007 from './migrations/007-servers.ts';
 import * as m008 from './migrations/008-server-history.ts';
 import * as m009 from './migrations/009-sftp-credentials.ts';
+import * as m010 from './migrations/010-server-suspension.ts';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -23,6 +24,7 @@ const MIGRATIONS: ReadonlyArray<[string, Migration]> = [
   ['007-servers', m007],
   ['008-server-history', m008],
   ['009-sftp-credentials', m009],
+  ['010-server-suspension', m010],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {

@@ -93,7 +93,7 @@ export function createApp(s: Services, logger: Logger, opts: HttpOptions): Koa<A
   app.on('error', (err: unknown) => logger.debug({ err }, 'connection error'));
 
   const mounted = allRoutes(s, opts.version);
-  const routerDeps = { audit: s.audit, csrfKey: s.csrfKey, publicUrl: opts.publicUrl, bodyLimit: opts.bodyLimitBytes };
+  const routerDeps = { audit: s.audit, csrfKey: s.csrfKey, publicUrl: opts.publicUrl, bodyLimit: opts.bodyLimitBytes, suspendedFor: s.servers.suspendedFor };
   const routers = mounted.map(({ prefix, routes }) => buildRouter(prefix, routes, routerDeps));
   const [healthRoutes, apiRoutes] = routers as [RouteTable, RouteTable];
 

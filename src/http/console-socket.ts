@@ -54,6 +54,7 @@ export function createConsoleSockets(s: Services & { bus: EventBus }, opts: { tr
     }
     if (!actor) return 'signed_out';
     if (!can(actor, 'server.console', serverId)) return 'forbidden';
+    if (await s.servers.suspendedFor(actor, serverId)) return 'forbidden';
     // SECURITY: the admin IP allowlist holds for the console as for every API call.
     if (can(actor, 'admin') && !(await s.allowlist.isAllowed(ip))) return 'forbidden';
     return actor;
@@ -84,10 +85,10 @@ export function createConsoleSockets(s: Services & { bus: EventBus }, opts: { tr
     else conn.actor = now;
   }
 
-  // Anything that can take access away (sign-out, revoked sessions, a disabled account, changed roles, a deleted
-  // server) makes every open console check again at once; the timer catches the rest (expiry).
+  // Anything that can take access away (sign-out, revoked sessions, a disabled account, changed roles, a deleted or
+  // suspended server) makes every open console check again at once; the timer catches the rest (expiry).
   const unsubscribe = s.bus.subscribe((event) => {
-    if (!/^(auth\.|user\.|role\.|oauth\.|server\.deleted)/.test(event.type)) return;
+    if (!/^(auth\.|user\.|role\.|oauth\.|server\.deleted|server\.suspended)/.test(event.type)) return;
     for (const conn of open) void recheck(conn);
   });
 

@@ -3,7 +3,7 @@ import Router from '@koa/router';
 import type { Next } from 'koa';
 import type { AuditService } from '../audit/index.ts';
 import { auditFrom } from '../auth/caller.ts';
-import { can } from '../auth/permissions.ts';
+import { can, type Actor } from '../auth/permissions.ts';
 import { AppError, forbidden, unauthenticated } from '../shared/errors.ts';
 import type { AppContext } from './context.ts';
 import { readJsonBody } from './middleware/body.ts';
@@ -11,10 +11,20 @@ import { checkCsrf, checkOrigin } from './middleware/csrf.ts';
 import type { AnyRoute } from './route.ts';
 import { parseInput } from './validation.ts';
 
-export type RouterDeps = { audit: AuditService; csrfKey: Buffer; publicUrl: string | undefined; bodyLimit: number };
+export type RouterDeps = {
+  audit: AuditService;
+  csrfKey: Buffer;
+  publicUrl: string | undefined;
+  bodyLimit: number;
+  /** Whether a server is suspended for this actor: then only server.view is left of the per-server scopes. */
+  suspendedFor?: (actor: Actor, serverId: string) => Promise<boolean>;
+};
 
-/** Returns nothing when the request may use the route; otherwise throws, or returns the refusal to await (it is audited). */
-function checkAccess(ctx: AppContext, route: AnyRoute, audit: AuditService): Promise<never> | undefined {
+/**
+ * Returns nothing when the request may use the route at once; otherwise throws, or returns a promise to await first
+ * (a refusal, which is audited, or the suspension check of a server).
+ */
+function checkAccess(ctx: AppContext, route: AnyRoute, deps: RouterDeps): Promise<void> | undefined {
   const access = route.access;
   if ('public' in access) return undefined;
   const actor = ctx.state.actor;
@@ -28,18 +38,21 @@ function checkAccess(ctx: AppContext, route: AnyRoute, audit: AuditService): Pro
   }
   if ('authenticated' in access) return undefined;
   const serverId = access.serverParam ? (ctx.params as Record<string, string>)[access.serverParam] : undefined;
-  if (can(actor, access.scope, serverId)) return undefined;
-  return refuse(ctx, access.scope, serverId, route, audit);
+  if (!can(actor, access.scope, serverId)) return refuse(ctx, access.scope, serverId, route, deps.audit);
+  // A suspended server shows what it is (server.view) and nothing more, but to those who may suspend servers.
+  if (serverId === undefined || access.scope === 'server.view' || !deps.suspendedFor) return undefined;
+  return deps.suspendedFor(actor, serverId).then((suspended) => (suspended ? refuse(ctx, access.scope, serverId, route, deps.audit, 'server_suspended') : undefined));
 }
 
-async function refuse(ctx: AppContext, scope: string, serverId: string | undefined, route: AnyRoute, audit: AuditService): Promise<never> {
+async function refuse(ctx: AppContext, scope: string, serverId: string | undefined, route: AnyRoute, audit: AuditService, reason?: 'server_suspended'): Promise<never> {
   await audit.record({
     type: 'auth.permission_denied',
     ...auditFrom(ctx.state.caller),
     target: serverId ? { type: 'server', id: serverId, name: null } : null,
     outcome: 'denied',
-    details: { scope, method: ctx.method, route: route.path },
+    details: { scope, method: ctx.method, route: route.path, ...(reason ? { reason } : {}) },
   });
+  if (reason) throw forbidden('server_suspended', 'This server is suspended: its files, console, SFTP and power are closed until an administrator unsuspends it.');
   throw forbidden('forbidden', `You need the "${scope}" permission for this.`);
 }
 
@@ -107,16 +120,18 @@ function mount(router: Router, prefix: string, route: AnyRoute, deps: RouterDeps
     c.state.route = label;
     // API answers are never cached; error answers get the same from the error handler.
     c.set('Cache-Control', 'no-store');
-    const refusal = checkAccess(c, route, deps.audit);
-    if (refusal) return refusal;
-    if (route.method !== 'GET') {
-      if (route.csrf === false) checkOrigin(c, deps.publicUrl, false);
-      else checkCsrf(c, deps.csrfKey, deps.publicUrl);
-    }
-    const params = parseInput(route.params, c.params, 'params');
-    const query = route.query ? parseInput(route.query, { ...c.query }, 'query') : undefined;
-    const { body: schema } = route;
-    if (!schema) return route.handler(c, { body: undefined, query, params });
-    return readJsonBody(c, deps.bodyLimit).then((raw) => route.handler(c, { body: parseInput(schema, raw, 'body'), query, params }));
+    const run = () => {
+      if (route.method !== 'GET') {
+        if (route.csrf === false) checkOrigin(c, deps.publicUrl, false);
+        else checkCsrf(c, deps.csrfKey, deps.publicUrl);
+      }
+      const params = parseInput(route.params, c.params, 'params');
+      const query = route.query ? parseInput(route.query, { ...c.query }, 'query') : undefined;
+      const { body: schema } = route;
+      if (!schema) return route.handler(c, { body: undefined, query, params });
+      return readJsonBody(c, deps.bodyLimit).then((raw) => route.handler(c, { body: parseInput(schema, raw, 'body'), query, params }));
+    };
+    const pending = checkAccess(c, route, deps);
+    return pending ? pending.then(run) : run();
   });
 }

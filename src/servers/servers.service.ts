@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { AuditService } from '../audit/index.ts';
 import { auditFrom, systemCaller, type Caller } from '../auth/caller.ts';
-import { can } from '../auth/permissions.ts';
+import { can, type Actor } from '../auth/permissions.ts';
 import type { Db } from '../db/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import { badRequest, conflict, notFound } from '../shared/errors.ts';
@@ -45,6 +45,9 @@ type ServerRow = {
   last_exited_at: number | string | null;
   created_at: number | string;
   updated_at: number | string;
+  suspended_at: number | string | null;
+  suspended_by: string | null;
+  suspended_reason: string | null;
 };
 
 export type ServerPort = { name: string; container: number; protocol: 'tcp' | 'udp'; hostIp: string; hostPort: number };
@@ -66,6 +69,8 @@ export type PublicServer = {
   lastStartedAt: string | null;
   lastExitedAt: string | null;
   createdAt: string;
+  /** Set while the server is suspended: stopped, not startable, closed to all but those who may suspend servers. */
+  suspended: { at: string; by: string | null; reason: string } | null;
 };
 
 export type NewServer = {
@@ -83,6 +88,8 @@ export type PowerAction = 'start' | 'stop' | 'restart' | 'kill';
 
 const iso = (v: number | string | null): string | null => (v === null ? null : new Date(Number(v)).toISOString());
 const LABEL_SERVER = 'io.aether.server';
+/** The global scope that suspends servers, and reaches suspended ones. */
+export const SUSPEND_SCOPE = 'servers.suspend';
 const MIB = 1024 * 1024;
 /** Bytes in MiB for messages: "12.5". */
 const mib = (bytes: number): string => String(Math.round((bytes / MIB) * 10) / 10);
@@ -130,7 +137,23 @@ export function createServersService(deps: {
     lastStartedAt: iso(r.last_started_at),
     lastExitedAt: iso(r.last_exited_at),
     createdAt: iso(r.created_at)!,
+    suspended: r.suspended_at === null || r.suspended_at === undefined ? null : { at: iso(r.suspended_at)!, by: r.suspended_by, reason: r.suspended_reason ?? '' },
   });
+
+  // Suspended servers by id, read once and kept up to date here (every suspension goes through this service): every
+  // per-server request asks, so it is not a database read each time.
+  let suspensions: Promise<Set<string>> | null = null;
+  const suspendedIds = () =>
+    (suspensions ??= (db('servers').whereNotNull('suspended_at').select('id') as Promise<Array<{ id: string }>>).then(
+      (rows) => new Set(rows.map((r) => r.id)),
+      (err: unknown) => {
+        suspensions = null;
+        throw err;
+      },
+    ));
+  const refuseIfSuspended = (r: ServerRow) => {
+    if (r.suspended_at !== null && r.suspended_at !== undefined) throw conflict('server_suspended', 'This server is suspended; it cannot be started until it is unsuspended.');
+  };
 
   async function row(id: string): Promise<ServerRow> {
     const r = (await db<ServerRow>('servers').where({ id }).first()) as ServerRow | undefined;
@@ -446,7 +469,7 @@ export function createServersService(deps: {
         restartTimers.delete(r.id);
         void (async () => {
           const now = (await db<ServerRow>('servers').where({ id: r.id }).first()) as ServerRow | undefined;
-          if (!now || now.state !== 'crashed') return;
+          if (!now || now.state !== 'crashed' || now.suspended_at !== null) return;
           const node = await nodes.live(now.node_id);
           await startContainer(now, node.docker);
           await record(system, 'server.restarted', now, { after: 'crash', delayMs: delay, crashes });
@@ -503,6 +526,9 @@ export function createServersService(deps: {
         last_exited_at: null,
         created_at: now,
         updated_at: now,
+        suspended_at: null,
+        suspended_by: null,
+        suspended_reason: null,
       };
       await db('servers').insert(base);
       try {
@@ -531,6 +557,7 @@ export function createServersService(deps: {
     },
     async power(caller: Caller, id: string, action: PowerAction): Promise<PublicServer> {
       const r = await row(id);
+      if (action === 'start' || action === 'restart') refuseIfSuspended(r);
       const timer = restartTimers.get(id);
       if (timer) {
         clearTimeout(timer);
@@ -618,8 +645,52 @@ export function createServersService(deps: {
       });
       hub.forget(id);
       await db('servers').where({ id }).delete();
+      (await suspendedIds()).delete(id);
       if (!opts.keepData) rmSync(dataDirOf(id), { recursive: true, force: true });
       await record(caller, 'server.deleted', r, { keepData: opts.keepData });
+    },
+    /**
+     * Suspends a server: it is stopped (its stop command, then a kill after the template's timeout), cannot be started,
+     * and everyone but those who may suspend servers loses its files, console, SFTP and power until it is unsuspended.
+     */
+    async suspend(caller: Caller, id: string, reason: string): Promise<PublicServer> {
+      const r = await row(id);
+      if (r.suspended_at !== null) throw conflict('already_suspended', 'This server is suspended already.');
+      // Suspended first, so nothing (a crash restart, a start racing this) brings it up again while it stops.
+      await db('servers').where({ id }).update({ suspended_at: clock.now(), suspended_by: caller.actor?.name ?? null, suspended_reason: reason, updated_at: clock.now() });
+      (await suspendedIds()).add(id);
+      const timer = restartTimers.get(id);
+      if (timer) {
+        clearTimeout(timer);
+        restartTimers.delete(id);
+      }
+      let stopped = false;
+      if (r.container_id) {
+        await nodes.call(r.node_id, async (docker) => {
+          const info = await docker
+            .getContainer(r.container_id!)
+            .inspect()
+            .catch(() => null);
+          if (!info?.State.Running) return;
+          await stopContainer(r, docker, false);
+          await setState(r.id, 'stopped', { last_exited_at: clock.now() });
+          stopped = true;
+        });
+      }
+      await record(caller, 'server.suspended', r, { reason, stopped });
+      return present(await row(id));
+    },
+    async unsuspend(caller: Caller, id: string): Promise<PublicServer> {
+      const r = await row(id);
+      if (r.suspended_at === null) throw conflict('not_suspended', 'This server is not suspended.');
+      await db('servers').where({ id }).update({ suspended_at: null, suspended_by: null, suspended_reason: null, updated_at: clock.now() });
+      (await suspendedIds()).delete(id);
+      await record(caller, 'server.unsuspended', r, { wasSuspendedFor: r.suspended_reason });
+      return present(await row(id));
+    },
+    /** Whether the server is suspended for this actor: suspended, and the actor may not suspend servers. */
+    async suspendedFor(actor: Actor | null, id: string): Promise<boolean> {
+      return (await suspendedIds()).has(id) && !can(actor, SUSPEND_SCOPE);
     },
     /** Sends one line to the server's stdin (its console). */
     async send(caller: Caller, id: string, line: string): Promise<void> {

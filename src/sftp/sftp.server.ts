@@ -34,7 +34,7 @@ export const SFTP_ALGORITHMS = {
 } as const;
 
 /** Events after which open sessions are checked at once rather than at the next tick. */
-const RECHECK_ON = /^(user\.|role\.|sftp\.key_removed|sftp\.app_password_revoked|server\.deleted|auth\.sessions_revoked)/;
+const RECHECK_ON = /^(user\.|role\.|sftp\.key_removed|sftp\.app_password_revoked|server\.deleted|server\.suspended|auth\.sessions_revoked)/;
 
 type Credential = { kind: 'password'; passwordChangedAt: number } | { kind: 'key'; id: string } | { kind: 'app_password'; id: string };
 type Login = { userId: string; username: string; serverId: string; serverName: string; credential: Credential };
@@ -107,6 +107,7 @@ export function createSftpServer(deps: SftpServerDeps) {
     if (c.kind === 'app_password' && !(await credentials.hasAppPassword(login.userId, c.id))) return 'app_password_revoked';
     if (!(await servers.get(login.serverId).then(() => true, () => false))) return 'server_deleted';
     if (!can(principal.actor, 'server.sftp', login.serverId)) return 'access_removed';
+    if (await servers.suspendedFor(principal.actor, login.serverId)) return 'server_suspended';
     return null;
   }
 
@@ -194,7 +195,16 @@ export function createSftpServer(deps: SftpServerDeps) {
       }
       const server = await servers.byShortId(name.shortId);
       const principal = await users.principal(user.id);
-      const refused = !principal || principal.row.disabled ? 'user_disabled' : !server ? 'unknown_server' : !can(principal.actor, 'server.sftp', server.id) ? 'no_access' : null;
+      const refused =
+        !principal || principal.row.disabled
+          ? 'user_disabled'
+          : !server
+            ? 'unknown_server'
+            : !can(principal.actor, 'server.sftp', server.id)
+              ? 'no_access'
+              : (await servers.suspendedFor(principal.actor, server.id))
+                ? 'server_suspended'
+                : null;
       if (refused) {
         return failure(ip, ctx.username, ctx.method, refused);
       }

@@ -233,6 +233,24 @@ test('Servers in chromium: create from a template, start, console command, live 
     await screenshot(page, 'server-settings-light');
   });
 
+  await step('Suspend with a reason: the notice says why, Start is gone, the API refuses a start; Unsuspend brings Start back', async () => {
+    await page.getByTestId('server-suspend').click();
+    const dialog = page.locator('[data-testid="confirm-dialog"][open]');
+    await dialog.waitFor();
+    assert.equal(await dialog.getByTestId('confirm-ok').isDisabled(), true, 'a reason is required');
+    await dialog.getByTestId('server-suspend-reason').fill('Abuse report 4711');
+    await dialog.getByTestId('confirm-ok').click();
+    await page.getByTestId('server-suspended').filter({ hasText: /Suspended since .* by root-admin: Abuse report 4711\./ }).waitFor();
+    assert.equal(await page.getByTestId('server-start').count(), 0, 'a suspended server offers no Start');
+    const start = await api!.post(`/api/v1/servers/${serverId}/power`, { action: 'start' });
+    assert.equal(start.status, 409);
+    assert.equal(start.body.error.code, 'server_suspended');
+    await shootThemes('server-suspended');
+    await page.getByTestId('server-unsuspend').click();
+    await page.getByTestId('server-suspended').waitFor({ state: 'detached' });
+    await page.getByTestId('server-start').waitFor();
+  });
+
   await step('Delete, after confirming: back to the list, the server is gone, and so is its container', async () => {
     await page.getByTestId('server-delete').click();
     const dialog = page.locator('[data-testid="confirm-dialog"][open]');

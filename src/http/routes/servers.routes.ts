@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { can, type Actor } from '../../auth/permissions.ts';
 import { PER_SERVER_SCOPES } from '../../auth/scopes.ts';
 import { SERVER_SERIES } from '../../resources/index.ts';
-import type { PublicServer } from '../../servers/index.ts';
+import { SUSPEND_SCOPE, type PublicServer } from '../../servers/index.ts';
 import { isIp } from '../../shared/cidr.ts';
 import { hostKeyFingerprint } from '../../shared/ssh-key.ts';
 import { badRequest, forbidden } from '../../shared/errors.ts';
@@ -31,7 +31,11 @@ const serverSchema = z.object({
   lastStartedAt: z.string().nullable(),
   lastExitedAt: z.string().nullable(),
   createdAt: z.string(),
-  myScopes: z.array(z.string()).describe('The per-server scopes the caller holds on this server (for showing only what they may do).'),
+  suspended: z
+    .object({ at: z.string(), by: z.string().nullable(), reason: z.string() })
+    .nullable()
+    .describe('Set while suspended: the server is stopped, cannot be started, and only holders of servers.suspend reach its files, console, SFTP and power.'),
+  myScopes: z.array(z.string()).describe('The per-server scopes the caller holds on this server (for showing only what they may do); only server.view while it is suspended.'),
 });
 
 const seriesValues = z.array(z.number().nullable());
@@ -47,8 +51,11 @@ const serverHistorySchema = z.object({
   max: serverSeries.nullable().describe('5m: the maximum of each 5 minutes; 10s: null.'),
 });
 
-/** A server as the caller sees it: with the per-server scopes they hold on it. */
-const forActor = (actor: Actor | null, server: PublicServer) => ({ ...server, myScopes: [...PER_SERVER_SCOPES].filter((scope) => can(actor, scope, server.id)).sort() });
+/** A server as the caller sees it: with the per-server scopes they hold on it (only server.view while it is suspended). */
+const forActor = (actor: Actor | null, server: PublicServer) => {
+  const closed = server.suspended !== null && !can(actor, SUSPEND_SCOPE);
+  return { ...server, myScopes: [...PER_SERVER_SCOPES].filter((scope) => can(actor, scope, server.id) && (!closed || scope === 'server.view')).sort() };
+};
 
 const nodeSchema = z.object({
   id: z.string(),
@@ -187,6 +194,7 @@ export const serversRoutes = (s: Services): AnyRoute[] => [
       for (const scope of POWER_SCOPES[body.action]) {
         if (!can(ctx.state.actor, scope, params.id)) throw forbidden('forbidden', `You need the "${scope}" permission for this.`);
       }
+      if (await s.servers.suspendedFor(ctx.state.actor, params.id)) throw forbidden('server_suspended', 'This server is suspended: its power is closed until an administrator unsuspends it.');
       ctx.body = { server: forActor(ctx.state.actor, await s.servers.power(ctx.state.caller, params.id, body.action)) };
     },
   }),
@@ -283,6 +291,32 @@ export const serversRoutes = (s: Services): AnyRoute[] => [
       await s.servers.remove(ctx.state.caller, params.id, { keepData: query.keepData === 'true' });
       await s.users.forgetServer(params.id);
       ctx.status = 204;
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/servers/:id/suspend',
+    summary:
+      'Suspend a server: it is stopped (its stop command, then a kill after the timeout) and cannot be started; its users keep seeing it (server.view) but lose its files, console, SFTP (open sessions end) and power until it is unsuspended.',
+    tag: 'servers',
+    access: { scope: SUSPEND_SCOPE },
+    params: serverId,
+    body: z.strictObject({ reason: z.string().trim().min(1).max(500).describe('Shown to the server\'s users and kept in the audit log.') }),
+    responses: { 200: { description: 'Suspended', schema: z.object({ server: serverSchema }) }, 404: { description: 'No such server' }, 409: { description: 'already_suspended' }, 503: { description: 'docker_unreachable' } },
+    handler: async (ctx, { params, body }) => {
+      ctx.body = { server: forActor(ctx.state.actor, await s.servers.suspend(ctx.state.caller, params.id, body.reason)) };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/servers/:id/unsuspend',
+    summary: 'Unsuspend a server: its users have their access back; it stays stopped until someone starts it.',
+    tag: 'servers',
+    access: { scope: SUSPEND_SCOPE },
+    params: serverId,
+    responses: { 200: { description: 'Unsuspended', schema: z.object({ server: serverSchema }) }, 404: { description: 'No such server' }, 409: { description: 'not_suspended' } },
+    handler: async (ctx, { params }) => {
+      ctx.body = { server: forActor(ctx.state.actor, await s.servers.unsuspend(ctx.state.caller, params.id)) };
     },
   }),
   defineRoute({

@@ -1,4 +1,5 @@
-// API calls of servers: list, detail, create, power actions, live figures and history, delete, templates, nodes and console tickets.
+// API calls of servers: list, detail, create, power actions, suspension, live figures and history, delete, templates,
+// nodes and console tickets.
 import { apiRequest } from './client.ts';
 import type { RangeId } from './resources.api.ts';
 import type { ConsoleTicket, DockerNode, NewServerInput, PowerAction, Server, ServerHistory, ServerStats, Template } from './servers.types.ts';
@@ -57,4 +58,14 @@ export function createConsoleTicket(id: string): Promise<ConsoleTicket> {
 export function consoleSocketUrl(id: string, ticket: string): string {
   const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
   return `${scheme}://${window.location.host}/api/v1${serverPath(id)}/console?ticket=${encodeURIComponent(ticket)}`;
+}
+
+export async function suspendServer(id: string, reason: string): Promise<Server> {
+  const res = await apiRequest<{ server: Server }>('POST', `${serverPath(id)}/suspend`, { body: { reason } });
+  return res.server;
+}
+
+export async function unsuspendServer(id: string): Promise<Server> {
+  const res = await apiRequest<{ server: Server }>('POST', `${serverPath(id)}/unsuspend`);
+  return res.server;
 }

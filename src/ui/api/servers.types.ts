@@ -31,6 +31,8 @@ export type Server = {
   lastStartedAt: string | null;
   lastExitedAt: string | null;
   createdAt: string;
+  /** Set while suspended: stopped, not startable, closed to all but those who may suspend servers. */
+  suspended: { at: string; by: string | null; reason: string } | null;
   /** The per-server scopes the signed-in user holds on this server. */
   myScopes: string[];
 };

@@ -9,6 +9,8 @@ type ConfirmDialogProps = {
   confirmLabel: string;
   danger?: boolean;
   busy?: boolean;
+  /** The confirm button only (a required field is empty); Cancel stays. */
+  confirmDisabled?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
 };
@@ -45,7 +47,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
           type="button"
           class={props.danger ? 'btn btn-danger' : 'btn btn-primary'}
           onClick={props.onConfirm}
-          disabled={props.busy}
+          disabled={props.busy || props.confirmDisabled}
           data-testid="confirm-ok"
         >
           {props.confirmLabel}

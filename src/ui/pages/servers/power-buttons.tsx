@@ -47,7 +47,8 @@ export function PowerButtons({ server, onServer, stopTimeoutSeconds, small = fal
   const killButton = useRef<HTMLButtonElement>(null);
   /** The buttons shown when an action began: they stay while it runs, though the state changes meanwhile. */
   const [shown, setShown] = useState<PowerAction[]>([]);
-  const allowed = offered[server.state].filter((action) => scopesOf[action].every((scope) => mayOnServer(server, scope)));
+  // A suspended server cannot be started by anyone (it is unsuspended first).
+  const allowed = offered[server.state].filter((action) => scopesOf[action].every((scope) => mayOnServer(server, scope)) && !(server.suspended && (action === 'start' || action === 'restart')));
   const actions = busy ? shown : allowed;
 
   const run = async (action: PowerAction) => {

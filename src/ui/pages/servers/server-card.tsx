@@ -30,7 +30,14 @@ export function ServerCard({ server, templateName, stopTimeoutSeconds, onServer 
             {server.name}
           </Link>
         </h2>
-        <ServerStateBadge state={server.state} />
+        <span>
+          {server.suspended ? (
+            <span class="badge badge-warning badge-inline" title={server.suspended.reason} data-testid="server-suspended-badge">
+              Suspended
+            </span>
+          ) : null}
+          <ServerStateBadge state={server.state} />
+        </span>
       </div>
       <dl class="facts facts-inline">
         <dt>Template</dt>

@@ -11,7 +11,8 @@ import { SectionNav } from '../../components/section-nav.tsx';
 import { useLoad } from '../../hooks/use-load.ts';
 import { usePolling } from '../../hooks/use-polling.ts';
 import { Link } from '../../router/link.tsx';
-import { mayOnServer } from '../../session/scopes.ts';
+import { hasScope, mayOnServer } from '../../session/scopes.ts';
+import { useSession } from '../../session/session-context.ts';
 import { createConsoleBuffer } from './console-buffer.ts';
 import { PowerButtons } from './power-buttons.tsx';
 import { FileManager } from './files/file-manager.tsx';
@@ -22,6 +23,7 @@ import { ServerHistoryCharts } from './server-history.tsx';
 import { portText } from './server-format.ts';
 import { ServerSettings } from './server-settings.tsx';
 import { ServerStateBadge } from './server-state-badge.tsx';
+import { ServerSuspension, SuspendedNotice } from './server-suspension.tsx';
 import { serverSections, SERVERS_PATH, type ServerSection } from './servers-paths.ts';
 import { useConsoleSocket } from './use-console-socket.ts';
 import { useServerDetail } from './use-server-detail.ts';
@@ -30,6 +32,7 @@ import { useStatsHistory } from './use-stats-history.ts';
 
 export function ServerDetailView({ id, section }: { id: string; section: ServerSection }) {
   const detail = useServerDetail(id);
+  const session = useSession();
   const templates = useLoad(listTemplates);
   const buffer = useMemo(() => createConsoleBuffer(), [id]);
   const stats = useStatsHistory();
@@ -96,6 +99,7 @@ export function ServerDetailView({ id, section }: { id: string; section: ServerS
       <ErrorMessage message={detail.errorStatus === 404 ? 'There is no such server (it may have been deleted).' : detail.error} />
       {server ? (
         <>
+          <SuspendedNotice server={server} />
           <SectionNav label="Server sections" sections={serverSections(id, server.myScopes)} current={section} testIdPrefix="server-tab" />
           {section === 'console' ? (
             <>
@@ -120,6 +124,7 @@ export function ServerDetailView({ id, section }: { id: string; section: ServerS
           ) : (
             <>
               <ServerSettings server={server} template={template} />
+              {hasScope(session.user, 'servers.suspend') ? <ServerSuspension server={server} onServer={onServer} /> : null}
               {mayOnServer(server, 'server.delete') ? <ServerDelete server={server} /> : null}
             </>
           )}
