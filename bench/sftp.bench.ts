@@ -10,7 +10,7 @@ import { dockerReachable, testImageCurrent } from '../scripts/test-image.js';
 import { freePort } from '../test/helpers/mail-server.ts';
 import { panelWithAdmin } from '../test/helpers/fixtures.ts';
 
-export const SFTP_BENCH = { mib: 256, rounds: 3, targetRatio: 1.0 };
+export const SFTP_BENCH = { mib: 256, rounds: 5, targetRatio: 1.0 };
 
 type Direction = { upMs: number; downMs: number };
 export type SftpBenchResult = {

@@ -161,18 +161,26 @@ export class Writer {
 export class Framer {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /** Bytes needed before the next packet is complete: its length prefix, then the whole of it. */
+  private need = 4;
 
   /** The complete packets (type byte first) in what has arrived so far. */
   push(chunk: Buffer): Buffer[] {
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
+    // A large WRITE arrives in many channel chunks: they are joined once, when the packet is whole, not at each chunk.
+    if (this.pendingBytes < this.need) return [];
     const out: Buffer[] = [];
     let buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
     let at = 0;
+    this.need = 4;
     while (buf.length - at >= 4) {
       const len = buf.readUInt32BE(at);
       if (len === 0 || len > MAX_PACKET + 1024) throw new BadMessage(`packet of ${len} bytes`);
-      if (buf.length - at - 4 < len) break;
+      if (buf.length - at - 4 < len) {
+        this.need = 4 + len;
+        break;
+      }
       out.push(buf.subarray(at + 4, at + 4 + len));
       at += 4 + len;
     }

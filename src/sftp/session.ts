@@ -67,7 +67,17 @@ function statusOf(err: unknown): [StatusCode, string] {
   return [STATUS.FAILURE, 'The request failed.'];
 }
 
-export function runSftpSession(channel: Duplex, deps: { fs: ConfinedFs; access: SessionAccess; audit: SessionAudit; logger: Logger }): { close(): void } {
+export function runSftpSession(
+  channel: Duplex,
+  deps: {
+    fs: ConfinedFs;
+    access: SessionAccess;
+    audit: SessionAudit;
+    logger: Logger;
+    /** The connection's socket: the answers sent in one tick leave in one write (fewer system calls on downloads). */
+    socket?: { cork(): void; uncork(): void } | null;
+  },
+): { close(): void } {
   const { fs, access, audit, logger } = deps;
   const framer = new Framer();
   const handles = new Map<string, FileEntry | DirEntry>();
@@ -78,8 +88,18 @@ export function runSftpSession(channel: Duplex, deps: { fs: ConfinedFs; access: 
   let initialised = false;
   let quota: { left: number; at: number } | null = null;
 
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    deps.socket!.uncork();
+  };
   const send = (packet: Buffer) => {
     if (closed) return;
+    if (deps.socket && !corked) {
+      corked = true;
+      deps.socket.cork();
+      process.nextTick(uncork);
+    }
     if (!channel.write(packet) && !paused) {
       paused = true;
       channel.pause();

@@ -3,7 +3,7 @@
 // gets that server's files only, with server.sftp to log in and the file scopes per request. Every open session is
 // checked again every few seconds and on every change of users, roles and credentials: it ends when they no longer
 // allow it (user disabled, password changed, key or app password removed, scope taken away, server deleted).
-import { createServer, type Server as TcpServer } from 'node:net';
+import { createServer, type Server as TcpServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import type { AuditEvent, AuditService, EventBus } from '../audit/index.ts';
@@ -76,7 +76,11 @@ export function createSftpServer(deps: SftpServerDeps) {
   const parsedHostKey = utils.parseKey(hostKey);
   if (parsedHostKey instanceof Error) throw parsedHostKey;
   const fingerprint = sshFingerprint(parsedHostKey.getPublicSSH());
-  const ssh = new SshServer({ hostKeys: [hostKey], ident: 'AetherPanel', algorithms: SFTP_ALGORITHMS as unknown as ssh2.Algorithms }, (client, info) => onClient(client, normalizeIp(info.ip)));
+  // The TCP socket under each SSH connection, by the client's address and port, so a session can batch its writes.
+  const sockets = new Map<string, Socket>();
+  const ssh = new SshServer({ hostKeys: [hostKey], ident: 'AetherPanel', algorithms: SFTP_ALGORITHMS as unknown as ssh2.Algorithms }, (client, info) =>
+    onClient(client, normalizeIp(info.ip), sockets.get(`${info.ip}|${info.port}`) ?? null),
+  );
   // SECURITY: a banned address gets no SSH handshake at all (the TCP connection is closed at once).
   const tcp: TcpServer = createServer((socket) => {
     const ip = normalizeIp(socket.remoteAddress ?? '');
@@ -85,6 +89,12 @@ export function createSftpServer(deps: SftpServerDeps) {
       return;
     }
     socket.on('error', () => undefined);
+    // The handshake and each request's answer go out at once (Nagle's delay would hold them for the client's ACK);
+    // bulk data is batched by the session instead.
+    socket.setNoDelay(true);
+    const key = `${socket.remoteAddress}|${socket.remotePort}`;
+    sockets.set(key, socket);
+    socket.once('close', () => sockets.delete(key));
     ssh.injectSocket(socket);
   });
 
@@ -135,7 +145,7 @@ export function createSftpServer(deps: SftpServerDeps) {
     void recheckAll();
   });
 
-  function onClient(client: ssh2.Connection, ip: string): void {
+  function onClient(client: ssh2.Connection, ip: string, socket: Socket | null): void {
     let login: Login | null = null;
     let loginPrincipal: Principal | null = null;
     client.on('error', () => undefined);
@@ -254,6 +264,7 @@ export function createSftpServer(deps: SftpServerDeps) {
               const allowed = (scope: string) => live.get(client) === state && can(state.principal.actor, scope, current.serverId);
               const run = runSftpSession(channel, {
                 fs,
+                socket,
                 access: { canRead: () => allowed('server.files.view'), canWrite: () => allowed('server.files.edit') },
                 audit: (action, details, outcome = 'success') =>
                   void audit.record({ type: `file.${action}`, actor: { type: 'user', id: current.userId, name: current.username }, ip, userAgent: null, target: { type: 'server', id: current.serverId, name: current.serverName }, outcome, details: { ...details, via: 'sftp' } }),
