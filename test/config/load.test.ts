@@ -37,9 +37,11 @@ describe('config loader', () => {
     writeFileSync(path, JSON.stringify({ http: { port: 9000 } }));
     const config = loadConfig({
       path,
-      env: { AETHER_HTTP_PORT: '9100', AETHER_HTTP_HOST: '0.0.0.0', AETHER_DATA_DIR: '/srv/aether', AETHER_LOG_DIR: 'logs', AETHER_TRUSTED_PROXIES: '10.0.0.0/8, ::1' },
+      env: { AETHER_HTTP_PORT: '9100', AETHER_HTTP_HOST: '0.0.0.0', AETHER_DATA_DIR: '/srv/aether', AETHER_LOG_DIR: 'logs', AETHER_TRUSTED_PROXIES: '10.0.0.0/8, ::1', AETHER_SFTP_PORT: '2222' },
     });
     assert.equal(config.http.port, 9100);
+    assert.equal(config.sftp.port, 2222);
+    assert.equal(loadConfig({ path, env: {} }).sftp.port, 5657, 'SFTP listens on 5657 unless told otherwise');
     assert.equal(config.http.host, '0.0.0.0');
     assert.equal(config.paths.dataDir, '/srv/aether');
     assert.equal(config.paths.logDir, join(dir, 'logs'));
@@ -58,6 +60,7 @@ describe('config loader', () => {
     { name: 'not JSON', text: '{ "http": ', mentions: /not valid JSON/ },
     { name: 'JSON array', text: '[]', mentions: /must contain a JSON object/ },
     { name: 'bad env port', file: {}, env: { AETHER_HTTP_PORT: 'eighty' }, mentions: /http\.port/ },
+    { name: 'bad SFTP port', file: {}, env: { AETHER_SFTP_PORT: '99999' }, mentions: /sftp\.port/ },
     { name: 'bad database URL', file: {}, env: { AETHER_DATABASE_URL: 'oracle://x/y' }, mentions: /AETHER_DATABASE_URL/ },
   ];
   for (const c of bad) {

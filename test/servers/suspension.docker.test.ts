@@ -1,6 +1,6 @@
 // Suspending a server on a real Docker Engine: it is stopped and cannot be started; its owner keeps seeing it but
 // loses its files, console, SFTP and power, and their open console and SFTP sessions end within seconds; those who may
-// suspend servers still reach it; unsuspended, the owner has it all back.
+// suspend servers still reach it; unsuspended, the owner has it all back. Deleted, its open SFTP sessions end.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -121,5 +121,17 @@ describe('server suspension', () => {
     const back = await runSftp({ dir, port: panel.sftpPort()!, user: sftpUser, commands: ['pwd'], auth: { password: owner.password } });
     assert.equal(back.code, 0, back.out);
     assert.equal((await owner.client.post(`/api/v1/servers/${serverId}/power`, { action: 'kill' })).status, 200);
+
+    // Deleted: an open SFTP session on it ends too.
+    const last = spawn('sftp', [...sftpArgs(dir, panel.sftpPort()!, { password: owner.password }), `${sftpUser}@127.0.0.1`], { env: askpassEnv(dir, owner.password), stdio: ['pipe', 'ignore', 'ignore'] });
+    const lastExited = new Promise<number>((resolve) => last.on('close', (code) => resolve(code ?? -1)));
+    await eventually(() => panel.sftp!.sessions().some((s) => s.userId === owner.id), 'a new SFTP session to open', 20_000, 100);
+    assert.equal((await admin.del(`/api/v1/servers/${serverId}`)).status, 204);
+    serverId = '';
+    await eventually(() => !panel.sftp!.sessions().some((s) => s.userId === owner.id), 'the session on the deleted server to end', 10_000, 100);
+    last.stdin!.end();
+    await lastExited;
+    const gone = (await admin.get('/api/v1/audit?type=sftp.session_ended&limit=50')).body.items as Array<{ actor: { id: string }; details: { reason: string } }>;
+    assert.ok(gone.some((e) => e.actor.id === owner.id && e.details.reason === 'server_deleted'));
   });
 });
