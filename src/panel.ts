@@ -1,5 +1,4 @@
 // The panel as one object: config -> database -> services -> HTTP server, with start and stop.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +14,8 @@ import type { Clock } from './shared/clock.ts';
 import type { Logger } from './shared/logger.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export { VERSION } from './version.ts';
+import { VERSION } from './version.ts';
 export const UI_ROOT = fileURLToPath(new URL('../dist/ui', import.meta.url));
 
 export type Panel = {
@@ -101,6 +101,8 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
   logSources.start();
   // Notifications written before a restart (or while a mail server was down) are sent from here on.
   services.outbox.start();
+  // Scheduled backups and restore tests (each minute it checks what is due).
+  services.backups.start();
   if (config.resources.enabled) await services.resources.start();
 
   // Expired bans leave the in-memory list (and the export file) within seconds, requests or not.
@@ -142,6 +144,7 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
       services.monitor.stop();
       await services.monitor.settled();
       await services.outbox.stop();
+      await services.backups.stop();
       await services.resources.stop();
       consoles.close();
       await sftp?.close();

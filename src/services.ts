@@ -23,6 +23,8 @@ import { createBansService, createMonitorService, exportBans, loadRules, SHIPPED
 import { createOAuth } from './oauth/index.ts';
 import { createSftpCredentials } from './auth/sftp-credentials.service.ts';
 import { createFilesService } from './files/index.ts';
+import { createBackupService } from './backup/index.ts';
+import { VERSION } from './version.ts';
 import { createResourcesService, loadResourceRules, SHIPPED_RESOURCE_RULES_DIR } from './resources/index.ts';
 import { createConsoleTickets, createNodesService, createServersService, createTemplatesService } from './servers/index.ts';
 import { addressKey, parseCidr } from './shared/cidr.ts';
@@ -32,7 +34,7 @@ import type { Logger } from './shared/logger.ts';
 
 export type CoreServices = Services & { bus: EventBus; sink: AuditSink };
 
-export function createServices(deps: { config: LoadedConfig; db: Db; logger: Logger; clock?: Clock; auditLogFile?: boolean }): CoreServices {
+export function createServices(deps: { config: LoadedConfig; db: Db; logger: Logger; clock?: Clock; auditLogFile?: boolean; backupPassphrase?: string | null }): CoreServices {
   const { config, db, logger } = deps;
   const clock = deps.clock ?? systemClock;
   const bus = createEventBus((err) => logger.error({ err }, 'event bus subscriber failed'));
@@ -196,6 +198,20 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
   });
   const files = createFilesService({ servers, audit, limits: config.files });
   const sftpCredentials = createSftpCredentials({ db, clock, audit });
+  const backups = createBackupService({
+    config,
+    db,
+    clock,
+    audit,
+    logger: logger.child({ module: 'backup' }),
+    // SECURITY: the passphrase comes from the environment only, never from a file the backup itself holds.
+    passphrase: deps.backupPassphrase !== undefined ? deps.backupPassphrase : process.env.AETHER_BACKUP_PASSPHRASE || null,
+    panelVersion: VERSION,
+    servers: {
+      all: async () => (await db('servers').select('id', 'name', 'short_id as shortId').orderBy('name')) as Array<{ id: string; name: string; shortId: string }>,
+      files: (id) => files.fsOf(id),
+    },
+  });
   return {
     db,
     clock,
@@ -223,6 +239,7 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
     servers,
     files,
     sftpCredentials,
+    backups,
     sftpEndpoint: { enabled: config.sftp.enabled, host: config.http.publicUrl ? new URL(config.http.publicUrl).hostname : null, port: null, hostKeyFingerprint: null },
     consoleTickets: createConsoleTickets(clock),
     csrfKey,

@@ -14,8 +14,8 @@ export class ConfigError extends Error {
 export type LoadedConfig = Readonly<Config> & {
   /** Absolute path of the config file that was read. */
   readonly configPath: string;
-  /** dataDir and logDir, resolved to absolute paths. */
-  readonly paths: { readonly dataDir: string; readonly logDir: string; readonly database: string | null };
+  /** dataDir, logDir and the backup directory, resolved to absolute paths. */
+  readonly paths: { readonly dataDir: string; readonly logDir: string; readonly database: string | null; readonly backupDir: string };
   /** True when the file did not exist and was written with defaults. */
   readonly created: boolean;
 };
@@ -152,7 +152,7 @@ export function loadConfig(opts: { path: string; env?: Env; createIfMissing?: bo
   return deepFreeze({
     ...config,
     configPath: opts.path,
-    paths: { dataDir, logDir: config.logDir ? abs(config.logDir) : resolve(dataDir, 'logs'), database },
+    paths: { dataDir, logDir: config.logDir ? abs(config.logDir) : resolve(dataDir, 'logs'), database, backupDir: abs(config.backup.dir) },
     created,
   });
 }

@@ -218,6 +218,36 @@ export const configSchema = z
       })
       .prefault({})
       .describe('The file manager (HTTP) and SFTP.'),
+    backup: z
+      .strictObject({
+        dir: z.string().min(1).default('backups').describe('Directory the backups are written to; relative to the config file. Keep it off the data directory\'s disk if you can.'),
+        recipients: z
+          .array(z.string().regex(/^age1[02-9ac-hj-np-z]{58}$/, 'must be an age X25519 recipient (age1…)'))
+          .max(20)
+          .default([])
+          .describe('age recipients backups are encrypted to (aether backup keygen makes one; keep its identity off this machine). Without any, AETHER_BACKUP_PASSPHRASE is used.'),
+        offsiteDir: z.string().min(1).optional().describe('A second directory (a mounted network or removable disk) every backup is copied to.'),
+        schedule: z
+          .strictObject({
+            enabled: z.boolean().default(true).describe('Make backups on schedule (only once recipients or a passphrase are set).'),
+            dailyAtUtc: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/).default('03:00').describe('Daily backup of the database, config and keys (HH:MM, UTC).'),
+            weeklyOn: z.enum(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']).default('sunday').describe('Day of the weekly backup that also holds every server\'s files.'),
+            weeklyAtUtc: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/).default('04:00').describe('Time of the weekly backup (HH:MM, UTC).'),
+            restoreTestDays: z.number().int().min(0).max(90).default(7).describe('Every this many days the newest backup is restored into a temporary directory and checked (0: never).'),
+          })
+          .prefault({})
+          .describe('When backups are made and tested.'),
+        retention: z
+          .strictObject({
+            daily: z.number().int().min(1).max(366).default(7).describe('Newest scheduled backup of each of this many last days.'),
+            weekly: z.number().int().min(0).max(520).default(4).describe('… of each of this many last ISO weeks.'),
+            monthly: z.number().int().min(0).max(240).default(12).describe('… of each of this many last months.'),
+          })
+          .prefault({})
+          .describe('Which scheduled backups are kept (made by hand ones are kept until deleted).'),
+      })
+      .prefault({})
+      .describe('Encrypted backups of the panel (database, config, keys) and of servers\' files.'),
     security: z
       .strictObject({
         adminAllowlist: z

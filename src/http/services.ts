@@ -14,6 +14,7 @@ import type { TwoFactorService } from '../auth/two-factor.service.ts';
 import type { UsersService } from '../auth/users.service.ts';
 import type { Db } from '../db/index.ts';
 import type { FilesService } from '../files/index.ts';
+import type { BackupService } from '../backup/index.ts';
 import type { BansService, MonitorService } from '../monitor/index.ts';
 import type { OAuth } from '../oauth/index.ts';
 import type { ResourcesService } from '../resources/index.ts';
@@ -50,6 +51,7 @@ export type Services = {
   servers: ServersService;
   files: FilesService;
   sftpCredentials: SftpCredentials;
+  backups: BackupService;
   sftpEndpoint: SftpEndpoint;
   consoleTickets: ConsoleTickets;
   csrfKey: Buffer;

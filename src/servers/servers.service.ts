@@ -1,7 +1,7 @@
 // Servers: each one a hardened container of its own on a node, with its own network and data directory. Create, start,
 // stop (the template's stop command, then a kill after its timeout), restart, kill, delete; state reconciled from
 // Docker at start; a container that dies on its own is a crash (audited, optionally restarted with a growing delay).
-import { chmodSync, chownSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, lchownSync, lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { AuditService } from '../audit/index.ts';
@@ -737,6 +737,23 @@ export function createServersService(deps: {
     async stats(id: string): Promise<ServerStats> {
       const r = await row(id);
       return nodes.call(r.node_id, (docker) => serverStats(docker, r.container_id, dataDirOf(id), { memoryMb: r.memory_mb, diskMb: r.disk_mb }));
+    },
+    /**
+     * Hands a restored data directory (everything in it, links not followed) to the container's user, as the panel
+     * does when it makes one. Returns how many entries changed owner (0 when the panel is not root).
+     */
+    async adoptDataDir(id: string): Promise<number> {
+      const { root, owner } = await this.fileArea(id);
+      if (!owner) return 0;
+      let n = 0;
+      const walk = (path: string) => {
+        lchownSync(path, owner.uid, owner.gid);
+        n += 1;
+        const st = lstatSync(path);
+        if (st.isDirectory()) for (const name of readdirSync(path)) walk(join(path, name));
+      };
+      walk(root);
+      return n;
     },
     /**
      * Where a server's files live for the file manager and SFTP: its data directory, the owner new files get (the

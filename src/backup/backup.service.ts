@@ -1,0 +1,287 @@
+// Backups of the panel: made by hand (CLI, API) or on schedule (daily: database, config, keys; weekly: the same and
+// every server's files), encrypted to the configured age recipients or with AETHER_BACKUP_PASSPHRASE, kept in the
+// backup directory (and copied to an off-site one), pruned by the retention policy, and tested by a scheduled
+// restore into a temporary directory. A failed backup or restore test is audited, which raises an alert.
+import { randomUUID } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { verifyAuditChain, type AuditService } from '../audit/index.ts';
+import { auditFrom, systemCaller, type Caller } from '../auth/caller.ts';
+import type { LoadedConfig } from '../config/index.ts';
+import { createDb, type Db } from '../db/index.ts';
+import type { ConfinedFs } from '../files/index.ts';
+import type { Clock } from '../shared/clock.ts';
+import { AppError, conflict, notFound } from '../shared/errors.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { Opening, Sealing } from './age.ts';
+import { BACKUP_EXTENSION, backupFileName, type Manifest } from './format.ts';
+import { readBackup } from './reader.ts';
+import { restoreBackup } from './restore.ts';
+import { backupsToKeep } from './retention.ts';
+import { writeBackup, type BackupProgress } from './writer.ts';
+
+export type BackupLabel = 'manual' | 'daily' | 'weekly';
+
+export type BackupFile = { name: string; label: BackupLabel | 'other'; bytes: number; createdAt: string; withFiles: boolean };
+
+export type BackupJob = {
+  id: string;
+  label: BackupLabel;
+  withFiles: boolean;
+  state: 'running' | 'done' | 'failed';
+  progress: BackupProgress;
+  startedAt: string;
+  finishedAt: string | null;
+  file: string | null;
+  bytes: number | null;
+  error: string | null;
+};
+
+export type RestoreTestResult = { at: string; ok: boolean; backup: string | null; detail: string; users: number | null; auditEvents: number | null };
+
+const NAME = /^aether-(\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z)-(manual|daily|weekly)(-files)?\.tar\.gz\.age$/;
+const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+
+/** When a name says the backup was made ("2026-11-27T03-00-00-000Z" → a Date). */
+const parseStamp = (s: string) => new Date(s.replace(/T(\d\d)-(\d\d)-(\d\d)-(\d{3})Z$/, 'T$1:$2:$3.$4Z'));
+
+/** The most recent moment at or before `now` that is HH:MM UTC on one of `days` (0 Sunday … 6 Saturday). */
+export function lastSlot(now: Date, hhmm: string, days: readonly number[] = [0, 1, 2, 3, 4, 5, 6]): Date {
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  for (let back = 0; back <= 7; back += 1) {
+    const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - back, h, m));
+    if (d.getTime() <= now.getTime() && days.includes(d.getUTCDay())) return d;
+  }
+  return new Date(0);
+}
+
+export type BackupService = ReturnType<typeof createBackupService>;
+
+export function createBackupService(deps: {
+  config: LoadedConfig;
+  db: Db;
+  clock: Clock;
+  audit: AuditService;
+  logger: Logger;
+  /** From AETHER_BACKUP_PASSPHRASE: used when no recipients are configured (and to open backups). */
+  passphrase: string | null;
+  panelVersion: string;
+  servers: { all(): Promise<Array<{ id: string; name: string; shortId: string }>>; files(id: string): Promise<ConfinedFs> };
+}) {
+  const { config, db, clock, audit, logger } = deps;
+  const dir = config.paths.backupDir;
+  const system = systemCaller('backup');
+  const jobs = new Map<string, BackupJob>();
+  let running: Promise<unknown> | null = null;
+  let lastRestoreTest: RestoreTestResult | null = null;
+  let timer: NodeJS.Timeout | null = null;
+
+  const sealing = (): Sealing | null =>
+    config.backup.recipients.length > 0 ? { recipients: config.backup.recipients } : deps.passphrase ? { passphrase: deps.passphrase } : null;
+  const ownOpening = (): Opening => ({ passphrases: deps.passphrase ? [deps.passphrase] : [] });
+
+  function list(): BackupFile[] {
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir)
+      .filter((n) => n.endsWith(BACKUP_EXTENSION) && !n.startsWith('.'))
+      .map((name): BackupFile => {
+        const m = NAME.exec(name);
+        const st = statSync(join(dir, name));
+        return {
+          name,
+          label: (m?.[2] as BackupLabel | undefined) ?? 'other',
+          bytes: st.size,
+          createdAt: (m ? parseStamp(m[1]!) : st.mtime).toISOString(),
+          withFiles: Boolean(m?.[3]),
+        };
+      })
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  /** The path of a backup by its name, refusing anything that is not one of the backup directory's backups. */
+  function pathOf(name: string): string {
+    if (!NAME.test(name) && !(name.endsWith(BACKUP_EXTENSION) && !name.includes('/') && !name.startsWith('.'))) throw notFound('Backup');
+    const path = join(dir, basename(name));
+    if (!existsSync(path)) throw notFound('Backup');
+    return path;
+  }
+
+  async function migration(): Promise<string | null> {
+    const row = (await db('knex_migrations').max('name as name').first().catch(() => null)) as { name?: string | null } | null;
+    return row?.name ?? null;
+  }
+
+  /** Deletes scheduled backups the retention policy no longer keeps (each series on its own), here and off site. */
+  async function prune(): Promise<string[]> {
+    const removed: string[] = [];
+    const scheduled = list().filter((b) => b.label === 'daily' || b.label === 'weekly');
+    for (const series of [scheduled.filter((b) => !b.withFiles), scheduled.filter((b) => b.withFiles)]) {
+      const keep = backupsToKeep(series.map((b) => ({ id: b.name, at: new Date(b.createdAt) })), config.backup.retention);
+      for (const b of series) {
+        if (keep.has(b.name)) continue;
+        rmSync(join(dir, b.name), { force: true });
+        if (config.backup.offsiteDir) rmSync(join(config.backup.offsiteDir, b.name), { force: true });
+        removed.push(b.name);
+      }
+    }
+    if (removed.length) await audit.record({ type: 'backup.pruned', ...auditFrom(system), target: null, outcome: 'success', details: { removed: removed.length, names: removed.slice(0, 50) } });
+    return removed;
+  }
+
+  /** Copies a finished backup to the off-site directory (as a temporary file renamed when whole). */
+  function copyOffsite(file: string): void {
+    const off = config.backup.offsiteDir;
+    if (!off) return;
+    mkdirSync(off, { recursive: true, mode: 0o700 });
+    const tmp = join(off, `.${basename(file)}.partial`);
+    copyFileSync(file, tmp);
+    renameSync(tmp, join(off, basename(file)));
+  }
+
+  /** Starts a backup; the job is returned at once and its `done` settles when it ends. */
+  function create(caller: Caller, opts: { label: BackupLabel; withFiles: boolean; out?: string }): { job: BackupJob; done: Promise<BackupJob> } {
+    if (running) throw conflict('backup_running', 'A backup is being made already; wait for it to finish.');
+    const seal = sealing();
+    if (!seal) {
+      throw new AppError(409, 'backup_not_configured', 'Backups need an age recipient (backup.recipients in the configuration; aether backup keygen makes one) or AETHER_BACKUP_PASSPHRASE.');
+    }
+    if (config.database.client !== 'sqlite') throw new AppError(409, 'backup_unsupported', 'The panel backs up its own SQLite database; back up a MySQL or PostgreSQL database with its own tools.');
+    const now = new Date(clock.now());
+    const job: BackupJob = {
+      id: randomUUID(),
+      label: opts.label,
+      withFiles: opts.withFiles,
+      state: 'running',
+      progress: { phase: 'preparing', doneBytes: 0, totalBytes: 0 },
+      startedAt: now.toISOString(),
+      finishedAt: null,
+      file: null,
+      bytes: null,
+      error: null,
+    };
+    jobs.set(job.id, job);
+    const done = (async () => {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const out = opts.out ?? join(dir, backupFileName(now, `${opts.label}${opts.withFiles ? '-files' : ''}`));
+      try {
+        const known = await deps.servers.all();
+        const written = await writeBackup(
+          {
+            kind: 'panel',
+            panel: { configPath: config.configPath, keysDir: join(config.paths.dataDir, 'keys'), sqlitePath: config.paths.database!, logDir: config.paths.logDir, migration: await migration() },
+            servers: opts.withFiles ? known.map((s) => ({ ...s, files: () => deps.servers.files(s.id) })) : [],
+            knownServers: known,
+            panelVersion: deps.panelVersion,
+          },
+          { out, sealing: seal, now, onProgress: (p) => (job.progress = p) },
+        );
+        copyOffsite(written.file);
+        Object.assign(job, { state: 'done', file: written.file, bytes: written.bytes, finishedAt: new Date(clock.now()).toISOString() });
+        await audit.record({
+          type: 'backup.created',
+          ...auditFrom(caller),
+          target: { type: 'backup', id: basename(written.file), name: basename(written.file) },
+          outcome: 'success',
+          details: { label: opts.label, withFiles: opts.withFiles, bytes: written.bytes, sha256: written.sha256, entries: written.manifest.entries.length, encryptedTo: 'passphrase' in seal ? 'passphrase' : `${seal.recipients.length} recipient(s)`, offsite: Boolean(config.backup.offsiteDir) },
+        });
+        if (opts.label !== 'manual') await prune();
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        Object.assign(job, { state: 'failed', error: message, finishedAt: new Date(clock.now()).toISOString() });
+        logger.error({ err }, 'backup failed');
+        await audit.record({ type: 'backup.failed', ...auditFrom(caller), target: { type: 'backup', id: null, name: basename(out) }, outcome: 'failure', details: { reason: message.slice(0, 500), label: opts.label, withFiles: opts.withFiles } });
+      } finally {
+        running = null;
+      }
+      return job;
+    })();
+    running = done;
+    return { job, done };
+  }
+
+  /** Restores the newest backup into a temporary directory and checks it: database, audit chain, users. */
+  async function restoreTest(): Promise<RestoreTestResult> {
+    const at = new Date(clock.now()).toISOString();
+    const newest = list()[0];
+    let result: RestoreTestResult;
+    if (!newest) result = { at, ok: false, backup: null, detail: 'There is no backup to test.', users: null, auditEvents: null };
+    else {
+      const temp = mkdtempSync(join(tmpdir(), 'aether-restore-test-'));
+      try {
+        const restored = await restoreBackup(join(dir, newest.name), ownOpening(), { dataDir: join(temp, 'data'), sqlitePath: join(temp, 'data', 'database.db'), configPath: join(temp, 'config.json'), logDir: join(temp, 'logs'), serversDir: join(temp, 'data', 'servers') }, { force: false, now: new Date(at) });
+        const tdb = createDb({ client: 'sqlite', filename: join(temp, 'data', 'database.db'), busyTimeoutMs: 5000 }, join(temp, 'data', 'database.db'));
+        try {
+          const chain = await verifyAuditChain(tdb);
+          const users = Number(((await tdb('users').count('* as n').first()) as { n: number | string }).n);
+          result = chain.ok
+            ? { at, ok: true, backup: newest.name, detail: `Restored ${restored.files} file(s); the database passes SQLite's integrity check and its audit chain verifies.`, users, auditEvents: chain.count }
+            : { at, ok: false, backup: newest.name, detail: `The restored audit chain is broken at event ${chain.badId}: ${chain.reason}.`, users, auditEvents: chain.count };
+        } finally {
+          await tdb.destroy();
+        }
+      } catch (err) {
+        result = { at, ok: false, backup: newest.name, detail: err instanceof Error ? err.message : String(err), users: null, auditEvents: null };
+      } finally {
+        rmSync(temp, { recursive: true, force: true });
+      }
+    }
+    lastRestoreTest = result;
+    await audit.record({
+      type: result.ok ? 'restore_test.passed' : 'restore_test.failed',
+      ...auditFrom(system),
+      target: { type: 'backup', id: result.backup, name: result.backup },
+      outcome: result.ok ? 'success' : 'failure',
+      details: { reason: result.detail.slice(0, 500), users: result.users, auditEvents: result.auditEvents },
+    });
+    return result;
+  }
+
+  /** Runs what the schedule says is due now: the weekly backup, else the daily one, else the restore test. */
+  async function tick(): Promise<void> {
+    if (running || !config.backup.schedule.enabled || !sealing()) return;
+    const now = new Date(clock.now());
+    const s = config.backup.schedule;
+    const backups = list();
+    const newest = (pred: (b: BackupFile) => boolean) => backups.find(pred)?.createdAt ?? '';
+    const weeklySlot = lastSlot(now, s.weeklyAtUtc, [WEEKDAYS.indexOf(s.weeklyOn)]);
+    const dailySlot = lastSlot(now, s.dailyAtUtc);
+    if (newest((b) => b.label === 'weekly') < weeklySlot.toISOString() && now.getTime() - weeklySlot.getTime() < 86_400_000) {
+      await create(system, { label: 'weekly', withFiles: true }).done;
+    } else if (newest((b) => b.label === 'daily' || b.label === 'weekly') < dailySlot.toISOString() && now.getTime() - dailySlot.getTime() < 86_400_000) {
+      await create(system, { label: 'daily', withFiles: false }).done;
+    } else if (s.restoreTestDays > 0 && backups.length > 0 && (!lastRestoreTest || now.getTime() - Date.parse(lastRestoreTest.at) >= s.restoreTestDays * 86_400_000)) {
+      await restoreTest();
+    }
+  }
+
+  return {
+    list,
+    pathOf,
+    create,
+    prune,
+    restoreTest,
+    tick,
+    /** What a backup holds and whether it is whole: every entry checked against the manifest. */
+    verify: (file: string, opening: Opening = ownOpening()): Promise<Manifest> => readBackup(file, opening),
+    jobs: (): BackupJob[] => [...jobs.values()].sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(0, 20),
+    job: (id: string): BackupJob | undefined => jobs.get(id),
+    configured: (): 'recipients' | 'passphrase' | null => (config.backup.recipients.length ? 'recipients' : deps.passphrase ? 'passphrase' : null),
+    lastRestoreTest: () => lastRestoreTest,
+    async remove(caller: Caller, name: string): Promise<void> {
+      const path = pathOf(name);
+      rmSync(path);
+      await audit.record({ type: 'backup.deleted', ...auditFrom(caller), target: { type: 'backup', id: name, name }, outcome: 'success', details: {} });
+    },
+    start(): void {
+      if (timer) return;
+      timer = setInterval(() => void tick().catch((err: unknown) => logger.error({ err }, 'scheduled backup failed')), 60_000);
+      timer.unref();
+    },
+    async stop(): Promise<void> {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await running?.catch(() => undefined);
+    },
+  };
+}
