@@ -1,5 +1,6 @@
 // The backup file: a tar archive, gzip-compressed, encrypted with age. Its last entry is manifest.json, which lists
 // every other entry with its size, mode and SHA-256, so a backup can be checked whole without being restored.
+import { Transform } from 'node:stream';
 import { z } from 'zod';
 
 export const BACKUP_FORMAT = 'aether-backup';
@@ -55,3 +56,12 @@ export function safeEntryName(name: string): boolean {
 
 /** A backup's file name: when it was made and what it holds, sortable by time. */
 export const backupFileName = (at: Date, label: string) => `aether-${at.toISOString().replace(/[:.]/g, '-')}-${label}${BACKUP_EXTENSION}`;
+
+/** A pass-through stream that shows each chunk to `see` (hashing and counting what goes by). */
+export const tap = (see: (chunk: Buffer) => void) =>
+  new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      see(chunk);
+      done(null, chunk);
+    },
+  });

@@ -3,13 +3,13 @@
 // a backup with an unlisted, altered, missing or unsafe entry is refused.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
 import { AppError } from '../shared/errors.ts';
 import { decryptStream, type Opening } from './age.ts';
-import { MANIFEST_ENTRY, manifestSchema, safeEntryName, type Manifest } from './format.ts';
+import { MANIFEST_ENTRY, manifestSchema, safeEntryName, tap, type Manifest } from './format.ts';
 
 export type BackupEntry = { name: string; type: 'file' | 'directory'; mode: number; mtime: Date | undefined; size: number };
 
@@ -54,12 +54,9 @@ export async function readBackup(file: string, opening: Opening, onEntry: (entry
       if (header.type !== 'file') throw broken(`The backup holds a ${header.type ?? 'special'} entry (${name}); backups hold files and directories only.`);
       const hash = createHash('sha256');
       let size = 0;
-      const hashing = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          hash.update(chunk);
-          size += chunk.length;
-          done(null, chunk);
-        },
+      const hashing = tap((chunk) => {
+        hash.update(chunk);
+        size += chunk.length;
       });
       const content = (stream as unknown as Readable).pipe(hashing);
       await onEntry({ name, type: 'file', mode: header.mode ?? 0o600, mtime: header.mtime, size: header.size ?? 0 }, content);

@@ -6,14 +6,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { open, rename, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { PassThrough, Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import tar from 'tar-stream';
 import { snapshotSqlite } from '../db/index.ts';
 import type { ConfinedFs } from '../files/index.ts';
 import { encryptStream, type Sealing } from './age.ts';
-import { BACKUP_FORMAT, BACKUP_VERSION, ENTRY, MANIFEST_ENTRY, type Manifest, type ManifestEntry } from './format.ts';
+import { BACKUP_FORMAT, BACKUP_VERSION, ENTRY, MANIFEST_ENTRY, tap, type Manifest, type ManifestEntry } from './format.ts';
 
 export type BackupProgress = { phase: 'preparing' | 'writing' | 'finishing'; doneBytes: number; totalBytes: number };
 
@@ -128,12 +128,9 @@ export async function writeBackup(sources: BackupSources, opts: { out: string; s
     const sealed = await encryptStream(pack.pipe(gzip), opts.sealing);
     const fileHash = createHash('sha256');
     let bytes = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        fileHash.update(chunk);
-        bytes += chunk.length;
-        done(null, chunk);
-      },
+    const counter = tap((chunk) => {
+      fileHash.update(chunk);
+      bytes += chunk.length;
     });
     const output = createWriteStream(partial, { mode: 0o600, flags: 'wx' });
     const written = pipeline(sealed, counter, output, { signal: opts.signal });
@@ -157,15 +154,12 @@ export async function writeBackup(sources: BackupSources, opts: { out: string; s
         const hash = createHash('sha256');
         const sink = pack.entry({ name: item.name, type: 'file', mode: item.mode, mtime: item.mtime, size: item.size }) as unknown as NodeJS.WritableStream;
         const data = Readable.from(exactly(fh, item.size)).pipe(
-          new Transform({
-            transform(chunk: Buffer, _enc, done) {
-              hash.update(chunk);
-              progress.doneBytes += chunk.length;
-              done(null, chunk);
-            },
+          tap((chunk) => {
+            hash.update(chunk);
+            progress.doneBytes += chunk.length;
           }),
         );
-        await pipeline(data, new PassThrough(), sink);
+        await pipeline(data, sink);
         entries.push({ path: item.name, type: 'file', size: item.size, mode: item.mode, sha256: hash.digest('hex') });
         report();
       } finally {
