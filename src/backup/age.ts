@@ -44,5 +44,8 @@ export async function newIdentity(): Promise<{ identity: string; recipient: stri
   return { identity, recipient: await identityToRecipient(identity) };
 }
 
+/** The recipient (public key) of an identity. */
+export const recipientOf = (identity: string): Promise<string> => identityToRecipient(identity);
+
 /** Whether a string is an age X25519 recipient. */
 export const isRecipient = (s: string) => /^age1[02-9ac-hj-np-z]{58}$/.test(s);

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { verifyAuditChain, type AuditService } from '../audit/index.ts';
 import { auditFrom, systemCaller, type Caller } from '../auth/caller.ts';
 import type { LoadedConfig } from '../config/index.ts';
@@ -13,8 +13,9 @@ import { createDb, type Db } from '../db/index.ts';
 import type { ConfinedFs } from '../files/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError, conflict, notFound } from '../shared/errors.ts';
+import { loadOrCreateSecretFile } from '../shared/key-file.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { Opening, Sealing } from './age.ts';
+import { newIdentity, recipientOf, type Opening, type Sealing } from './age.ts';
 import { BACKUP_EXTENSION, backupFileName, type Manifest } from './format.ts';
 import { readBackup } from './reader.ts';
 import { restoreBackup } from './restore.ts';
@@ -77,9 +78,22 @@ export function createBackupService(deps: {
   let lastRestoreTest: RestoreTestResult | null = null;
   let timer: NodeJS.Timeout | null = null;
 
-  const sealing = (): Sealing | null =>
-    config.backup.recipients.length > 0 ? { recipients: config.backup.recipients } : deps.passphrase ? { passphrase: deps.passphrase } : null;
-  const ownOpening = (): Opening => ({ passphrases: deps.passphrase ? [deps.passphrase] : [] });
+  /**
+   * The panel's own identity, made on first use and kept in its keys (never in the database): every backup made to
+   * recipients is encrypted to it too, so the scheduled restore test can open them. The administrators' identities
+   * stay off the machine; a backup copied off site is opened by either, and by nothing the off-site store holds.
+   */
+  let host: Promise<{ identity: string; recipient: string }> | null = null;
+  const hostIdentity = () =>
+    (host ??= (async () => {
+      const fresh = await newIdentity();
+      const identity = loadOrCreateSecretFile(join(config.paths.dataDir, 'keys'), 'backup-restore-test.age', () => `${fresh.identity}\n`).trim();
+      return { identity, recipient: await recipientOf(identity) };
+    })());
+  const configured = (): 'recipients' | 'passphrase' | null => (config.backup.recipients.length ? 'recipients' : deps.passphrase ? 'passphrase' : null);
+  const sealing = async (): Promise<Sealing | null> =>
+    config.backup.recipients.length > 0 ? { recipients: [...config.backup.recipients, (await hostIdentity()).recipient] } : deps.passphrase ? { passphrase: deps.passphrase } : null;
+  const ownOpening = async (): Promise<Opening> => ({ identities: [(await hostIdentity()).identity], passphrases: deps.passphrase ? [deps.passphrase] : [] });
 
   function list(): BackupFile[] {
     if (!existsSync(dir)) return [];
@@ -142,8 +156,7 @@ export function createBackupService(deps: {
   /** Starts a backup; the job is returned at once and its `done` settles when it ends. */
   function create(caller: Caller, opts: { label: BackupLabel; withFiles: boolean; out?: string }): { job: BackupJob; done: Promise<BackupJob> } {
     if (running) throw conflict('backup_running', 'A backup is being made already; wait for it to finish.');
-    const seal = sealing();
-    if (!seal) {
+    if (!configured()) {
       throw new AppError(409, 'backup_not_configured', 'Backups need an age recipient (backup.recipients in the configuration; aether backup keygen makes one) or AETHER_BACKUP_PASSPHRASE.');
     }
     if (config.database.client !== 'sqlite') throw new AppError(409, 'backup_unsupported', 'The panel backs up its own SQLite database; back up a MySQL or PostgreSQL database with its own tools.');
@@ -162,9 +175,10 @@ export function createBackupService(deps: {
     };
     jobs.set(job.id, job);
     const done = (async () => {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
       const out = opts.out ?? join(dir, backupFileName(now, `${opts.label}${opts.withFiles ? '-files' : ''}`));
       try {
+        mkdirSync(dirname(out), { recursive: true, mode: 0o700 });
+        const seal = (await sealing())!;
         const known = await deps.servers.all();
         const written = await writeBackup(
           {
@@ -183,7 +197,7 @@ export function createBackupService(deps: {
           ...auditFrom(caller),
           target: { type: 'backup', id: basename(written.file), name: basename(written.file) },
           outcome: 'success',
-          details: { label: opts.label, withFiles: opts.withFiles, bytes: written.bytes, sha256: written.sha256, entries: written.manifest.entries.length, encryptedTo: 'passphrase' in seal ? 'passphrase' : `${seal.recipients.length} recipient(s)`, offsite: Boolean(config.backup.offsiteDir) },
+          details: { label: opts.label, withFiles: opts.withFiles, bytes: written.bytes, sha256: written.sha256, entries: written.manifest.entries.length, encryptedTo: 'passphrase' in seal ? 'passphrase' : `${seal.recipients.length - 1} recipient(s) and the panel's restore-test key`, offsite: Boolean(config.backup.offsiteDir) },
         });
         if (opts.label !== 'manual') await prune();
       } catch (err) {
@@ -209,7 +223,7 @@ export function createBackupService(deps: {
     else {
       const temp = mkdtempSync(join(tmpdir(), 'aether-restore-test-'));
       try {
-        const restored = await restoreBackup(join(dir, newest.name), ownOpening(), { dataDir: join(temp, 'data'), sqlitePath: join(temp, 'data', 'database.db'), configPath: join(temp, 'config.json'), logDir: join(temp, 'logs'), serversDir: join(temp, 'data', 'servers') }, { force: false, now: new Date(at) });
+        const restored = await restoreBackup(join(dir, newest.name), await ownOpening(), { dataDir: join(temp, 'data'), sqlitePath: join(temp, 'data', 'database.db'), configPath: join(temp, 'config.json'), logDir: join(temp, 'logs'), serversDir: join(temp, 'data', 'servers') }, { force: false, now: new Date(at) });
         const tdb = createDb({ client: 'sqlite', filename: join(temp, 'data', 'database.db'), busyTimeoutMs: 5000 }, join(temp, 'data', 'database.db'));
         try {
           const chain = await verifyAuditChain(tdb);
@@ -239,7 +253,7 @@ export function createBackupService(deps: {
 
   /** Runs what the schedule says is due now: the weekly backup, else the daily one, else the restore test. */
   async function tick(): Promise<void> {
-    if (running || !config.backup.schedule.enabled || !sealing()) return;
+    if (running || !config.backup.schedule.enabled || !configured()) return;
     const now = new Date(clock.now());
     const s = config.backup.schedule;
     const backups = list();
@@ -263,10 +277,10 @@ export function createBackupService(deps: {
     restoreTest,
     tick,
     /** What a backup holds and whether it is whole: every entry checked against the manifest. */
-    verify: (file: string, opening: Opening = ownOpening()): Promise<Manifest> => readBackup(file, opening),
+    verify: async (file: string, opening?: Opening): Promise<Manifest> => readBackup(file, opening ?? (await ownOpening())),
     jobs: (): BackupJob[] => [...jobs.values()].sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(0, 20),
     job: (id: string): BackupJob | undefined => jobs.get(id),
-    configured: (): 'recipients' | 'passphrase' | null => (config.backup.recipients.length ? 'recipients' : deps.passphrase ? 'passphrase' : null),
+    configured,
     lastRestoreTest: () => lastRestoreTest,
     async remove(caller: Caller, name: string): Promise<void> {
       const path = pathOf(name);
