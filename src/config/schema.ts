@@ -226,7 +226,11 @@ export const configSchema = z
           .max(20)
           .default([])
           .describe('age recipients backups are encrypted to (aether backup keygen makes one; keep its identity off this machine). Without any, AETHER_BACKUP_PASSPHRASE is used.'),
-        offsiteDir: z.string().min(1).optional().describe('A second directory (a mounted network or removable disk) every backup is copied to.'),
+        offsiteDir: z
+          .string()
+          .regex(/^\//, 'must be an absolute path')
+          .optional()
+          .describe('A second directory, absolute (a mounted network or removable disk), every backup is copied to; pruned as the backup directory is.'),
         schedule: z
           .strictObject({
             enabled: z.boolean().default(true).describe('Make backups on schedule (only once recipients or a passphrase are set).'),

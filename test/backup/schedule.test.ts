@@ -2,7 +2,8 @@
 // restore-test key), the daily and weekly schedule, retention after each scheduled backup, the restore test, and the
 // alerts a failed backup or restore test raises.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { newIdentity, readBackup } from '../../src/backup/index.ts';
@@ -25,8 +26,12 @@ test('schedule slots: the last HH:MM UTC at or before now, on the days given', (
 test('backups on schedule to an age recipient: weekly with files, daily without, pruned, restore-tested; failures alert', { timeout: 120_000 }, async (t) => {
   const admin = await newIdentity();
   const clock = createManualClock(Date.parse('2026-11-01T04:01:00Z')); // a Sunday, just after the weekly slot
-  const panel = await startPanel({ backup: { recipients: [admin.recipient], retention: { daily: 3, weekly: 2, monthly: 2 } } }, { clock });
-  t.after(() => panel.close());
+  const offsite = mkdtempSync(join(tmpdir(), 'aether-offsite-'));
+  const panel = await startPanel({ backup: { recipients: [admin.recipient], offsiteDir: offsite, retention: { daily: 3, weekly: 2, monthly: 2 } } }, { clock });
+  t.after(async () => {
+    await panel.close();
+    rmSync(offsite, { recursive: true, force: true });
+  });
   const backups = panel.services.backups;
   const dir = panel.config.paths.backupDir;
   assert.equal(backups.configured(), 'recipients');
@@ -60,6 +65,9 @@ test('backups on schedule to an age recipient: weekly with files, daily without,
   assert.deepEqual(dailies, ['2026-11-22', '2026-11-21', '2026-11-20', '2026-11-15']);
   assert.deepEqual(weeklies, ['2026-11-22', '2026-11-15', '2026-11-08']);
   assert.equal(readdirSync(dir).filter((n) => n.includes('.partial') || n.startsWith('.staging')).length, 0, 'nothing half-made is left');
+  // The off-site directory holds the same backups, byte for byte, pruned alike.
+  assert.deepEqual(readdirSync(offsite).sort(), left.map((b) => b.name).sort());
+  for (const b of left) assert.ok(readFileSync(join(offsite, b.name)).equals(readFileSync(join(dir, b.name))));
   const pruned = (await panel.services.audit.list({ type: 'backup.pruned', limit: 100 })).length;
   assert.ok(pruned > 0, 'retention removed backups');
 
