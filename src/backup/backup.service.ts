@@ -281,6 +281,8 @@ export function createBackupService(deps: {
     jobs: (): BackupJob[] => [...jobs.values()].sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(0, 20),
     job: (id: string): BackupJob | undefined => jobs.get(id),
     configured,
+    /** How backups are kept and scheduled, for the page that shows them. */
+    settings: () => ({ offsite: Boolean(config.backup.offsiteDir), schedule: { ...config.backup.schedule }, retention: { ...config.backup.retention } }),
     lastRestoreTest: () => lastRestoreTest,
     async remove(caller: Caller, name: string): Promise<void> {
       const path = pathOf(name);

@@ -33,6 +33,7 @@ import { twoFactorRoutes } from './routes/two-factor.routes.ts';
 import { usersRoutes } from './routes/users.routes.ts';
 import type { Services } from './services.ts';
 import { serveUi } from './static.ts';
+import { backupsRoutes } from './routes/backups.routes.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -63,6 +64,7 @@ export function allRoutes(s: Services, version: string): Array<{ prefix: string;
     ...serversRoutes(s),
     ...filesRoutes(s),
     ...sftpCredentialsRoutes(s),
+    ...backupsRoutes(s),
   ];
   const mounted = [
     { prefix: '', routes: healthRoutes(s) },
