@@ -6,7 +6,7 @@ import { alertsSections, ALERT_DETAIL_PATTERN } from './pages/alerts/alerts-sect
 import { OpenAlertsBadge } from './pages/alerts/open-alerts-badge.tsx';
 import { ApiClientsPage } from './pages/api-clients.page.tsx';
 import { AuditPage } from './pages/audit.page.tsx';
-import { ComingSoonPage } from './pages/coming-soon.page.tsx';
+import { BackupsPage } from './pages/backups.page.tsx';
 import { DashboardPage } from './pages/dashboard.page.tsx';
 import { ResourcesPage } from './pages/resources.page.tsx';
 import { RolesPage } from './pages/roles.page.tsx';
@@ -31,16 +31,7 @@ export type AppRoute = {
   subPatterns?: readonly string[];
   /** Shown after the label in the navigation entry (e.g. a count of things waiting). */
   navBadge?: ComponentType;
-  /** The page is a placeholder for a capability that is not available yet. */
-  comingSoon?: boolean;
-  /** Listed in the separate "Coming soon" group of the navigation instead of the main one. */
-  laterGroup?: boolean;
 };
-
-const planned = (title: string, text: string): ComponentType =>
-  function PlannedPage() {
-    return <ComingSoonPage title={title} text={text} />;
-  };
 
 export const appRoutes: readonly AppRoute[] = [
   { path: '/', label: 'Dashboard', testId: 'nav-dashboard', anyOf: [], page: DashboardPage },
@@ -79,15 +70,7 @@ export const appRoutes: readonly AppRoute[] = [
   { path: '/settings', label: 'Settings', testId: 'nav-settings', anyOf: ['settings.view'], page: SettingsPage },
   { path: '/api-clients', label: 'API clients', testId: 'nav-api-clients', anyOf: ['clients.view', 'clients.edit'], page: ApiClientsPage },
   { path: '/account', label: 'My account', testId: 'nav-account', anyOf: [], page: AccountPage },
-  {
-    path: '/backups',
-    label: 'Backups',
-    testId: 'nav-backups',
-    anyOf: [],
-    comingSoon: true,
-    laterGroup: true,
-    page: planned('Backups', 'Scheduled backups of servers and panel data, with restore, verification and retention.'),
-  },
+  { path: '/backups', label: 'Backups', testId: 'nav-backups', anyOf: ['backups.manage'], page: BackupsPage },
 ];
 
 /** Whether the route answers this path, at its own path, one of its sub-paths or one of its patterns. */

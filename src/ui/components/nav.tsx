@@ -13,8 +13,6 @@ type NavProps = {
 export function Nav({ currentPath, open, onNavigate }: NavProps) {
   const { user } = useSession();
   const visible = appRoutes.filter((route) => hasAnyScope(user, route.anyOf));
-  const main = visible.filter((route) => !route.laterGroup);
-  const later = visible.filter((route) => route.laterGroup);
 
   const item = (route: AppRoute) => (
     <li key={route.path}>
@@ -33,17 +31,7 @@ export function Nav({ currentPath, open, onNavigate }: NavProps) {
 
   return (
     <nav id="main-nav" class={open ? 'sidebar sidebar-open' : 'sidebar'} aria-label="Main">
-      <ul class="nav-list">{main.map(item)}</ul>
-      {later.length > 0 ? (
-        <>
-          <p class="nav-group" id="nav-coming-soon">
-            Coming soon
-          </p>
-          <ul class="nav-list" aria-labelledby="nav-coming-soon">
-            {later.map(item)}
-          </ul>
-        </>
-      ) : null}
+      <ul class="nav-list">{visible.map(item)}</ul>
     </nav>
   );
 }

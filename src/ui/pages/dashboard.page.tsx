@@ -1,10 +1,11 @@
-// Dashboard: greeting, the user's access, the user's servers by state, node health, open alerts (for those who may read them) and
-// shortcuts to the pages the user may open.
+// Dashboard: greeting, the user's access, the user's servers by state, node health, open alerts and backups with the
+// last restore test (for those who may see them) and shortcuts to the pages the user may open.
 import { PageHeader } from '../components/page-header.tsx';
 import { TimeText } from '../components/time-text.tsx';
 import { appRoutes } from '../routes.tsx';
 import { Link } from '../router/link.tsx';
 import { OpenAlertsCard } from './alerts/open-alerts-card.tsx';
+import { BackupStatusCard } from './backups/backup-status-card.tsx';
 import { NodesCard } from './servers/nodes-card.tsx';
 import { ServersCard } from './servers/servers-card.tsx';
 import { hasAnyScope, hasScope } from '../session/scopes.ts';
@@ -13,8 +14,7 @@ import { useSession } from '../session/session-context.ts';
 export function DashboardPage() {
   const { user, state } = useSession();
   if (!user) return null;
-  const shortcuts = appRoutes.filter((route) => route.path !== '/' && !route.comingSoon && hasAnyScope(user, route.anyOf));
-  const planned = appRoutes.filter((route) => route.comingSoon);
+  const shortcuts = appRoutes.filter((route) => route.path !== '/' && hasAnyScope(user, route.anyOf));
   const roleNames = user.roles.map((role) => role.roleName);
 
   return (
@@ -53,20 +53,11 @@ export function DashboardPage() {
         <ServersCard />
         {hasScope(user, 'nodes.view') ? <NodesCard /> : null}
         {hasScope(user, 'alerts.view') ? <OpenAlertsCard /> : null}
+        {hasScope(user, 'backups.manage') ? <BackupStatusCard /> : null}
         <div class="card">
           <h2>Go to</h2>
           <ul class="link-list">
             {shortcuts.map((route) => (
-              <li key={route.path}>
-                <Link href={route.path}>{route.label}</Link>
-              </li>
-            ))}
-          </ul>
-        </div>
-        <div class="card">
-          <h2>Coming soon</h2>
-          <ul class="link-list">
-            {planned.map((route) => (
               <li key={route.path}>
                 <Link href={route.path}>{route.label}</Link>
               </li>
