@@ -70,3 +70,15 @@ test('backups over HTTP: make one and follow it, verify, download, delete; resto
   const events = (await client.get('/api/v1/audit?type=backup.*')).body.items.map((e: { type: string }) => e.type);
   assert.deepEqual(events.sort(), ['backup.created', 'backup.deleted']);
 });
+
+test('without recipients or a passphrase, backups say they are not set up and none is made', async (t) => {
+  const { panel, admin: client } = await panelWithAdmin();
+  t.after(() => panel.close());
+  assert.equal(panel.services.backups.configured(), null);
+  assert.equal((await client.get('/api/v1/backups')).body.encryption, null);
+  const refused = await client.post('/api/v1/backups', { files: true });
+  assert.equal(refused.status, 409);
+  assert.equal(refused.body.error.code, 'backup_not_configured');
+  await panel.services.backups.tick();
+  assert.deepEqual(panel.services.backups.list(), [], 'the schedule makes none either');
+});
