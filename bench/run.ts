@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { runAlertsBench, type AlertsBenchResult } from './alerts.bench.ts';
 import { runAnalyzeBench, type AnalyzeBenchResult } from './analyze.bench.ts';
+import { runBackupBench, type BackupBenchResult } from './backup.bench.ts';
 import { LOGIN_2FA, runLogin2fa, type Login2faResult } from './login-2fa.bench.ts';
 import { LOGIN_FLOOD, runLoginFlood, type LoginFloodResult } from './login-flood.bench.ts';
 import { runOAuthBench, type OAuthBenchResult } from './oauth.bench.ts';
@@ -9,7 +10,7 @@ import { runServersBench, type ServersBenchResult } from './servers.bench.ts';
 import { runSftpBench, type SftpBenchResult } from './sftp.bench.ts';
 import { runThroughput, type ThroughputResult } from './throughput.bench.ts';
 
-const BENCHES = ['login-flood', 'login-2fa', 'throughput', 'oauth', 'analyze', 'alerts', 'servers', 'sftp'] as const;
+const BENCHES = ['login-flood', 'login-2fa', 'throughput', 'oauth', 'analyze', 'alerts', 'servers', 'sftp', 'backup'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 const met = (ok: boolean) => (ok ? 'met' : 'NOT MET');
@@ -158,6 +159,18 @@ function printSftp(r: SftpBenchResult): void {
   );
 }
 
+function printBackup(r: BackupBenchResult): void {
+  const mib = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
+  console.log(`\nBackup and restore: a server with ${r.mib} MiB of files, with the aether CLI vs tar + gzip -1 + age in the same run`);
+  console.log(
+    table([
+      ['step', 'aether', 'tar / gzip / age', 'aether / tools (time)', 'aether peak RSS', 'target'],
+      ['backup create --files', `${r.backup.panelMs} ms (${mib(r.backup.panelBytes)})`, `${r.backup.toolsMs} ms (${mib(r.backup.toolsBytes)})`, `${r.backup.ratio}x`, `${r.backup.panelPeakRssMiB} MiB`, `<= ${r.targetPeakRssMiB} MiB: ${met(r.backup.panelPeakRssMiB <= r.targetPeakRssMiB)}`],
+      ['restore', `${r.restore.panelMs} ms`, `${r.restore.toolsMs} ms`, `${r.restore.ratio}x`, `${r.restore.panelPeakRssMiB} MiB`, `<= ${r.targetPeakRssMiB} MiB: ${met(r.restore.panelPeakRssMiB <= r.targetPeakRssMiB)}`],
+    ]),
+  );
+}
+
 function printServers(r: ServersBenchResult): void {
   const l = r.lifecycle;
   const c = r.console;
@@ -206,7 +219,7 @@ if (unknown.length) {
 const selected: BenchName[] = asked.length ? (asked as BenchName[]) : [...BENCHES];
 
 console.log(`Aether Panel benchmarks: node ${process.version}, ${availableParallelism()} CPUs, ${new Date().toISOString()}`);
-const summary: { node: string; cpus: number; loginFlood?: LoginFloodResult; login2fa?: Login2faResult; throughput?: ThroughputResult; oauth?: OAuthBenchResult; analyze?: AnalyzeBenchResult; alerts?: AlertsBenchResult; servers?: ServersBenchResult; sftp?: SftpBenchResult } = {
+const summary: { node: string; cpus: number; loginFlood?: LoginFloodResult; login2fa?: Login2faResult; throughput?: ThroughputResult; oauth?: OAuthBenchResult; analyze?: AnalyzeBenchResult; alerts?: AlertsBenchResult; servers?: ServersBenchResult; sftp?: SftpBenchResult; backup?: BackupBenchResult } = {
   node: process.version,
   cpus: availableParallelism(),
 };
@@ -241,5 +254,9 @@ if (selected.includes('servers')) {
 if (selected.includes('sftp')) {
   summary.sftp = await runSftpBench();
   printSftp(summary.sftp);
+}
+if (selected.includes('backup')) {
+  summary.backup = await runBackupBench();
+  printBackup(summary.backup);
 }
 console.log(`\n${JSON.stringify(summary)}`);
