@@ -85,6 +85,7 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
         limits: services.limits,
         audit: services.audit,
         bus: services.bus,
+        lockdown: services.lockdown,
         logger: logger.child({ module: 'sftp' }),
       })
     : null;

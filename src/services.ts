@@ -24,6 +24,7 @@ import { createOAuth } from './oauth/index.ts';
 import { createSftpCredentials } from './auth/sftp-credentials.service.ts';
 import { createFilesService } from './files/index.ts';
 import { createBackupService } from './backup/index.ts';
+import { createLockdownService } from './incident/index.ts';
 import { VERSION } from './version.ts';
 import { createResourcesService, loadResourceRules, SHIPPED_RESOURCE_RULES_DIR } from './resources/index.ts';
 import { createConsoleTickets, createNodesService, createServersService, createTemplatesService } from './servers/index.ts';
@@ -63,7 +64,8 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
   });
   const limits = createRateLimits(config.rateLimits);
   const allowlist = createAllowlistService({ db, clock, audit, configured: config.security.adminAllowlist });
-  const login = createLoginService({ users, hasher, limits, allowlist, audit });
+  // Maintenance mode is the lockdown's (made below, once OAuth2 exists); a login asks it when it runs.
+  const login = createLoginService({ users, hasher, limits, allowlist, audit, maintenance: () => lockdown.maintenance() });
   const setup = createSetupService({ db, clock, audit, users, roles });
   const keysDir = join(config.paths.dataDir, 'keys');
   const csrfKey = loadOrCreateKey(keysDir, 'csrf');
@@ -198,6 +200,7 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
   });
   const files = createFilesService({ servers, audit, limits: config.files });
   const sftpCredentials = createSftpCredentials({ db, clock, audit });
+  const lockdown = createLockdownService({ db, clock, audit, users, sessions, clients: oauth.clients });
   const backups = createBackupService({
     config,
     db,
@@ -240,6 +243,7 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
     files,
     sftpCredentials,
     backups,
+    lockdown,
     sftpEndpoint: { enabled: config.sftp.enabled, host: config.http.publicUrl ? new URL(config.http.publicUrl).hostname : null, port: null, hostKeyFingerprint: null },
     consoleTickets: createConsoleTickets(clock),
     csrfKey,

@@ -26,6 +26,8 @@ export function createLoginService(deps: {
   limits: RateLimits;
   allowlist: AllowlistService;
   audit: AuditService;
+  /** Maintenance mode after a lockdown: only administrators may sign in. */
+  maintenance?: () => Promise<boolean>;
 }) {
   const { users, hasher, limits, allowlist, audit } = deps;
 
@@ -92,6 +94,25 @@ export function createLoginService(deps: {
   const inFlight = new Map<string, number>();
 
   async function check(req: LoginRequest, user: UserRow | undefined): Promise<{ user: UserRow; grants: Grants }> {
+    // SECURITY: in maintenance mode everyone but administrators is refused alike, whatever the password and whether
+    // the account exists (after the same one argon2 verification), so the refusal tells an attacker nothing.
+    if (deps.maintenance && (await deps.maintenance()) && !(user && (await users.grantsOf(user.id)).global.has('admin'))) {
+      await hasher.verifyDummy(req.password);
+      // Not a guess at the password (it was not looked at): the account's attempts are given back, so nobody locks a
+      // user out meanwhile; the address's stay counted, so one address cannot make the panel hash without end.
+      const keys = keysFor(req, user);
+      await Promise.all([limits.loginPerIpAccount.refund(keys.ipAccount), limits.loginPerAccount.refund(keys.account)]);
+      await audit.record({
+        type: 'auth.login.failure',
+        actor: user ? { type: 'user', id: user.id, name: user.username } : { type: 'anonymous', id: null, name: loginName(req) },
+        ip: req.ip,
+        userAgent: req.userAgent,
+        target: user ? { type: 'user', id: user.id, name: user.username } : null,
+        outcome: 'denied',
+        details: { reason: 'maintenance' },
+      });
+      throw forbidden('maintenance_mode', 'The panel is in maintenance mode after a security incident: only administrators may sign in for now.');
+    }
     // SECURITY: an unknown user costs one argon2 verification too, so timing does not reveal which accounts exist.
     const ok = user ? await hasher.verify(user.password_hash, req.password) : await hasher.verifyDummy(req.password);
     if (!user) return fail(req, 'unknown_user', undefined);
@@ -111,6 +132,7 @@ export function createLoginService(deps: {
       });
       throw forbidden('ip_not_allowed', 'Administrators may not sign in from this address.');
     }
+
     const keys = keysFor(req, user);
     await Promise.all([limits.loginPerIpAccount.reset(keys.ipAccount), limits.loginPerIp.refund(keys.ip), limits.loginPerAccount.refund(keys.account)]);
     if (hasher.needsRehash(user.password_hash)) await users.rehash(user.id, req.password);

@@ -201,6 +201,13 @@ export function createSessionsService(deps: {
       if (exceptId) q.whereNot({ id: exceptId });
       return q.delete();
     },
+    /** Lockdown: ends every session of everyone, but `exceptId` (the caller's); returns how many ended. */
+    async revokeAllExcept(exceptId: string | null): Promise<number> {
+      forget((r) => r.id !== exceptId);
+      const q = db('sessions');
+      if (exceptId) q.whereNot({ id: exceptId });
+      return q.delete();
+    },
     async markRotate(userId: string): Promise<void> {
       forget((r) => r.user_id === userId);
       await db('sessions').where({ user_id: userId }).update({ rotate: true });

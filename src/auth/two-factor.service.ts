@@ -229,7 +229,7 @@ export function createTwoFactorService(deps: {
      * Checks a second factor for a user who has 2FA on: rate-limited per account and per address, failures audited,
      * a code accepted once only, a recovery code spent. Throws 400 invalid_code or 429.
      */
-    async prove(caller: Caller, user: { id: string; username: string }, proof: SecondFactorProof, purpose: 'login' | 'disable' | 'regenerate'): Promise<ProofResult> {
+    async prove(caller: Caller, user: { id: string; username: string }, proof: SecondFactorProof, purpose: 'login' | 'disable' | 'regenerate' | 'lockdown'): Promise<ProofResult> {
       const row = await enabledRow(user.id);
       if (!row) throw conflict('two_factor_not_enabled', 'Two-factor authentication is not on for this account.');
       const keys = await admit(caller, user);

@@ -11,6 +11,8 @@ export type UserRow = {
   password_changed_at: number | string;
   last_login_at: number | string | null;
   last_login_ip: string | null;
+  /** Set by a lockdown: the user must choose a new password before doing anything else. */
+  password_reset_required?: number | boolean;
 };
 
 export type RoleAssignment = { roleId: string; roleName: string; serverId: string | null };
@@ -26,6 +28,8 @@ export type PublicUser = {
   lastLoginIp: string | null;
   /** Whether the user signs in with a second factor (TOTP). */
   twoFactorEnabled: boolean;
+  /** The user must choose a new password before anything else (after a lockdown). */
+  passwordChangeRequired: boolean;
   roles: RoleAssignment[];
   scopes: string[];
 };
@@ -42,6 +46,7 @@ export function toPublicUser(row: UserRow, roles: RoleAssignment[], scopes: stri
     lastLoginAt: iso(row.last_login_at),
     lastLoginIp: row.last_login_ip,
     twoFactorEnabled,
+    passwordChangeRequired: Boolean(row.password_reset_required),
     roles,
     scopes,
   };

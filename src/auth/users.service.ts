@@ -303,7 +303,7 @@ export function createUsersService(deps: {
       checkPassword(password, user.username, user.email);
       const hash = await hasher.hash(password);
       const now = clock.now();
-      await db('users').where({ id }).update({ password_hash: hash, password_changed_at: now, updated_at: now });
+      await db('users').where({ id }).update({ password_hash: hash, password_changed_at: now, updated_at: now, password_reset_required: false });
       invalidate(id);
       const revoked = await deps.revokeSessions(id, 'password_changed', opts.keepSessionId);
       await audit.record({
@@ -313,6 +313,26 @@ export function createUsersService(deps: {
         outcome: 'success',
         details: { sessionsRevoked: revoked },
       });
+    },
+    /**
+     * Lockdown: these users (or all) must choose a new password at their next sign-in before doing anything else; the
+     * caller is left out. Undone with required=false. Returns how many users changed.
+     */
+    async setPasswordChangeRequired(caller: Caller, which: 'all' | readonly string[], required: boolean): Promise<number> {
+      // Only those whose requirement changes are counted (and touched).
+      const q = db('users').where('password_reset_required', !required).update({ password_reset_required: required, updated_at: clock.now() });
+      if (which !== 'all') q.whereIn('id', [...which]);
+      if (caller.actor?.type === 'user') q.whereNot('id', caller.actor.id);
+      const changed = Number(await q);
+      invalidate();
+      await audit.record({
+        type: required ? 'user.password_reset_required' : 'user.password_reset_lifted',
+        ...auditFrom(caller),
+        target: null,
+        outcome: 'success',
+        details: { users: changed, scope: which === 'all' ? 'all' : which.slice(0, 50) },
+      });
+      return changed;
     },
     /** Ends every session of a user (an administrator's action); returns how many were ended. */
     async signOutEverywhere(caller: Caller, id: string): Promise<number> {

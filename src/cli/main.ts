@@ -8,6 +8,7 @@ import { createCommandContext, type Env } from './context.ts';
 import { consoleIo, type Io } from './io.ts';
 import { analyzeCommand } from './analyze.command.ts';
 import { banAddCommand, banListCommand, banRemoveCommand } from './ban.commands.ts';
+import { lockdownCommand, maintenanceCommand } from './lockdown.commands.ts';
 import { backupCreateCommand, backupKeygenCommand, backupListCommand, backupVerifyCommand, restoreCommand } from './backup.commands.ts';
 import { startCommand } from './start.command.ts';
 import { userCreateCommand, userDisableCommand, userReset2faCommand, userResetPasswordCommand } from './user.commands.ts';
@@ -31,6 +32,8 @@ export const COMMANDS: readonly Command[] = [
   backupVerifyCommand,
   backupKeygenCommand,
   restoreCommand,
+  lockdownCommand,
+  maintenanceCommand,
 ];
 
 const COMMON = { config: { type: 'string' as const }, help: { type: 'boolean' as const, short: 'h' } };

@@ -11,6 +11,7 @@ import * as m007 from './migrations/007-servers.ts';
 import * as m008 from './migrations/008-server-history.ts';
 import * as m009 from './migrations/009-sftp-credentials.ts';
 import * as m010 from './migrations/010-server-suspension.ts';
+import * as m011 from './migrations/011-lockdown.ts';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -25,6 +26,7 @@ const MIGRATIONS: ReadonlyArray<[string, Migration]> = [
   ['008-server-history', m008],
   ['009-sftp-credentials', m009],
   ['010-server-suspension', m010],
+  ['011-lockdown', m011],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {

@@ -34,6 +34,7 @@ import { usersRoutes } from './routes/users.routes.ts';
 import type { Services } from './services.ts';
 import { serveUi } from './static.ts';
 import { backupsRoutes } from './routes/backups.routes.ts';
+import { lockdownRoutes } from './routes/lockdown.routes.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -65,6 +66,7 @@ export function allRoutes(s: Services, version: string): Array<{ prefix: string;
     ...filesRoutes(s),
     ...sftpCredentialsRoutes(s),
     ...backupsRoutes(s),
+    ...lockdownRoutes(s),
   ];
   const mounted = [
     { prefix: '', routes: healthRoutes(s) },

@@ -17,6 +17,8 @@ export type AppState = {
    * that set 2FA up are open to them.
    */
   enrolling: Actor | null;
+  /** Why `enrolling` is set: 2FA must be set up (the policy), or a new password chosen (after a lockdown). */
+  restriction: 'two_factor_setup' | 'password_change' | null;
   /** How the actor authenticated: a browser session cookie or a bearer token. */
   authMethod: 'session' | 'bearer' | null;
   session: SessionInfo | null;

@@ -7,7 +7,11 @@ import type { AppContext } from './context.ts';
  * server id for per-server scopes. `authenticated` is any signed-in actor acting on their own data; with `enrolment`
  * also a user who must set up 2FA before anything else. `public` is anyone.
  */
-export type Access = { public: true } | { authenticated: true; enrolment?: true } | { scope: string; serverParam?: string };
+export type Access =
+  | { public: true }
+  /** enrolment: open while 2FA must be set up; passwordChange: open while a new password must be chosen. */
+  | { authenticated: true; enrolment?: true; passwordChange?: true }
+  | { scope: string; serverParam?: string };
 
 export type ResponseSpec = { description: string; schema?: z.ZodType };
 

@@ -30,6 +30,10 @@ function checkAccess(ctx: AppContext, route: AnyRoute, deps: RouterDeps): Promis
   const actor = ctx.state.actor;
   if (!actor) {
     if (ctx.state.enrolling) {
+      if (ctx.state.restriction === 'password_change') {
+        if ('authenticated' in access && access.passwordChange) return undefined;
+        throw forbidden('password_change_required', 'Choose a new password first: an administrator requires it after a security incident.');
+      }
       if ('authenticated' in access && access.enrolment) return undefined;
       throw forbidden('two_factor_setup_required', 'Your account must use two-factor authentication. Set it up first.');
     }

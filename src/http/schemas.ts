@@ -42,6 +42,7 @@ export const userSchema = z.object({
   lastLoginAt: z.string().nullable(),
   lastLoginIp: z.string().nullable(),
   twoFactorEnabled: z.boolean(),
+  passwordChangeRequired: z.boolean().describe('The user must choose a new password before anything else (after a lockdown).'),
   roles: z.array(z.object({ roleId: z.string(), roleName: z.string(), serverId: z.string().nullable() })),
   scopes: z.array(z.string()),
 });

@@ -15,6 +15,7 @@ import type { UsersService } from '../auth/users.service.ts';
 import type { Db } from '../db/index.ts';
 import type { FilesService } from '../files/index.ts';
 import type { BackupService } from '../backup/index.ts';
+import type { LockdownService } from '../incident/index.ts';
 import type { BansService, MonitorService } from '../monitor/index.ts';
 import type { OAuth } from '../oauth/index.ts';
 import type { ResourcesService } from '../resources/index.ts';
@@ -52,6 +53,7 @@ export type Services = {
   files: FilesService;
   sftpCredentials: SftpCredentials;
   backups: BackupService;
+  lockdown: LockdownService;
   sftpEndpoint: SftpEndpoint;
   consoleTickets: ConsoleTickets;
   csrfKey: Buffer;

@@ -25,6 +25,7 @@ type ClientRow = {
   secret_rotated_at: number | string;
   last_used_at: number | string | null;
   last_used_ip: string | null;
+  locked_down_at: number | string | null;
 };
 
 /** A client as the API shows it: never its secret. */
@@ -37,6 +38,8 @@ export type PublicClient = {
   allowedIps: string[];
   tokenTtl: number;
   disabled: boolean;
+  /** Disabled by a lockdown until its owner regenerates (takes) the new secret. */
+  lockedDownAt: string | null;
   createdAt: string;
   secretRotatedAt: string;
   lastUsedAt: string | null;
@@ -109,6 +112,7 @@ export function createClientsService(deps: {
       allowedIps: JSON.parse(r.allowed_ips) as string[],
       tokenTtl: Number(r.token_ttl),
       disabled: Boolean(r.disabled),
+      lockedDownAt: r.locked_down_at === null || r.locked_down_at === undefined ? null : iso(r.locked_down_at),
       createdAt: iso(r.created_at),
       secretRotatedAt: iso(r.secret_rotated_at),
       lastUsedAt: r.last_used_at === null ? null : iso(r.last_used_at),
@@ -196,10 +200,14 @@ export function createClientsService(deps: {
       const r = await managed(caller, id);
       const secret = newClientSecret();
       const now = clock.now();
-      await db('oauth_clients').where({ id }).update({ secret_hash: hashClientSecret(secret), secret_rotated_at: now, updated_at: now });
+      // A client locked down in an incident works again once its owner has taken the new secret.
+      const wasLockedDown = r.locked_down_at !== null && r.locked_down_at !== undefined;
+      await db('oauth_clients')
+        .where({ id })
+        .update({ secret_hash: hashClientSecret(secret), secret_rotated_at: now, updated_at: now, ...(wasLockedDown ? { locked_down_at: null, disabled: false } : {}) });
       forget(id);
       const revoked = await store.revokeClient(id);
-      await audit.record({ type: 'oauth.client.secret_regenerated', ...auditFrom(caller), target: { type: 'oauth_client', id, name: r.name }, outcome: 'success', details: { tokensRevoked: revoked } });
+      await audit.record({ type: 'oauth.client.secret_regenerated', ...auditFrom(caller), target: { type: 'oauth_client', id, name: r.name }, outcome: 'success', details: { tokensRevoked: revoked, ...(wasLockedDown ? { enabledAfterLockdown: true } : {}) } });
       const [client] = await present([await row(id)]);
       return { client: client!, clientSecret: secret };
     },
@@ -240,6 +248,23 @@ export function createClientsService(deps: {
       for (const r of (await db<ClientRow>('oauth_clients').select('*')) as ClientRow[]) total += await store.revokeClient(r.id);
       await audit.record({ type: 'oauth.token.revoked', ...auditFrom(caller), target: null, outcome: 'success', details: { reason: 'revoke_all', tokens: total } });
       return total;
+    },
+
+    /**
+     * Lockdown: every client gets a new secret nobody is told (so the old one fails) and is disabled, with every token
+     * revoked; each stays so until its owner regenerates the secret, which hands them the new one and enables it.
+     */
+    async lockDownAll(caller: Caller): Promise<{ clients: number; tokens: number }> {
+      const rows = (await db<ClientRow>('oauth_clients').select('*')) as ClientRow[];
+      const now = clock.now();
+      let tokens = 0;
+      for (const r of rows) {
+        await db('oauth_clients').where({ id: r.id }).update({ secret_hash: hashClientSecret(newClientSecret()), secret_rotated_at: now, updated_at: now, disabled: true, locked_down_at: now });
+        forget(r.id);
+        tokens += await store.revokeClient(r.id);
+      }
+      await audit.record({ type: 'oauth.clients.locked_down', ...auditFrom(caller), target: null, outcome: 'success', details: { clients: rows.length, tokensRevoked: tokens } });
+      return { clients: rows.length, tokens };
     },
 
     /** The client for token issuance and bearer requests (cached for a second); null when it does not exist. */

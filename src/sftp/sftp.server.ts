@@ -34,10 +34,10 @@ export const SFTP_ALGORITHMS = {
 } as const;
 
 /** Events after which open sessions are checked at once rather than at the next tick. */
-const RECHECK_ON = /^(user\.|role\.|sftp\.key_removed|sftp\.app_password_revoked|server\.deleted|server\.suspended|auth\.sessions_revoked)/;
+const RECHECK_ON = /^(user\.|role\.|sftp\.key_removed|sftp\.app_password_revoked|server\.deleted|server\.suspended|auth\.sessions_revoked|lockdown\.)/;
 
 type Credential = { kind: 'password'; passwordChangedAt: number } | { kind: 'key'; id: string } | { kind: 'app_password'; id: string };
-type Login = { userId: string; username: string; serverId: string; serverName: string; credential: Credential };
+type Login = { userId: string; username: string; serverId: string; serverName: string; credential: Credential; at: number };
 type Principal = NonNullable<Awaited<ReturnType<UsersService['principal']>>>;
 /** An open connection: its login, the user's grants as last checked (what each request is allowed by), and its end. */
 type Live = { login: Login; principal: Principal; end(reason: string): void };
@@ -57,6 +57,8 @@ export type SftpServerDeps = {
   audit: AuditService;
   bus: EventBus;
   logger: Logger;
+  /** After a lockdown every older session ends; in maintenance mode only administrators log in. */
+  lockdown: { endsSession(loginAt: number): Promise<boolean>; maintenance(): Promise<boolean> };
 };
 
 /** `<username>.<short id>`: the last dot splits them (user names may hold dots). */
@@ -117,6 +119,9 @@ export function createSftpServer(deps: SftpServerDeps) {
     if (c.kind === 'app_password' && !(await credentials.hasAppPassword(login.userId, c.id))) return 'app_password_revoked';
     if (!(await servers.get(login.serverId).then(() => true, () => false))) return 'server_deleted';
     if (!can(principal.actor, 'server.sftp', login.serverId)) return 'access_removed';
+    if (await deps.lockdown.endsSession(login.at)) return 'lockdown';
+    if (c.kind === 'password' && principal.row.password_reset_required) return 'password_change_required';
+    if (!principal.actor.grants.global.has('admin') && (await deps.lockdown.maintenance())) return 'maintenance';
     if (await servers.suspendedFor(principal.actor, login.serverId)) return 'server_suspended';
     return null;
   }
@@ -214,11 +219,15 @@ export function createSftpServer(deps: SftpServerDeps) {
               ? 'no_access'
               : (await servers.suspendedFor(principal.actor, server.id))
                 ? 'server_suspended'
-                : null;
+                : credential.kind === 'password' && principal.row.password_reset_required
+                  ? 'password_change_required'
+                  : !principal.actor.grants.global.has('admin') && (await deps.lockdown.maintenance())
+                    ? 'maintenance'
+                    : null;
       if (refused) {
         return failure(ip, ctx.username, ctx.method, refused);
       }
-      login = { userId: user.id, username: user.username, serverId: server!.id, serverName: server!.name, credential };
+      login = { userId: user.id, username: user.username, serverId: server!.id, serverName: server!.name, credential, at: Date.now() };
       loginPrincipal = principal!;
       if (credential.kind !== 'password') await credentials.touch(credential.kind, credential.id);
       await audit.record({

@@ -7,6 +7,7 @@ import { NotFoundPage } from './pages/not-found.page.tsx';
 import { SetupPage } from './pages/setup.page.tsx';
 import { StartupErrorPage } from './pages/startup-error.page.tsx';
 import { TwoFactorRequiredPage } from './pages/two-factor-required.page.tsx';
+import { PasswordChangeRequiredPage } from './pages/password-change-required.page.tsx';
 import { findRoute } from './routes.tsx';
 import { safeNextPath, useLocation } from './router/history.ts';
 import { Redirect } from './router/redirect.tsx';
@@ -34,7 +35,9 @@ export function App() {
     const next = path === '/' ? '' : `?next=${encodeURIComponent(path + window.location.search)}`;
     return <Redirect to={`/login${next}`} />;
   }
-  // Until the required 2FA is set up the server refuses every other call, so no in-app page is shown.
+  // Until a required new password is chosen, or the required 2FA set up, the server refuses every other call, so no
+  // in-app page is shown.
+  if (user.passwordChangeRequired) return <PasswordChangeRequiredPage />;
   if (state.status === 'authenticated' && state.twoFactorSetupRequired) return <TwoFactorRequiredPage />;
 
   const route = findRoute(path);

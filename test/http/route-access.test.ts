@@ -14,8 +14,10 @@ function accessProblems(route: AnyRoute): string[] {
   const keys = Object.keys(access);
   if ('public' in access) return access.public === true && keys.length === 1 ? [] : ['public marker must be exactly { public: true }'];
   if ('authenticated' in access) {
-    const exact = access.authenticated === true && keys.every((k) => k === 'authenticated' || (k === 'enrolment' && access.enrolment === true));
-    return exact ? [] : ['authenticated marker must be exactly { authenticated: true } or { authenticated: true, enrolment: true }'];
+    const exact =
+      access.authenticated === true &&
+      keys.every((k) => k === 'authenticated' || (k === 'enrolment' && access.enrolment === true) || (k === 'passwordChange' && access.passwordChange === true));
+    return exact ? [] : ['authenticated marker must be exactly { authenticated: true }, optionally with enrolment: true or passwordChange: true'];
   }
   if (typeof access.scope !== 'string') return ['declares neither a scope nor a public/authenticated marker'];
   const def = SCOPES.find((s) => s.name === access.scope);
@@ -65,6 +67,7 @@ describe('route access walk', () => {
     assert.notDeepEqual(accessProblems({ ...base, access: {} } as unknown as AnyRoute), []);
     assert.notDeepEqual(accessProblems({ ...base, access: { public: false } } as unknown as AnyRoute), []);
     assert.notDeepEqual(accessProblems({ ...base, access: { authenticated: true, enrolment: false } } as unknown as AnyRoute), []);
+    assert.notDeepEqual(accessProblems({ ...base, access: { authenticated: true, passwordChange: 'yes' } } as unknown as AnyRoute), []);
     assert.notDeepEqual(accessProblems({ ...base, access: { authenticated: true, scope: 'users.edit' } } as unknown as AnyRoute), []);
     assert.notDeepEqual(accessProblems({ ...base, access: { scope: 'users.fly' } } as unknown as AnyRoute), []);
     assert.deepEqual(accessProblems({ ...base, access: { scope: 'users.edit' } } as unknown as AnyRoute), []);

@@ -45,8 +45,14 @@ function admit(ctx: AppContext, data: Session, info: SessionInfo, principal: Pri
   ctx.state.authMethod = 'session';
   // SECURITY: checked on every request, not only at login, so raising the policy reaches sessions already open.
   ctx.state.caller = { ...ctx.state.caller, actor };
-  if (!principal.twoFactor && policyCovers(level, principal.grants)) ctx.state.enrolling = actor;
-  else ctx.state.actor = actor;
+  // SECURITY: a lockdown's password change comes first, then the 2FA policy; until then only those steps are open.
+  if (principal.row.password_reset_required) {
+    ctx.state.enrolling = actor;
+    ctx.state.restriction = 'password_change';
+  } else if (!principal.twoFactor && policyCovers(level, principal.grants)) {
+    ctx.state.enrolling = actor;
+    ctx.state.restriction = 'two_factor_setup';
+  } else ctx.state.actor = actor;
 }
 
 async function withBearer(resolve: BearerResolver | undefined, authz: string, ctx: AppContext, next: Next): Promise<void> {

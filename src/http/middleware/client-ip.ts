@@ -52,6 +52,7 @@ export const clientAddress = (trustedProxies: readonly string[]): ((ctx: AppCont
     ctx.cookies.secure = resolved.secure;
     ctx.state.actor = null;
     ctx.state.enrolling = null;
+    ctx.state.restriction = null;
     ctx.state.authMethod = null;
     ctx.state.session = null;
     ctx.state.sessionKey = null;

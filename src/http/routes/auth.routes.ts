@@ -7,7 +7,12 @@ import { userSchema } from '../schemas.ts';
 import type { Services } from '../services.ts';
 import { completeSignIn, currentCsrf, startPendingSecondFactor } from './session.helpers.ts';
 
-const signedIn = z.object({ user: userSchema, csrfToken: z.string(), twoFactorSetupRequired: z.boolean().describe('The 2FA policy covers this user, who must set 2FA up before anything else.') });
+const signedIn = z.object({
+  user: userSchema,
+  csrfToken: z.string(),
+  twoFactorSetupRequired: z.boolean().describe('The 2FA policy covers this user, who must set 2FA up before anything else.'),
+  passwordChangeRequired: z.boolean().describe('The user must choose a new password (POST /users/me/password) before anything else.'),
+});
 const sessionResponse = signedIn.extend({ idleExpiresAt: z.string(), absoluteExpiresAt: z.string() });
 
 /** Wrong codes allowed in one pending sign-in before the password must be entered again. */
@@ -106,7 +111,8 @@ export const authRoutes = (s: Services): AnyRoute[] => [
       ctx.body = {
         user: await s.users.get(who.id),
         csrfToken,
-        twoFactorSetupRequired: ctx.state.enrolling !== null,
+        twoFactorSetupRequired: ctx.state.restriction === 'two_factor_setup',
+        passwordChangeRequired: ctx.state.restriction === 'password_change',
         idleExpiresAt: new Date(Math.min(info.idleExpiresAt, info.expiresAt)).toISOString(),
         absoluteExpiresAt: new Date(info.expiresAt).toISOString(),
       };

@@ -15,6 +15,7 @@ const clientSchema = z.object({
   disabled: z.boolean(),
   createdAt: z.string(),
   secretRotatedAt: z.string(),
+  lockedDownAt: z.string().nullable().describe('Set when a lockdown replaced the secret: the client stays disabled until its owner regenerates the secret.'),
   lastUsedAt: z.string().nullable(),
   lastUsedIp: z.string().nullable(),
   activeTokens: z.number().int(),

@@ -1,5 +1,6 @@
 // My account: profile, password change and my sessions.
 import { z } from 'zod';
+import { badRequest } from '../../shared/errors.ts';
 import type { Principal } from '../../auth/users.service.ts';
 import { notFound } from '../../shared/errors.ts';
 import type { AppContext } from '../context.ts';
@@ -51,14 +52,15 @@ export const meRoutes = (s: Services): AnyRoute[] => [
   defineRoute({
     method: 'POST',
     path: '/users/me/password',
-    summary: 'Change my password; every other session of mine is ended and this one gets a new id.',
+    summary: 'Change my password; every other session of mine is ended and this one gets a new id. Open while a new password is required.',
     tag: 'account',
-    access: { authenticated: true },
+    access: { authenticated: true, passwordChange: true },
     body: z.strictObject({ currentPassword: password, newPassword: password }),
     responses: { 200: { description: 'Changed', schema: z.object({ csrfToken: z.string() }) }, 400: { description: 'weak_password or invalid_password' } },
     handler: async (ctx, { body }) => {
       const actor = sessionUser(ctx);
       await checkCurrentPassword(ctx, s, actor.id, body.currentPassword, 'user.password_change_failed');
+      if (body.newPassword === body.currentPassword) throw badRequest('password_unchanged', 'The new password must differ from the current one.');
       await s.users.setPassword(ctx.state.caller, actor.id, body.newPassword, { keepSessionId: ctx.state.session?.id ?? '' });
       ctx.body = { csrfToken: await rotateSession(ctx, s) };
     },

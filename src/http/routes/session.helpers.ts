@@ -51,7 +51,7 @@ export async function completeSignIn(ctx: AppContext, s: Services, user: SignedI
   });
   const me = await s.users.get(user.id);
   const twoFactorSetupRequired = !me.twoFactorEnabled && policyCovers(await s.twoFactorPolicy.effective(), grants);
-  return { user: me, csrfToken, twoFactorSetupRequired };
+  return { user: me, csrfToken, twoFactorSetupRequired, passwordChangeRequired: me.passwordChangeRequired };
 }
 
 /**

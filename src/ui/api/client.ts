@@ -56,7 +56,8 @@ export async function apiRequest<T>(method: Method, path: string, opts: RequestO
   if (err.status === 401 && err.code === 'unauthenticated' && !opts.expectUnauthenticated) {
     onUnauthenticated?.();
   }
-  if (err.status === 403 && err.code === 'two_factor_setup_required') onTwoFactorSetupRequired?.();
+  // Either restriction is shown by the session's fresh state (the forced 2FA setup or password change screen).
+  if (err.status === 403 && (err.code === 'two_factor_setup_required' || err.code === 'password_change_required')) onTwoFactorSetupRequired?.();
   throw err;
 }
 

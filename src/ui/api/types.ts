@@ -17,6 +17,8 @@ export type User = {
   roles: UserRole[];
   scopes: string[];
   twoFactorEnabled: boolean;
+  /** A new password must be chosen before anything else (after a lockdown). */
+  passwordChangeRequired?: boolean;
 };
 
 export type SessionInfo = {

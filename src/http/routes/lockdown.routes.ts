@@ -1,0 +1,94 @@
+// Lockdown over HTTP: its state, running it (an administrator, from a browser session, with their password and a 2FA
+// code again), and undoing what can be undone: maintenance mode and the new-password requirement.
+import { z } from 'zod';
+import { AppError } from '../../shared/errors.ts';
+import { defineRoute, type AnyRoute } from '../route.ts';
+import { password } from '../schemas.ts';
+import type { Services } from '../services.ts';
+import { checkCurrentPassword, sessionUser } from './proof.helpers.ts';
+
+const ACCESS = { scope: 'admin' } as const;
+
+const reportSchema = z.object({
+  at: z.string(),
+  by: z.string(),
+  steps: z.array(z.object({ step: z.enum(['oauth', 'sessions', 'sftp', 'passwords', 'maintenance']), count: z.number(), detail: z.string() })),
+});
+const stateSchema = z.object({
+  maintenance: z.object({ since: z.string(), by: z.string() }).nullable(),
+  lastReport: reportSchema.nullable(),
+});
+
+const stateOf = async (s: Services) => {
+  const st = await s.lockdown.state();
+  return { maintenance: st.maintenance ? { since: new Date(st.maintenance.since).toISOString(), by: st.maintenance.by } : null, lastReport: st.lastReport };
+};
+
+export const lockdownRoutes = (s: Services): AnyRoute[] => [
+  defineRoute({
+    method: 'GET',
+    path: '/lockdown',
+    summary: 'Whether maintenance mode is on, and the report of the last lockdown.',
+    tag: 'incident',
+    access: ACCESS,
+    responses: { 200: { description: 'State', schema: stateSchema } },
+    handler: async (ctx) => {
+      ctx.body = await stateOf(s);
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/lockdown',
+    summary:
+      'Lock the panel down: revoke every OAuth2 token and replace every client secret (clients stay disabled until their owners regenerate the secret), end every session but yours and every SFTP session, require a new password of all or chosen users, and optionally turn maintenance mode on. Needs your password, and a 2FA code when you use 2FA.',
+    tag: 'incident',
+    access: ACCESS,
+    body: z.strictObject({
+      password,
+      code: z.string().regex(/^\d{6}$/).optional(),
+      recoveryCode: z.string().min(1).max(64).optional(),
+      passwordReset: z.union([z.enum(['none', 'all']), z.strictObject({ users: z.array(z.string().min(1).max(64)).min(1).max(10_000) })]).default('all'),
+      maintenance: z.boolean().default(false),
+    }),
+    responses: {
+      200: { description: 'Done', schema: z.object({ report: reportSchema }) },
+      400: { description: 'invalid_password, invalid_code, code_required' },
+      403: { description: 'session_required' },
+    },
+    handler: async (ctx, { body }) => {
+      const me = sessionUser(ctx);
+      await checkCurrentPassword(ctx, s, me.id, body.password, 'lockdown.failed');
+      // SECURITY: the second factor again, so a stolen session alone cannot lock everyone else out.
+      if (await s.twoFactor.isEnabled(me.id)) {
+        if (!body.code && !body.recoveryCode) throw new AppError(400, 'code_required', 'Enter a code from your authenticator app (or a recovery code) too.');
+        await s.twoFactor.prove(ctx.state.caller, { id: me.id, username: me.name }, body.code ? { code: body.code } : { recoveryCode: body.recoveryCode! }, 'lockdown');
+      }
+      const report = await s.lockdown.run(ctx.state.caller, { passwordReset: body.passwordReset, maintenance: body.maintenance }, ctx.state.session?.id ?? null);
+      ctx.body = { report };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/lockdown/maintenance',
+    summary: 'Turn maintenance mode on or off (only administrators may sign in while it is on).',
+    tag: 'incident',
+    access: ACCESS,
+    body: z.strictObject({ enabled: z.boolean() }),
+    responses: { 200: { description: 'State', schema: stateSchema } },
+    handler: async (ctx, { body }) => {
+      await s.lockdown.setMaintenance(ctx.state.caller, body.enabled);
+      ctx.body = await stateOf(s);
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/lockdown/password-reset/lift',
+    summary: 'Undo the new-password requirement of a lockdown: nobody has to choose a new password any more.',
+    tag: 'incident',
+    access: ACCESS,
+    responses: { 200: { description: 'Lifted', schema: z.object({ users: z.number() }) } },
+    handler: async (ctx) => {
+      ctx.body = { users: await s.lockdown.liftPasswordChange(ctx.state.caller) };
+    },
+  }),
+];

@@ -1,0 +1,59 @@
+// Lockdown's proofs and undo: an administrator with 2FA gives a code again; maintenance mode and the new-password
+// requirement can be undone (API and CLI); chosen users only; everything audited.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { main } from '../../src/cli/main.ts';
+import { systemClock } from '../../src/shared/clock.ts';
+import { ADMIN, createUser, panelWithAdmin } from '../helpers/fixtures.ts';
+import { codeAt, enableTwoFactor } from '../helpers/two-factor.ts';
+import { TestClient } from '../helpers/client.ts';
+import { eventually } from '../helpers/mail-server.ts';
+
+test('an administrator with 2FA gives a code again; chosen users only; maintenance and passwords undone', async (t) => {
+  const { panel, admin } = await panelWithAdmin();
+  t.after(() => panel.close());
+  const bob = await createUser(panel, admin, ['auditor']);
+  const carol = await createUser(panel, admin, ['auditor']);
+  const { secret } = await enableTwoFactor(admin, systemClock);
+
+  const noCode = await admin.post('/api/v1/lockdown', { password: ADMIN.password, passwordReset: { users: [bob.id] } });
+  assert.equal(noCode.status, 400);
+  assert.equal(noCode.body.error.code, 'code_required');
+  const badCode = await admin.post('/api/v1/lockdown', { password: ADMIN.password, code: '000000', passwordReset: { users: [bob.id] } });
+  assert.equal(badCode.status, 400);
+  assert.equal(badCode.body.error.code, 'invalid_code');
+  const done = await admin.post('/api/v1/lockdown', { password: ADMIN.password, code: codeAt(secret, systemClock, 1), passwordReset: { users: [bob.id] } });
+  assert.equal(done.status, 200, done.text);
+  assert.equal((await admin.get('/api/v1/lockdown')).body.maintenance, null, 'maintenance only when asked');
+
+  // Only bob must choose a new password; carol signs in as before.
+  const b = new TestClient(panel.url);
+  assert.equal((await b.login(bob.username, bob.password)).body.passwordChangeRequired, true);
+  const c = new TestClient(panel.url);
+  assert.equal((await c.login(carol.username, carol.password)).body.passwordChangeRequired, false);
+  // Undone: bob is free again.
+  assert.equal((await admin.post('/api/v1/lockdown/password-reset/lift', {})).body.users, 1);
+  const b2 = new TestClient(panel.url);
+  assert.equal((await b2.login(bob.username, bob.password)).body.passwordChangeRequired, false);
+  assert.equal((await b2.get('/api/v1/audit?limit=1')).status, 200);
+
+  // Maintenance from the command line, on and off.
+  const run = async (args: string[]) => {
+    const out: string[] = [];
+    const code = await main([...args, '--config', panel.config.configPath], {}, { out: (l) => out.push(l), err: (l) => out.push(l) });
+    return { code, out: out.join('\n') };
+  };
+  assert.equal((await run(['lockdown'])).code, 2, 'refused without --yes');
+  assert.equal((await run(['lockdown', 'maintenance', 'on'])).code, 0);
+  // The panel reads the state at most a second old.
+  await eventually(async () => (await new TestClient(panel.url).login(carol.username, carol.password)).status === 403, 'maintenance to reach the panel', 5_000, 100);
+  assert.equal((await run(['lockdown', 'maintenance', 'off'])).code, 0);
+  await eventually(async () => (await new TestClient(panel.url).login(carol.username, carol.password)).status === 200, 'maintenance to end', 5_000, 100);
+
+  const api = new TestClient(panel.url);
+  const types = (await (async () => {
+    await api.login(carol.username, carol.password);
+    return ((await api.get('/api/v1/audit?type=lockdown.*&limit=20')).body.items as Array<{ type: string }>).map((e) => e.type);
+  })()).sort();
+  assert.deepEqual(types, ['lockdown.completed', 'lockdown.maintenance_off', 'lockdown.maintenance_on', 'lockdown.started']);
+});
