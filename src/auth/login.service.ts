@@ -40,16 +40,19 @@ export function createLoginService(deps: {
 
   const loginName = (req: LoginRequest) => req.login.trim().toLowerCase().slice(0, 254);
 
-  async function fail(req: LoginRequest, reason: string, user: UserRow | undefined): Promise<never> {
-    await audit.record({
+  const recordFailure = (req: LoginRequest, reason: string, user: UserRow | undefined, outcome: 'failure' | 'denied') =>
+    audit.record({
       type: 'auth.login.failure',
       actor: user ? { type: 'user', id: user.id, name: user.username } : { type: 'anonymous', id: null, name: loginName(req) },
       ip: req.ip,
       userAgent: req.userAgent,
       target: user ? { type: 'user', id: user.id, name: user.username } : null,
-      outcome: 'failure',
+      outcome,
       details: { reason },
     });
+
+  async function fail(req: LoginRequest, reason: string, user: UserRow | undefined): Promise<never> {
+    await recordFailure(req, reason, user, 'failure');
     throw invalidCredentials();
   }
 
@@ -102,15 +105,7 @@ export function createLoginService(deps: {
       // user out meanwhile; the address's stay counted, so one address cannot make the panel hash without end.
       const keys = keysFor(req, user);
       await Promise.all([limits.loginPerIpAccount.refund(keys.ipAccount), limits.loginPerAccount.refund(keys.account)]);
-      await audit.record({
-        type: 'auth.login.failure',
-        actor: user ? { type: 'user', id: user.id, name: user.username } : { type: 'anonymous', id: null, name: loginName(req) },
-        ip: req.ip,
-        userAgent: req.userAgent,
-        target: user ? { type: 'user', id: user.id, name: user.username } : null,
-        outcome: 'denied',
-        details: { reason: 'maintenance' },
-      });
+      await recordFailure(req, 'maintenance', user, 'denied');
       throw forbidden('maintenance_mode', 'The panel is in maintenance mode after a security incident: only administrators may sign in for now.');
     }
     // SECURITY: an unknown user costs one argon2 verification too, so timing does not reveal which accounts exist.
@@ -121,15 +116,7 @@ export function createLoginService(deps: {
 
     const grants = await users.grantsOf(user.id);
     if (grants.global.has('admin') && !(await allowlist.isAllowed(req.ip))) {
-      await audit.record({
-        type: 'auth.login.failure',
-        actor: { type: 'user', id: user.id, name: user.username },
-        ip: req.ip,
-        userAgent: req.userAgent,
-        target: { type: 'user', id: user.id, name: user.username },
-        outcome: 'denied',
-        details: { reason: 'ip_not_allowed' },
-      });
+      await recordFailure(req, 'ip_not_allowed', user, 'denied');
       throw forbidden('ip_not_allowed', 'Administrators may not sign in from this address.');
     }
 
