@@ -14,7 +14,7 @@ test('an administrator with 2FA gives a code again; chosen users only; maintenan
   t.after(() => panel.close());
   const bob = await createUser(panel, admin, ['auditor']);
   const carol = await createUser(panel, admin, ['auditor']);
-  const { secret } = await enableTwoFactor(admin, systemClock);
+  const { secret, recoveryCodes } = await enableTwoFactor(admin, systemClock);
 
   const noCode = await admin.post('/api/v1/lockdown', { password: ADMIN.password, passwordReset: { users: [bob.id] } });
   assert.equal(noCode.status, 400);
@@ -49,6 +49,22 @@ test('an administrator with 2FA gives a code again; chosen users only; maintenan
   await eventually(async () => (await new TestClient(panel.url).login(carol.username, carol.password)).status === 403, 'maintenance to reach the panel', 5_000, 100);
   assert.equal((await run(['lockdown', 'maintenance', 'off'])).code, 0);
   await eventually(async () => (await new TestClient(panel.url).login(carol.username, carol.password)).status === 200, 'maintenance to end', 5_000, 100);
+
+  // The review: what a responder checks, each item with the audit event to open.
+  const roles = (await admin.get('/api/v1/roles')).body.items as Array<{ id: string; name: string }>;
+  assert.equal((await admin.put(`/api/v1/users/${carol.id}/roles`, { roles: [{ roleId: roles.find((r) => r.name === 'operator')!.id, serverId: null }] })).status, 200);
+  assert.equal((await admin.post('/api/v1/clients', { name: 'new-bot', scopes: ['audit.view'] })).status, 201);
+  assert.equal((await admin.json('DELETE', '/api/v1/account/2fa', { password: ADMIN.password, recoveryCode: recoveryCodes[0] })).status, 200);
+  const review = await admin.get('/api/v1/incident/review?days=7');
+  assert.equal(review.status, 200, review.text);
+  const section = (id: string) => (review.body.sections as Array<{ id: string; items: Array<{ target: string | null; what: string; auditId: string | null }> }>).find((x) => x.id === id)!;
+  assert.deepEqual(section('users_created').items.map((i) => i.target).sort(), [ADMIN.username, bob.username, carol.username].sort());
+  assert.ok(section('privilege_changes').items.some((i) => i.target === carol.username && i.what === 'user.roles_changed'));
+  assert.deepEqual(section('oauth_clients').items.map((i) => i.target), ['new-bot']);
+  assert.deepEqual(section('two_factor_off').items.map((i) => i.what), ['auth.2fa.disabled']);
+  assert.ok(section('new_networks'), 'sign-ins from new networks are listed from the monitor');
+  assert.ok(section('users_created').items.every((i) => i.auditId !== null));
+  assert.equal((await bob.client.get('/api/v1/incident/review')).status, 401, 'bob was signed out by the lockdown');
 
   const api = new TestClient(panel.url);
   const types = (await (async () => {
