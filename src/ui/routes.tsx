@@ -7,6 +7,7 @@ import { OpenAlertsBadge } from './pages/alerts/open-alerts-badge.tsx';
 import { ApiClientsPage } from './pages/api-clients.page.tsx';
 import { AuditPage } from './pages/audit.page.tsx';
 import { BackupsPage } from './pages/backups.page.tsx';
+import { IncidentPage } from './pages/incident.page.tsx';
 import { DashboardPage } from './pages/dashboard.page.tsx';
 import { ResourcesPage } from './pages/resources.page.tsx';
 import { RolesPage } from './pages/roles.page.tsx';
@@ -71,6 +72,7 @@ export const appRoutes: readonly AppRoute[] = [
   { path: '/api-clients', label: 'API clients', testId: 'nav-api-clients', anyOf: ['clients.view', 'clients.edit'], page: ApiClientsPage },
   { path: '/account', label: 'My account', testId: 'nav-account', anyOf: [], page: AccountPage },
   { path: '/backups', label: 'Backups', testId: 'nav-backups', anyOf: ['backups.manage'], page: BackupsPage },
+  { path: '/incident', label: 'Incident response', testId: 'nav-incident', anyOf: ['admin'], page: IncidentPage },
 ];
 
 /** Whether the route answers this path, at its own path, one of its sub-paths or one of its patterns. */

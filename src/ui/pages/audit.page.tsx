@@ -1,4 +1,5 @@
-// Audit log page: filterable table of security events with cursor-based "Load more".
+// Audit log page: filterable table of security events with cursor-based "Load more". ?type= and ?actor= in the address
+// set the first filter (links from the incident review).
 import { useMemo, useState } from 'preact/hooks';
 import { listAudit } from '../api/audit.api.ts';
 import type { AuditFilters } from '../api/types.ts';
@@ -7,12 +8,15 @@ import { LoadMore } from '../components/load-more.tsx';
 import { Loading } from '../components/loading.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { usePagedList } from '../hooks/use-paged-list.ts';
+import { useLocation } from '../router/history.ts';
 import { localInputToIso } from '../util/format.ts';
 import { AuditFiltersForm, emptyAuditFilters } from './audit/audit-filters.tsx';
 import { AuditRow } from './audit/audit-row.tsx';
 
 export function AuditPage() {
-  const [filters, setFilters] = useState<AuditFilters>(emptyAuditFilters);
+  const { query } = useLocation();
+  const [initial] = useState<AuditFilters>(() => ({ ...emptyAuditFilters, type: query.get('type') ?? '', actor: query.get('actor') ?? '' }));
+  const [filters, setFilters] = useState<AuditFilters>(initial);
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const key = useMemo(() => JSON.stringify(filters), [filters]);
   const events = usePagedList((cursor) => listAudit(filters, cursor), [key]);
@@ -41,7 +45,7 @@ export function AuditPage() {
           </button>
         }
       />
-      <AuditFiltersForm onApply={apply} />
+      <AuditFiltersForm onApply={apply} initial={initial} />
       <ErrorMessage message={events.error} />
       {events.loading ? (
         <Loading />

@@ -9,10 +9,12 @@ export const emptyAuditFilters: AuditFilters = { type: '', actor: '', ip: '', fr
 type AuditFiltersFormProps = {
   /** Receives the filters with from/to still as datetime-local values. */
   onApply: (filters: AuditFilters) => void;
+  /** The filters the page opened with. */
+  initial?: AuditFilters;
 };
 
-export function AuditFiltersForm({ onApply }: AuditFiltersFormProps) {
-  const [draft, setDraft] = useState<AuditFilters>(emptyAuditFilters);
+export function AuditFiltersForm({ onApply, initial = emptyAuditFilters }: AuditFiltersFormProps) {
+  const [draft, setDraft] = useState<AuditFilters>(initial);
   const set = (key: keyof AuditFilters) => (value: string) => setDraft((prev) => ({ ...prev, [key]: value }));
 
   const submit = (event: TargetedSubmitEvent<HTMLFormElement>) => {
