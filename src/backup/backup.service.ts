@@ -3,9 +3,10 @@
 // backup directory (and copied to an off-site one), pruned by the retention policy, and tested by a scheduled
 // restore into a temporary directory. A failed backup or restore test is audited, which raises an alert.
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { verifyAuditChain, type AuditService } from '../audit/index.ts';
 import { auditFrom, systemCaller, type Caller } from '../auth/caller.ts';
 import type { LoadedConfig } from '../config/index.ts';
@@ -15,7 +16,8 @@ import type { Clock } from '../shared/clock.ts';
 import { AppError, conflict, notFound } from '../shared/errors.ts';
 import { loadOrCreateSecretFile } from '../shared/key-file.ts';
 import type { Logger } from '../shared/logger.ts';
-import { newIdentity, recipientOf, type Opening, type Sealing } from './age.ts';
+import { decryptStream, newIdentity, recipientOf, type Opening, type Sealing } from './age.ts';
+import { restoreServerFiles } from './server-restore.ts';
 import { BACKUP_EXTENSION, backupFileName, type Manifest } from './format.ts';
 import { readBackup } from './reader.ts';
 import { restoreBackup } from './restore.ts';
@@ -28,7 +30,9 @@ export type BackupFile = { name: string; label: BackupLabel | 'other'; bytes: nu
 
 export type BackupJob = {
   id: string;
-  label: BackupLabel;
+  /** The server of a server backup (null: the panel's). */
+  serverId: string | null;
+  label: BackupLabel | 'server';
   withFiles: boolean;
   state: 'running' | 'done' | 'failed';
   progress: BackupProgress;
@@ -39,9 +43,14 @@ export type BackupJob = {
   error: string | null;
 };
 
+export type ServerBackupFile = { name: string; bytes: number; createdAt: string };
+
 export type RestoreTestResult = { at: string; ok: boolean; backup: string | null; detail: string; users: number | null; auditEvents: number | null };
 
 const NAME = /^aether-(\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z)-(manual|daily|weekly)(-files)?\.tar\.gz\.age$/;
+const SERVER_NAME = /^aether-(\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z)-server\.tar\.gz\.age$/;
+/** A server's own backups are kept apart from the panel's, one directory per server. */
+const SERVER_ID = /^[A-Za-z0-9-]{1,64}$/;
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
 /** When a name says the backup was made ("2026-11-27T03-00-00-000Z" → a Date). */
@@ -163,6 +172,7 @@ export function createBackupService(deps: {
     const now = new Date(clock.now());
     const job: BackupJob = {
       id: randomUUID(),
+      serverId: null,
       label: opts.label,
       withFiles: opts.withFiles,
       state: 'running',
@@ -205,6 +215,73 @@ export function createBackupService(deps: {
         Object.assign(job, { state: 'failed', error: message, finishedAt: new Date(clock.now()).toISOString() });
         logger.error({ err }, 'backup failed');
         await audit.record({ type: 'backup.failed', ...auditFrom(caller), target: { type: 'backup', id: null, name: basename(out) }, outcome: 'failure', details: { reason: message.slice(0, 500), label: opts.label, withFiles: opts.withFiles } });
+      } finally {
+        running = null;
+      }
+      return job;
+    })();
+    running = done;
+    return { job, done };
+  }
+
+  // A server's own backups (its users make, restore and download them): encrypted to the panel's own key (and the
+  // configured recipients), so they are opened here to restore or download, and nowhere else without an identity.
+  const serverDir = (id: string) => {
+    if (!SERVER_ID.test(id)) throw notFound('Server');
+    return join(dir, 'servers', id);
+  };
+  function listServer(id: string): ServerBackupFile[] {
+    const d = serverDir(id);
+    if (!existsSync(d)) return [];
+    return readdirSync(d)
+      .filter((n) => SERVER_NAME.test(n))
+      .map((name) => ({ name, bytes: statSync(join(d, name)).size, createdAt: parseStamp(SERVER_NAME.exec(name)![1]!).toISOString() }))
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+  function serverBackupPath(id: string, name: string): string {
+    if (!SERVER_NAME.test(name)) throw notFound('Backup');
+    const path = join(serverDir(id), name);
+    if (!existsSync(path)) throw notFound('Backup');
+    return path;
+  }
+  type ServerRef = { id: string; name: string; shortId: string };
+  const serverTarget = (s: ServerRef) => ({ type: 'server', id: s.id, name: s.name });
+
+  function createServer(caller: Caller, server: ServerRef): { job: BackupJob; done: Promise<BackupJob> } {
+    if (running) throw conflict('backup_running', 'A backup is being made already; wait for it to finish.');
+    if (listServer(server.id).length >= config.backup.perServer) {
+      throw conflict('too_many_backups', `This server has ${config.backup.perServer} backups (backup.perServer): delete one first.`);
+    }
+    const now = new Date(clock.now());
+    const job: BackupJob = {
+      id: randomUUID(),
+      serverId: server.id,
+      label: 'server',
+      withFiles: true,
+      state: 'running',
+      progress: { phase: 'preparing', doneBytes: 0, totalBytes: 0 },
+      startedAt: now.toISOString(),
+      finishedAt: null,
+      file: null,
+      bytes: null,
+      error: null,
+    };
+    jobs.set(job.id, job);
+    const done = (async () => {
+      const out = join(serverDir(server.id), backupFileName(now, 'server'));
+      try {
+        mkdirSync(dirname(out), { recursive: true, mode: 0o700 });
+        const written = await writeBackup(
+          { kind: 'server', panel: null, servers: [{ ...server, files: () => deps.servers.files(server.id) }], knownServers: [server], panelVersion: deps.panelVersion },
+          { out, sealing: { recipients: [...config.backup.recipients, (await hostIdentity()).recipient] }, now, onProgress: (p) => (job.progress = p) },
+        );
+        Object.assign(job, { state: 'done', file: written.file, bytes: written.bytes, finishedAt: new Date(clock.now()).toISOString() });
+        await audit.record({ type: 'server.backup.created', ...auditFrom(caller), target: serverTarget(server), outcome: 'success', details: { backup: basename(out), bytes: written.bytes, files: written.manifest.entries.filter((e) => e.type === 'file').length } });
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        Object.assign(job, { state: 'failed', error: message, finishedAt: new Date(clock.now()).toISOString() });
+        logger.error({ err, server: server.id }, 'server backup failed');
+        await audit.record({ type: 'server.backup.failed', ...auditFrom(caller), target: serverTarget(server), outcome: 'failure', details: { reason: message.slice(0, 500) } });
       } finally {
         running = null;
       }
@@ -278,6 +355,28 @@ export function createBackupService(deps: {
     tick,
     /** What a backup holds and whether it is whole: every entry checked against the manifest. */
     verify: async (file: string, opening?: Opening): Promise<Manifest> => readBackup(file, opening ?? (await ownOpening())),
+    servers: {
+      /** Most backups one server may keep. */
+      limit: config.backup.perServer,
+      list: listServer,
+      create: createServer,
+      /** Replaces the server's files with the backup's (checked whole first); the server must be stopped. */
+      async restore(caller: Caller, server: ServerRef, name: string, target: { dataDir: string; maxBytes: number }): Promise<{ files: number; bytes: number }> {
+        if (running) throw conflict('backup_running', 'A backup is being made; wait for it to finish.');
+        const path = serverBackupPath(server.id, name);
+        const result = await restoreServerFiles(path, await ownOpening(), server.id, target.dataDir, { maxBytes: target.maxBytes });
+        await audit.record({ type: 'server.backup.restored', ...auditFrom(caller), target: serverTarget(server), outcome: 'success', details: { backup: name, ...result } });
+        return result;
+      },
+      /** The backup decrypted (a tar.gz of the server's files and the manifest), for its users to download. */
+      async open(id: string, name: string): Promise<Readable> {
+        return decryptStream(createReadStream(serverBackupPath(id, name)), await ownOpening());
+      },
+      async remove(caller: Caller, server: ServerRef, name: string): Promise<void> {
+        rmSync(serverBackupPath(server.id, name));
+        await audit.record({ type: 'server.backup.deleted', ...auditFrom(caller), target: serverTarget(server), outcome: 'success', details: { backup: name } });
+      },
+    },
     jobs: (): BackupJob[] => [...jobs.values()].sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(0, 20),
     job: (id: string): BackupJob | undefined => jobs.get(id),
     configured,

@@ -57,11 +57,16 @@ export function safeEntryName(name: string): boolean {
 /** A backup's file name: when it was made and what it holds, sortable by time. */
 export const backupFileName = (at: Date, label: string) => `aether-${at.toISOString().replace(/[:.]/g, '-')}-${label}${BACKUP_EXTENSION}`;
 
-/** A pass-through stream that shows each chunk to `see` (hashing and counting what goes by). */
+/** A pass-through stream that shows each chunk to `see` (hashing and counting what goes by); a throw fails the stream. */
 export const tap = (see: (chunk: Buffer) => void) =>
   new Transform({
     transform(chunk: Buffer, _enc, done) {
-      see(chunk);
+      try {
+        see(chunk);
+      } catch (err) {
+        done(err as Error);
+        return;
+      }
       done(null, chunk);
     },
   });

@@ -30,6 +30,8 @@ export async function readBackup(file: string, opening: Opening, onEntry: (entry
 
   extract.on('entry', (header, stream, next) => {
     const name = header.name;
+    // A failure reaches the caller through the extract stream; the entry's own error event is not a second one.
+    stream.on('error', () => undefined);
     void (async () => {
       if (manifestText !== null) throw broken('The backup has entries after its manifest.');
       if (!safeEntryName(name)) throw broken(`The backup holds an entry with a name a backup never has: ${JSON.stringify(name.slice(0, 200))}.`);

@@ -226,6 +226,7 @@ export const configSchema = z
           .max(20)
           .default([])
           .describe('age recipients backups are encrypted to (aether backup keygen makes one; keep its identity off this machine). Without any, AETHER_BACKUP_PASSPHRASE is used.'),
+        perServer: z.number().int().min(1).max(1000).default(10).describe('Most backups one server may keep (made from its page; the oldest must be deleted for more).'),
         offsiteDir: z
           .string()
           .regex(/^\//, 'must be an absolute path')

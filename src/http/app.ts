@@ -35,6 +35,7 @@ import type { Services } from './services.ts';
 import { serveUi } from './static.ts';
 import { backupsRoutes } from './routes/backups.routes.ts';
 import { lockdownRoutes } from './routes/lockdown.routes.ts';
+import { serverBackupsRoutes } from './routes/server-backups.routes.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -67,6 +68,7 @@ export function allRoutes(s: Services, version: string): Array<{ prefix: string;
     ...sftpCredentialsRoutes(s),
     ...backupsRoutes(s),
     ...lockdownRoutes(s),
+    ...serverBackupsRoutes(s),
   ];
   const mounted = [
     { prefix: '', routes: healthRoutes(s) },

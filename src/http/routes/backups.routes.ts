@@ -11,9 +11,10 @@ const ACCESS = { scope: 'backups.manage' } as const;
 const name = z.strictObject({ name: z.string().min(1).max(200).regex(/^[A-Za-z0-9._-]+$/, 'must be a backup file name') });
 
 const progressSchema = z.object({ phase: z.enum(['preparing', 'writing', 'finishing']), doneBytes: z.number(), totalBytes: z.number() });
-const jobSchema = z.object({
+export const jobSchema = z.object({
   id: z.string(),
-  label: z.enum(['manual', 'daily', 'weekly']),
+  serverId: z.string().nullable(),
+  label: z.enum(['manual', 'daily', 'weekly', 'server']),
   withFiles: z.boolean(),
   state: z.enum(['running', 'done', 'failed']),
   progress: progressSchema,
@@ -27,7 +28,7 @@ const fileSchema = z.object({ name: z.string(), label: z.enum(['manual', 'daily'
 const restoreTestSchema = z.object({ at: z.string(), ok: z.boolean(), backup: z.string().nullable(), detail: z.string(), users: z.number().nullable(), auditEvents: z.number().nullable() });
 
 /** A job as the API shows it: the file by its name only (the backup directory is the panel's business). */
-const presentJob = <T extends { file: string | null }>(job: T) => ({ ...job, file: job.file ? job.file.slice(job.file.lastIndexOf('/') + 1) : null });
+export const presentJob = <T extends { file: string | null }>(job: T) => ({ ...job, file: job.file ? job.file.slice(job.file.lastIndexOf('/') + 1) : null });
 
 export const backupsRoutes = (s: Services): AnyRoute[] => [
   defineRoute({
@@ -55,7 +56,7 @@ export const backupsRoutes = (s: Services): AnyRoute[] => [
         encryption: s.backups.configured(),
         ...s.backups.settings(),
         items: s.backups.list(),
-        jobs: s.backups.jobs().map(presentJob),
+        jobs: s.backups.jobs().filter((j) => j.serverId === null).map(presentJob),
         lastRestoreTest: s.backups.lastRestoreTest(),
       };
     },
