@@ -3,7 +3,7 @@
 // once and watch their progress, replace one that exists, download, edit a config file (and be warned when it changed
 // underneath), rename, archive and extract, delete; a read-only user only reads; an SSH key and an app password made
 // in the account page let the OpenSSH client in, and revoking the app password shuts it out; an administrator reviews
-// the user's SFTP access in Users and removes the key.
+// the user's SFTP access in Users and removes the key. The Backups tab backs the files up and restores them.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -253,6 +253,22 @@ test('Files in chromium: browse, drop several files with progress, download, edi
     assert.ok(existsSync('/etc/hostname') || existsSync('/etc/passwd'), '/etc is untouched');
     const events = ((await api!.get('/api/v1/audit?type=file.*&limit=100')).body.items as Array<{ type: string }>).map((e) => e.type);
     for (const type of ['file.written', 'file.renamed', 'file.archived', 'file.extracted', 'file.mkdir', 'file.chmod', 'file.deleted']) assert.ok(events.includes(type), `${type} audited`);
+  });
+
+  await step('Backups tab: back up now with its progress; a change is undone by restoring the backup', async () => {
+    await page.getByTestId('server-tab-backups').click();
+    await page.getByTestId('server-backups-empty').waitFor();
+    await page.getByTestId('server-backup-start').click();
+    await page.locator('[data-testid="backup-job"][data-state="done"]').waitFor();
+    await page.getByTestId('server-backup-row').waitFor();
+    writeFileSync(join(root, 'server.properties'), 'motd=Broken\n');
+    await page.getByTestId('server-backup-restore').click();
+    await page.locator('[data-testid="confirm-dialog"][open]').getByTestId('confirm-ok').click();
+    await page.getByTestId('notice').filter({ hasText: /^Restored: \d+ file/ }).waitFor();
+    assert.equal(readFileSync(join(root, 'server.properties'), 'utf8'), 'motd=Mine\n');
+    await screenshot(page, 'server-backups-light');
+    await page.getByTestId('server-tab-files').click();
+    await page.getByTestId('file-table').waitFor();
   });
 
   await step('a user with only server.files.view browses and views, and is offered no change', async () => {

@@ -5,7 +5,8 @@ import { apiRequest } from './client.ts';
 export type BackupProgress = { phase: 'preparing' | 'writing' | 'finishing'; doneBytes: number; totalBytes: number };
 export type BackupJob = {
   id: string;
-  label: 'manual' | 'daily' | 'weekly';
+  serverId: string | null;
+  label: 'manual' | 'daily' | 'weekly' | 'server';
   withFiles: boolean;
   state: 'running' | 'done' | 'failed';
   progress: BackupProgress;

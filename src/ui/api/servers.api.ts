@@ -2,6 +2,7 @@
 // nodes and console tickets.
 import { apiRequest } from './client.ts';
 import type { RangeId } from './resources.api.ts';
+import type { BackupJob } from './backups.api.ts';
 import type { ConsoleTicket, DockerNode, NewServerInput, PowerAction, Server, ServerHistory, ServerStats, Template } from './servers.types.ts';
 
 const serverPath = (id: string) => `/servers/${encodeURIComponent(id)}`;
@@ -69,3 +70,21 @@ export async function unsuspendServer(id: string): Promise<Server> {
   const res = await apiRequest<{ server: Server }>('POST', `${serverPath(id)}/unsuspend`);
   return res.server;
 }
+
+export type ServerBackup = { name: string; bytes: number; createdAt: string };
+
+export const listServerBackups = (id: string) => apiRequest<{ items: ServerBackup[]; max: number; job: BackupJob | null }>('GET', `${serverPath(id)}/backups`);
+
+export async function startServerBackup(id: string): Promise<BackupJob> {
+  return (await apiRequest<{ job: BackupJob }>('POST', `${serverPath(id)}/backups`)).job;
+}
+
+export async function getServerBackupJob(id: string, jobId: string): Promise<BackupJob> {
+  return (await apiRequest<{ job: BackupJob }>('GET', `${serverPath(id)}/backups/jobs/${encodeURIComponent(jobId)}`)).job;
+}
+
+export const restoreServerBackup = (id: string, name: string) => apiRequest<{ files: number; bytes: number }>('POST', `${serverPath(id)}/backups/${encodeURIComponent(name)}/restore`);
+
+export const deleteServerBackup = (id: string, name: string) => apiRequest<void>('DELETE', `${serverPath(id)}/backups/${encodeURIComponent(name)}`);
+
+export const serverBackupDownloadUrl = (id: string, name: string) => `/api/v1${serverPath(id)}/backups/${encodeURIComponent(name)}/download`;

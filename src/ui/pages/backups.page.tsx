@@ -1,9 +1,9 @@
 // Backups page: whether backups are set up (and how to set them up), making one now with its progress, how they are
 // encrypted, scheduled, kept and copied, the last restore test (and running it now), and the backups with Verify,
 // Download and Delete. Restoring is done with the panel stopped, from the command line.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { describeError } from '../api/api-error.ts';
-import { backupDownloadUrl, deleteBackup, getBackupJob, getBackups, runRestoreTest, startBackup, verifyBackup, type BackupFile, type BackupJob } from '../api/backups.api.ts';
+import { backupDownloadUrl, deleteBackup, getBackupJob, getBackups, runRestoreTest, startBackup, verifyBackup, type BackupFile } from '../api/backups.api.ts';
 import { CheckboxField } from '../components/checkbox-field.tsx';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { ErrorMessage } from '../components/error-message.tsx';
@@ -14,54 +14,22 @@ import { TimeText } from '../components/time-text.tsx';
 import { useLoad } from '../hooks/use-load.ts';
 import { useRowActions } from '../hooks/use-row-actions.ts';
 import { formatBytes } from './resources/format.ts';
+import { JobProgress } from './backups/job-progress.tsx';
 import { RestoreTestFacts } from './backups/restore-test-facts.tsx';
+import { useFollowedJob } from './backups/use-followed-job.ts';
 
-const JOB_POLL_MS = 1000;
 const labelText: Record<BackupFile['label'], string> = { manual: 'By hand', daily: 'Daily', weekly: 'Weekly', other: 'Other' };
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-
-function JobProgress({ job }: { job: BackupJob }) {
-  const { doneBytes, totalBytes, phase } = job.progress;
-  const pct = totalBytes > 0 ? Math.min(100, Math.round((doneBytes / totalBytes) * 100)) : 0;
-  return (
-    <div class="stack" data-testid="backup-job" data-state={job.state}>
-      <progress max={100} value={job.state === 'done' ? 100 : pct} aria-label="Backup progress" data-testid="backup-progress" />
-      <p class="muted small" data-testid="backup-job-text">
-        {job.state === 'running'
-          ? `${phase === 'preparing' ? 'Preparing (database snapshot)' : phase === 'finishing' ? 'Finishing' : 'Writing'}: ${formatBytes(doneBytes)} of ${formatBytes(totalBytes)} (${pct} %)`
-          : job.state === 'done'
-            ? `Done: ${job.file} (${formatBytes(job.bytes ?? 0)})`
-            : `Failed: ${job.error}`}
-      </p>
-    </div>
-  );
-}
 
 export function BackupsPage() {
   const overview = useLoad(getBackups);
   const rows = useRowActions();
   const [withFiles, setWithFiles] = useState(false);
-  const [job, setJob] = useState<BackupJob | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const followed = useFollowedJob(overview.data?.jobs.find((j) => j.state === 'running') ?? null, getBackupJob, () => overview.reload());
+  const { running, setJob, error, setError } = followed;
   const [testing, setTesting] = useState(false);
   const [toDelete, setToDelete] = useState<BackupFile | null>(null);
   const data = overview.data;
-
-  // A backup running (started here, or by the schedule) is followed until it ends.
-  const running = job?.state === 'running' ? job : (data?.jobs.find((j) => j.state === 'running') ?? null);
-  useEffect(() => {
-    if (!running) return;
-    const timer = window.setInterval(() => {
-      getBackupJob(running.id).then(
-        (next) => {
-          setJob(next);
-          if (next.state !== 'running') overview.reload();
-        },
-        (err: unknown) => setError(describeError(err)),
-      );
-    }, JOB_POLL_MS);
-    return () => window.clearInterval(timer);
-  }, [running?.id]);
 
   const start = async () => {
     setError(null);
@@ -115,7 +83,7 @@ export function BackupsPage() {
                 {running ? 'Backing up…' : 'Back up now'}
               </button>
             </div>
-            {running ? <JobProgress job={running} /> : job ? <JobProgress job={job} /> : null}
+            {followed.shown ? <JobProgress job={followed.shown} /> : null}
             <ErrorMessage message={error} />
           </div>
           <div class="card" data-testid="backup-settings">

@@ -1,5 +1,5 @@
 // One server: its header with the power buttons, and its sections: the live console with CPU and memory charts, its
-// files, its history over hours to 30 days, and its settings with Delete. The console socket also brings state changes and
+// files, its backups, its history over hours to 30 days, and its settings with Suspend and Delete. The console socket also brings state changes and
 // figures; without it they are polled.
 import { useMemo, useState } from 'preact/hooks';
 import { getServerStats, listTemplates } from '../../api/servers.api.ts';
@@ -16,6 +16,7 @@ import { useSession } from '../../session/session-context.ts';
 import { createConsoleBuffer } from './console-buffer.ts';
 import { PowerButtons } from './power-buttons.tsx';
 import { FileManager } from './files/file-manager.tsx';
+import { ServerBackups } from './server-backups.tsx';
 import { ServerCharts } from './server-charts.tsx';
 import { ServerConsole } from './server-console.tsx';
 import { ServerDelete } from './server-delete.tsx';
@@ -118,6 +119,12 @@ export function ServerDetailView({ id, section }: { id: string; section: ServerS
               <FileManager server={server} />
             ) : (
               <ErrorMessage message="You may not see this server's files (server.files.view)." />
+            )
+          ) : section === 'backups' ? (
+            mayOnServer(server, 'server.backup.view') ? (
+              <ServerBackups server={server} onRestored={detail.reload} />
+            ) : (
+              <ErrorMessage message="You may not see this server's backups (server.backup.view)." />
             )
           ) : section === 'history' ? (
             <ServerHistoryCharts server={server} />

@@ -1,15 +1,17 @@
-// The paths of the Servers page: the list, and one server's sections (console, files, history, settings) by its id.
+// The paths of the Servers page: the list, and one server's sections (console, files, backups, history, settings) by
+// its id.
 import { matchPath } from '../../router/match-path.ts';
 
 export const SERVERS_PATH = '/servers';
 export const SERVER_DETAIL_PATTERN = '/servers/:id';
 export const SERVER_SECTION_PATTERN = '/servers/:id/:section';
 
-export type ServerSection = 'console' | 'files' | 'history' | 'settings';
+export type ServerSection = 'console' | 'files' | 'backups' | 'history' | 'settings';
 
 const SECTIONS: ReadonlyArray<{ id: ServerSection; suffix: string; label: string; scope?: string }> = [
   { id: 'console', suffix: '', label: 'Console' },
   { id: 'files', suffix: '/files', label: 'Files', scope: 'server.files.view' },
+  { id: 'backups', suffix: '/backups', label: 'Backups', scope: 'server.backup.view' },
   { id: 'history', suffix: '/history', label: 'History' },
   { id: 'settings', suffix: '/settings', label: 'Settings' },
 ];
