@@ -200,7 +200,7 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
   });
   const files = createFilesService({ servers, audit, limits: config.files });
   const sftpCredentials = createSftpCredentials({ db, clock, audit });
-  const lockdown = createLockdownService({ db, clock, audit, users, sessions, clients: oauth.clients });
+  const lockdown = createLockdownService({ db, clock, audit, users, sessions, clients: oauth.clients, mailer: alerting.channels });
   const backups = createBackupService({
     config,
     db,

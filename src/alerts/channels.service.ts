@@ -179,6 +179,27 @@ export function createChannelsService(deps: { db: Db; clock: Clock; audit: Audit
       cache = { at: now, channels };
       return channels;
     },
+    /**
+     * Sends one message to each of these people's addresses through the first enabled e-mail channel (its SMTP
+     * server and sender), one e-mail each so nobody sees the others' addresses. Used by the lockdown to tell the users
+     * it affects; says how many were sent and which channel sent them (null: no e-mail channel is set up).
+     */
+    async mailPeople(addresses: readonly string[], subject: string, text: string): Promise<{ channel: string | null; sent: number; failed: number }> {
+      const email = (await this.active()).find((c) => c.type === 'email');
+      if (!email) return { channel: null, sent: 0, failed: 0 };
+      let sent = 0;
+      let failed = 0;
+      for (const to of addresses) {
+        const message: NotificationMessage = { id: newId(), kind: 'test', subject, text, severity: null, alerts: [], total: 0, url: deps.inboxUrl, createdAt: new Date(clock.now()).toISOString() };
+        try {
+          await email.provider.send({ ...(email.secretConfig as Record<string, unknown>), to: [to] }, message, { timeoutMs: deps.sendTimeoutMs, allowPrivateNetwork: email.allowPrivateNetwork });
+          sent += 1;
+        } catch {
+          failed += 1;
+        }
+      }
+      return { channel: email.name, sent, failed };
+    },
     /** One channel ready to send, enabled or not; null when it was deleted or its type is gone. */
     async live(id: string): Promise<LiveChannel | null> {
       const r = (await db<ChannelRow>('alert_channels').where({ id }).first()) as ChannelRow | undefined;

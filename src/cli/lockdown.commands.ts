@@ -8,9 +8,9 @@ const cli = systemCaller('cli');
 
 export const lockdownCommand: Command = {
   name: 'lockdown',
-  summary: 'Revoke every OAuth2 token and client secret, end every session and SFTP session, require new passwords (--password-reset all|none|NAME,…), optionally --maintenance.',
-  usage: 'aether lockdown --yes [--maintenance] [--password-reset all|none|NAME,NAME] [--config FILE]',
-  options: { yes: { type: 'boolean' }, maintenance: { type: 'boolean' }, 'password-reset': { type: 'string' } },
+  summary: 'Revoke every OAuth2 token and client secret, end every session and SFTP session, require new passwords (--password-reset all|none|NAME,…), optionally --maintenance and --notify (e-mail the users affected).',
+  usage: 'aether lockdown --yes [--maintenance] [--password-reset all|none|NAME,NAME] [--notify] [--config FILE]',
+  options: { yes: { type: 'boolean' }, maintenance: { type: 'boolean' }, 'password-reset': { type: 'string' }, notify: { type: 'boolean' } },
   async run(ctx, v) {
     if (v.yes !== true) throw new UsageError('This signs everyone out and disables every API client: confirm with --yes.');
     const services = await ctx.services();
@@ -27,7 +27,7 @@ export const lockdownCommand: Command = {
       if (ids.length === 0) throw new UsageError('--password-reset takes all, none or user names separated by commas.');
       passwordReset = { users: ids };
     }
-    const report = await services.lockdown.run(cli, { passwordReset, maintenance: v.maintenance === true }, null);
+    const report = await services.lockdown.run(cli, { passwordReset, maintenance: v.maintenance === true, notifyUsers: v.notify === true }, null);
     ctx.io.out(`Lockdown done at ${report.at}:`);
     for (const step of report.steps) ctx.io.out(`  ${step.step.padEnd(11)} ${step.detail}`);
     ctx.io.out('Undo maintenance mode with: aether lockdown maintenance off');

@@ -1,5 +1,6 @@
 // Lockdown's proofs and undo: an administrator with 2FA gives a code again; maintenance mode and the new-password
-// requirement can be undone (API and CLI); chosen users only; everything audited.
+// requirement can be undone (API and CLI); chosen users only; everything audited; the affected users e-mailed through a
+// real SMTP server.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { main } from '../../src/cli/main.ts';
@@ -7,7 +8,7 @@ import { systemClock } from '../../src/shared/clock.ts';
 import { ADMIN, createUser, panelWithAdmin } from '../helpers/fixtures.ts';
 import { codeAt, enableTwoFactor } from '../helpers/two-factor.ts';
 import { TestClient } from '../helpers/client.ts';
-import { eventually } from '../helpers/mail-server.ts';
+import { eventually, startMailServer } from '../helpers/mail-server.ts';
 
 test('an administrator with 2FA gives a code again; chosen users only; maintenance and passwords undone', async (t) => {
   const { panel, admin } = await panelWithAdmin();
@@ -72,4 +73,35 @@ test('an administrator with 2FA gives a code again; chosen users only; maintenan
     return ((await api.get('/api/v1/audit?type=lockdown.*&limit=20')).body.items as Array<{ type: string }>).map((e) => e.type);
   })()).sort();
   assert.deepEqual(types, ['lockdown.completed', 'lockdown.maintenance_off', 'lockdown.maintenance_on', 'lockdown.started']);
+});
+
+test('the lockdown e-mails the users it affects, through the alert e-mail channel, one e-mail each', async (t) => {
+  const mail = await startMailServer();
+  const { panel, admin } = await panelWithAdmin({ alerts: { sendTimeoutSeconds: 5 } });
+  t.after(async () => {
+    await panel.close();
+    await mail.close();
+  });
+  const dave = await createUser(panel, admin, ['auditor']);
+  const erin = await createUser(panel, admin, ['admin']);
+  assert.equal((await admin.post('/api/v1/alerts/channels', { type: 'email', name: 'mail', allowPrivateNetwork: true, config: { host: '127.0.0.1', port: mail.port, secure: false, starttls: 'off', from: 'panel@example.test', to: ['oncall@example.test'] } })).status, 201);
+  const clientRes = await erin.client.post('/api/v1/clients', { name: 'erin-bot', scopes: ['audit.view'] });
+  assert.equal(clientRes.status, 201, clientRes.text);
+
+  const done = await admin.post('/api/v1/lockdown', { password: ADMIN.password, passwordReset: { users: [dave.id] }, notifyUsers: true });
+  assert.equal(done.status, 200, done.text);
+  const notify = (done.body.report.steps as Array<{ step: string; count: number; detail: string }>).find((s) => s.step === 'notify')!;
+  assert.equal(notify.count, 2, notify.detail);
+  await eventually(() => mail.mails.length === 2, 'two e-mails', 10_000, 50);
+  const to = (address: string) => mail.mails.find((m) => m.to.includes(address));
+  const daveMail = to(dave.email)!;
+  const erinMail = to(erin.email)!;
+  assert.ok(daveMail && erinMail, mail.mails.map((m) => m.to.join(',')).join(' '));
+  assert.equal(daveMail.to.length, 1, 'nobody sees the others\' addresses');
+  assert.match(daveMail.subject, /Security lockdown: action needed/);
+  assert.match(daveMail.text, /choose a new password/);
+  assert.doesNotMatch(daveMail.text, /erin-bot/);
+  assert.match(erinMail.text, /erin-bot were disabled/);
+  assert.doesNotMatch(erinMail.text, /choose a new password/);
+  assert.equal(mail.mails.some((m) => m.to.includes(ADMIN.email)), false, 'the caller is not told what they did');
 });

@@ -13,7 +13,7 @@ const ACCESS = { scope: 'admin' } as const;
 const reportSchema = z.object({
   at: z.string(),
   by: z.string(),
-  steps: z.array(z.object({ step: z.enum(['oauth', 'sessions', 'sftp', 'passwords', 'maintenance']), count: z.number(), detail: z.string() })),
+  steps: z.array(z.object({ step: z.enum(['oauth', 'sessions', 'sftp', 'passwords', 'maintenance', 'notify']), count: z.number(), detail: z.string() })),
 });
 const stateSchema = z.object({
   maintenance: z.object({ since: z.string(), by: z.string() }).nullable(),
@@ -61,6 +61,7 @@ export const lockdownRoutes = (s: Services): AnyRoute[] => [
       recoveryCode: z.string().min(1).max(64).optional(),
       passwordReset: z.union([z.enum(['none', 'all']), z.strictObject({ users: z.array(z.string().min(1).max(64)).min(1).max(10_000) })]).default('all'),
       maintenance: z.boolean().default(false),
+      notifyUsers: z.boolean().default(false).describe('E-mail the affected users (through the alert e-mail channel): what happened and what they must do.'),
     }),
     responses: {
       200: { description: 'Done', schema: z.object({ report: reportSchema }) },
@@ -75,7 +76,7 @@ export const lockdownRoutes = (s: Services): AnyRoute[] => [
         if (!body.code && !body.recoveryCode) throw new AppError(400, 'code_required', 'Enter a code from your authenticator app (or a recovery code) too.');
         await s.twoFactor.prove(ctx.state.caller, { id: me.id, username: me.name }, body.code ? { code: body.code } : { recoveryCode: body.recoveryCode! }, 'lockdown');
       }
-      const report = await s.lockdown.run(ctx.state.caller, { passwordReset: body.passwordReset, maintenance: body.maintenance }, ctx.state.session?.id ?? null);
+      const report = await s.lockdown.run(ctx.state.caller, { passwordReset: body.passwordReset, maintenance: body.maintenance, notifyUsers: body.notifyUsers }, ctx.state.session?.id ?? null);
       ctx.body = { report };
     },
   }),

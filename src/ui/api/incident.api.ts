@@ -2,7 +2,7 @@
 // requirement, and the review of recent changes.
 import { apiRequest } from './client.ts';
 
-export type LockdownStep = { step: 'oauth' | 'sessions' | 'sftp' | 'passwords' | 'maintenance'; count: number; detail: string };
+export type LockdownStep = { step: 'oauth' | 'sessions' | 'sftp' | 'passwords' | 'maintenance' | 'notify'; count: number; detail: string };
 export type LockdownReport = { at: string; by: string; steps: LockdownStep[] };
 export type LockdownState = { maintenance: { since: string; by: string } | null; lastReport: LockdownReport | null };
 export type PasswordReset = 'none' | 'all' | { users: string[] };
@@ -11,7 +11,7 @@ export type ReviewSection = { id: string; title: string; auditTypes: string[]; i
 
 export const getLockdown = () => apiRequest<LockdownState>('GET', '/lockdown');
 
-export async function runLockdown(input: { password: string; code?: string; passwordReset: PasswordReset; maintenance: boolean }): Promise<LockdownReport> {
+export async function runLockdown(input: { password: string; code?: string; passwordReset: PasswordReset; maintenance: boolean; notifyUsers: boolean }): Promise<LockdownReport> {
   return (await apiRequest<{ report: LockdownReport }>('POST', '/lockdown', { body: input })).report;
 }
 

@@ -19,6 +19,7 @@ export function LockdownCard({ onDone }: { onDone: (report: LockdownReport) => v
   const [who, setWho] = useState<'all' | 'none' | 'chosen'>('all');
   const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
   const [maintenance, setMaintenance] = useState(true);
+  const [notifyUsers, setNotifyUsers] = useState(false);
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [confirming, setConfirming] = useState(false);
@@ -38,7 +39,7 @@ export function LockdownCard({ onDone }: { onDone: (report: LockdownReport) => v
     setError(null);
     try {
       const passwordReset: PasswordReset = who === 'chosen' ? { users: [...chosen] } : who;
-      const report = await runLockdown({ password, ...(twoFactor ? { code: code.trim() } : {}), passwordReset, maintenance });
+      const report = await runLockdown({ password, ...(twoFactor ? { code: code.trim() } : {}), passwordReset, maintenance, notifyUsers });
       setPassword('');
       setCode('');
       setConfirming(false);
@@ -97,6 +98,13 @@ export function LockdownCard({ onDone }: { onDone: (report: LockdownReport) => v
         </fieldset>
       ) : null}
       <CheckboxField label="Maintenance mode" description="Until you turn it off here, only administrators may sign in." checked={maintenance} onChecked={setMaintenance} testId="lockdown-maintenance" />
+      <CheckboxField
+        label="E-mail the users affected"
+        description="Through the alert e-mail channel: what happened, and what each must do (a new password, new API client secrets)."
+        checked={notifyUsers}
+        onChecked={setNotifyUsers}
+        testId="lockdown-notify"
+      />
       <TextField label="Your password" type="password" value={password} onValue={setPassword} autoComplete="current-password" required testId="lockdown-password" />
       {twoFactor ? <TextField label="Code from your authenticator app" value={code} onValue={setCode} inputMode="numeric" autoComplete="one-time-code" required maxLength={6} testId="lockdown-code" /> : null}
       <ErrorMessage message={error} />
