@@ -12,6 +12,7 @@ const ALERTING_EVENTS: Readonly<Record<string, Mapping>> = {
   'server.crashed': { source: 'servers', severity: 'high', title: (e) => `Server ${name(e)} crashed${reason(e)}` },
   'server.disk_exceeded': { source: 'servers', severity: 'high', title: (e) => `Server ${name(e)} was stopped${reason(e)}` },
   'backup.failed': { source: 'system', severity: 'high', title: (e) => `Backup failed${reason(e)}` },
+  'backup.offsite_failed': { source: 'system', severity: 'high', title: () => 'A backup could not be copied off the machine' },
   'restore_test.failed': { source: 'system', severity: 'high', title: (e) => `The scheduled restore test failed${reason(e)}` },
   'certificate.expiring': { source: 'system', severity: 'medium', title: (e) => `Certificate of ${name(e)} expires soon` },
 };

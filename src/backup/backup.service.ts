@@ -18,6 +18,7 @@ import { loadOrCreateSecretFile } from '../shared/key-file.ts';
 import type { Logger } from '../shared/logger.ts';
 import { decryptStream, newIdentity, recipientOf, type Opening, type Sealing } from './age.ts';
 import { restoreServerFiles } from './server-restore.ts';
+import { copyToSftp, removeFromSftp } from './offsite-sftp.ts';
 import { BACKUP_EXTENSION, backupFileName, type Manifest } from './format.ts';
 import { readBackup } from './reader.ts';
 import { restoreBackup } from './restore.ts';
@@ -148,6 +149,10 @@ export function createBackupService(deps: {
         removed.push(b.name);
       }
     }
+    const sftp = config.backup.offsiteSftp;
+    if (sftp && removed.length) {
+      await removeFromSftp(sftp, removed).catch((err: unknown) => audit.record({ type: 'backup.offsite_failed', ...auditFrom(system), target: null, outcome: 'failure', details: { reason: (err as Error).message.slice(0, 500), removing: removed.length } }));
+    }
     if (removed.length) await audit.record({ type: 'backup.pruned', ...auditFrom(system), target: null, outcome: 'success', details: { removed: removed.length, names: removed.slice(0, 50) } });
     return removed;
   }
@@ -201,13 +206,27 @@ export function createBackupService(deps: {
           { out, sealing: seal, now, onProgress: (p) => (job.progress = p) },
         );
         copyOffsite(written.file);
+        // The backup is made either way; a copy that could not leave the machine is audited, which raises an alert.
+        const sftp = config.backup.offsiteSftp;
+        const offsiteError = sftp ? await copyToSftp(sftp, written.file).then(() => null, (err: unknown) => (err as Error).message) : null;
+        if (offsiteError) {
+          await audit.record({ type: 'backup.offsite_failed', ...auditFrom(caller), target: { type: 'backup', id: basename(written.file), name: basename(written.file) }, outcome: 'failure', details: { reason: offsiteError.slice(0, 500) } });
+        }
         Object.assign(job, { state: 'done', file: written.file, bytes: written.bytes, finishedAt: new Date(clock.now()).toISOString() });
         await audit.record({
           type: 'backup.created',
           ...auditFrom(caller),
           target: { type: 'backup', id: basename(written.file), name: basename(written.file) },
           outcome: 'success',
-          details: { label: opts.label, withFiles: opts.withFiles, bytes: written.bytes, sha256: written.sha256, entries: written.manifest.entries.length, encryptedTo: 'passphrase' in seal ? 'passphrase' : `${seal.recipients.length - 1} recipient(s) and the panel's restore-test key`, offsite: Boolean(config.backup.offsiteDir) },
+          details: {
+            label: opts.label,
+            withFiles: opts.withFiles,
+            bytes: written.bytes,
+            sha256: written.sha256,
+            entries: written.manifest.entries.length,
+            encryptedTo: 'passphrase' in seal ? 'passphrase' : `${seal.recipients.length - 1} recipient(s) and the panel's restore-test key`,
+            offsite: [config.backup.offsiteDir ? 'directory' : null, sftp && !offsiteError ? 'sftp' : null].filter(Boolean).join(', ') || 'none',
+          },
         });
         if (opts.label !== 'manual') await prune();
       } catch (err) {
@@ -381,7 +400,7 @@ export function createBackupService(deps: {
     job: (id: string): BackupJob | undefined => jobs.get(id),
     configured,
     /** How backups are kept and scheduled, for the page that shows them. */
-    settings: () => ({ offsite: Boolean(config.backup.offsiteDir), schedule: { ...config.backup.schedule }, retention: { ...config.backup.retention } }),
+    settings: () => ({ offsite: Boolean(config.backup.offsiteDir || config.backup.offsiteSftp), schedule: { ...config.backup.schedule }, retention: { ...config.backup.retention } }),
     lastRestoreTest: () => lastRestoreTest,
     async remove(caller: Caller, name: string): Promise<void> {
       const path = pathOf(name);

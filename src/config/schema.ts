@@ -226,6 +226,20 @@ export const configSchema = z
           .max(20)
           .default([])
           .describe('age recipients backups are encrypted to (aether backup keygen makes one; keep its identity off this machine). Without any, AETHER_BACKUP_PASSPHRASE is used.'),
+        offsiteSftp: z
+          .strictObject({
+            host: z.string().min(1).max(253).regex(/^[A-Za-z0-9.:-]+$/, 'must be a host name or address'),
+            port: z.number().int().min(1).max(65535).default(22),
+            user: z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'must be a user name'),
+            keyFile: z.string().regex(/^\//, 'must be an absolute path').describe('The private key the panel logs in with (readable by the panel only).'),
+            hostKey: z
+              .string()
+              .regex(/^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/=]+( .*)?$/, 'must be the host\'s public key line, e.g. from /etc/ssh/ssh_host_ed25519_key.pub')
+              .describe('The SFTP host\'s public key line: any other key is refused (no trust on first use).'),
+            dir: z.string().min(1).max(1024).regex(/^[^\n\r"]+$/, 'must be a directory path').default('aether-backups').describe('Directory on the host the backups go to.'),
+          })
+          .optional()
+          .describe('An SFTP server every backup is copied to (with the OpenSSH sftp client), pruned as the backup directory is.'),
         perServer: z.number().int().min(1).max(1000).default(10).describe('Most backups one server may keep (made from its page; the oldest must be deleted for more).'),
         offsiteDir: z
           .string()

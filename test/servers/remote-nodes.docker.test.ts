@@ -3,8 +3,8 @@
 // `docker system dial-stdio`). A server runs its whole life through each; a wrong client certificate or a host that
 // answers with another SSH key is an engine that does not answer.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,14 +13,11 @@ import { createServer as createTlsServer, type Server as TlsServer } from 'node:
 import type { TestClient } from '../helpers/client.ts';
 import { DOCKER_SOCKET, needsDocker } from '../helpers/docker.ts';
 import { panelWithAdmin } from '../helpers/fixtures.ts';
-import { eventually, freePort } from '../helpers/mail-server.ts';
 import type { TestPanel } from '../helpers/panel.ts';
 import { needs } from '../helpers/require-component.ts';
+import { HAS_SSHD, SSHD_MISSING, startSshd } from '../helpers/sshd.ts';
 
 const OPENSSL = spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0;
-const SSHD = '/usr/sbin/sshd';
-const HAS_SSHD = spawnSync(SSHD, ['-V'], { stdio: 'ignore' }).error === undefined;
-const IS_ROOT = process.getuid?.() === 0;
 
 const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
 
@@ -126,54 +123,28 @@ describe('remote nodes on a real Docker Engine', () => {
 
   test('SSH: the host key is pinned; a server lives its whole life through the node; another host key is refused', async (t) => {
     if (!needsDocker(t)) return;
-    if (!needs(t, 'sshd', HAS_SSHD && IS_ROOT, `not found at ${SSHD} or not root: apt-get install openssh-server, run the tests as root`)) return;
+    if (!needs(t, 'sshd', HAS_SSHD, SSHD_MISSING)) return;
     const ssh = join(dir, 'ssh');
-    mkdirSync(ssh, { mode: 0o700 });
-    mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
-    const keygen = (file: string) => execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', '', '-f', join(ssh, file)]);
-    keygen('host');
-    keygen('other-host');
-    keygen('panel');
-    writeFileSync(join(ssh, 'authorized_keys'), readFileSync(join(ssh, 'panel.pub')));
-    chmodSync(join(ssh, 'authorized_keys'), 0o600);
-    const port = await freePort();
-    writeFileSync(
-      join(ssh, 'sshd_config'),
-      [
-        `Port ${port}`,
-        'ListenAddress 127.0.0.1',
-        `HostKey ${join(ssh, 'host')}`,
-        `AuthorizedKeysFile ${join(ssh, 'authorized_keys')}`,
-        `PidFile ${join(ssh, 'sshd.pid')}`,
-        'PermitRootLogin prohibit-password',
-        'PasswordAuthentication no',
-        'KbdInteractiveAuthentication no',
-        'UsePAM no',
-        'StrictModes no',
-      ].join('\n') + '\n',
-    );
-    sshd = spawn(SSHD, ['-D', '-e', '-f', join(ssh, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let log = '';
-    sshd.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-    await eventually(() => log.includes('Server listening') || sshd!.exitCode !== null, 'sshd to listen');
-    assert.equal(sshd.exitCode, null, log);
-
-    const privateKey = readFileSync(join(ssh, 'panel'), 'utf8');
-    const hostLine = readFileSync(join(ssh, 'host.pub'), 'utf8').trim();
+    const server = await startSshd(ssh);
+    sshd = server.process;
+    const port = server.port;
+    const log = () => server.log();
+    const privateKey = readFileSync(server.clientKey, 'utf8');
+    const hostLine = server.hostPub;
     const node = await addNode('ssh-engine', { kind: 'ssh', host: '127.0.0.1', port, username: 'root', privateKey, hostKey: hostLine });
     // The key line is kept as the fingerprint ssh-keygen prints for it.
-    const printed = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(ssh, 'host.pub')], { encoding: 'utf8' }).split(' ')[1];
+    const printed = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', server.hostPubFile], { encoding: 'utf8' }).split(' ')[1];
     assert.equal(node.connection.hostKeyFingerprint, printed);
     assert.ok(!JSON.stringify(node).includes('PRIVATE KEY'));
-    assert.equal(node.health?.reachable, true, `${JSON.stringify(node.health)}\n${log}`);
+    assert.equal(node.health?.reachable, true, `${JSON.stringify(node.health)}\n${log()}`);
     await fullLife(node.id);
 
     // The same host, pinned to another key (as if a man in the middle answered): nothing is sent to it.
-    const otherPrint = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(ssh, 'other-host.pub')], { encoding: 'utf8' }).split(' ')[1]!;
-    const before = log.split('Accepted publickey').length;
+    const otherPrint = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', server.otherHostPubFile], { encoding: 'utf8' }).split(' ')[1]!;
+    const before = log().split('Accepted publickey').length;
     const pinnedElsewhere = await addNode('ssh-mitm', { kind: 'ssh', host: '127.0.0.1', port, username: 'root', privateKey, hostKey: otherPrint });
     assert.equal(pinnedElsewhere.health?.reachable, false);
-    assert.equal(log.split('Accepted publickey').length, before, 'the panel did not log in to a host with the wrong key');
+    assert.equal(log().split('Accepted publickey').length, before, 'the panel did not log in to a host with the wrong key');
 
     const bad = await admin.post('/api/v1/nodes', { name: 'ssh-bad', connection: { kind: 'ssh', host: '127.0.0.1', port, username: 'root', privateKey, hostKey: 'SHA256:short' }, publicIp: '127.0.0.1', portRange: { min: 40000, max: 40001 } });
     assert.equal(bad.status, 400);
