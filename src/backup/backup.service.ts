@@ -101,8 +101,11 @@ export function createBackupService(deps: {
       return { identity, recipient: await recipientOf(identity) };
     })());
   const configured = (): 'recipients' | 'passphrase' | null => (config.backup.recipients.length ? 'recipients' : deps.passphrase ? 'passphrase' : null);
-  const sealing = async (): Promise<Sealing | null> =>
-    config.backup.recipients.length > 0 ? { recipients: [...config.backup.recipients, (await hostIdentity()).recipient] } : deps.passphrase ? { passphrase: deps.passphrase } : null;
+  const toRecipients = async (): Promise<Sealing> => {
+    const host = await hostIdentity();
+    return { recipients: [...config.backup.recipients, host.recipient], identity: host.identity };
+  };
+  const sealing = async (): Promise<Sealing | null> => (config.backup.recipients.length > 0 ? toRecipients() : deps.passphrase ? { passphrase: deps.passphrase } : null);
   const ownOpening = async (): Promise<Opening> => ({ identities: [(await hostIdentity()).identity], passphrases: deps.passphrase ? [deps.passphrase] : [] });
 
   function list(): BackupFile[] {
@@ -292,7 +295,7 @@ export function createBackupService(deps: {
         mkdirSync(dirname(out), { recursive: true, mode: 0o700 });
         const written = await writeBackup(
           { kind: 'server', panel: null, servers: [{ ...server, files: () => deps.servers.files(server.id) }], knownServers: [server], panelVersion: deps.panelVersion },
-          { out, sealing: { recipients: [...config.backup.recipients, (await hostIdentity()).recipient] }, now, onProgress: (p) => (job.progress = p) },
+          { out, sealing: await toRecipients(), now, onProgress: (p) => (job.progress = p) },
         );
         Object.assign(job, { state: 'done', file: written.file, bytes: written.bytes, finishedAt: new Date(clock.now()).toISOString() });
         await audit.record({ type: 'server.backup.created', ...auditFrom(caller), target: serverTarget(server), outcome: 'success', details: { backup: basename(out), bytes: written.bytes, files: written.manifest.entries.filter((e) => e.type === 'file').length } });
