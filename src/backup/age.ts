@@ -3,7 +3,7 @@
 // its MAC) is the age-encryption package's; the payload, age's STREAM of 64 KiB ChaCha20-Poly1305 chunks, is
 // encrypted with Node's own (OpenSSL) ChaCha20-Poly1305, several times faster than JavaScript for large backups.
 import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
-import { Readable, Transform } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import { Decrypter, Encrypter, generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { AppError } from '../shared/errors.ts';
 
@@ -116,13 +116,13 @@ export async function encryptStream(input: Readable, sealing: Sealing): Promise<
     push(sealChunk(key, counter, last, plain));
     counter += 1n;
   });
-  const out = input.pipe(payload);
-  input.on('error', (err) => out.destroy(err));
+  // A failure on either side destroys both; it reaches the reader through the stream returned below.
+  pipeline(input, payload, () => undefined);
   const prefix = Buffer.concat([header, nonce]);
   return Readable.from(
     (async function* () {
       yield prefix;
-      yield* out;
+      yield* payload;
     })(),
     { objectMode: false },
   );

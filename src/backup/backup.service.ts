@@ -85,6 +85,8 @@ export function createBackupService(deps: {
   const system = systemCaller('backup');
   const jobs = new Map<string, BackupJob>();
   let running: Promise<unknown> | null = null;
+  // Stopping the panel ends a backup being made (it is left out, never half-written) instead of waiting for it.
+  let stopping = new AbortController();
   let lastRestoreTest: RestoreTestResult | null = null;
   let timer: NodeJS.Timeout | null = null;
 
@@ -206,7 +208,7 @@ export function createBackupService(deps: {
             knownServers: known,
             panelVersion: deps.panelVersion,
           },
-          { out, sealing: seal, now, onProgress: (p) => (job.progress = p) },
+          { out, sealing: seal, now, onProgress: (p) => (job.progress = p), signal: stopping.signal },
         );
         copyOffsite(written.file);
         // The backup is made either way; a copy that could not leave the machine is audited, which raises an alert.
@@ -295,7 +297,7 @@ export function createBackupService(deps: {
         mkdirSync(dirname(out), { recursive: true, mode: 0o700 });
         const written = await writeBackup(
           { kind: 'server', panel: null, servers: [{ ...server, files: () => deps.servers.files(server.id) }], knownServers: [server], panelVersion: deps.panelVersion },
-          { out, sealing: await toRecipients(), now, onProgress: (p) => (job.progress = p) },
+          { out, sealing: await toRecipients(), now, onProgress: (p) => (job.progress = p), signal: stopping.signal },
         );
         Object.assign(job, { state: 'done', file: written.file, bytes: written.bytes, finishedAt: new Date(clock.now()).toISOString() });
         await audit.record({ type: 'server.backup.created', ...auditFrom(caller), target: serverTarget(server), outcome: 'success', details: { backup: basename(out), bytes: written.bytes, files: written.manifest.entries.filter((e) => e.type === 'file').length } });
@@ -418,7 +420,9 @@ export function createBackupService(deps: {
     async stop(): Promise<void> {
       if (timer) clearInterval(timer);
       timer = null;
+      stopping.abort(new Error('the panel is stopping'));
       await running?.catch(() => undefined);
+      stopping = new AbortController();
     },
   };
 }

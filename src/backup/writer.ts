@@ -138,7 +138,8 @@ export async function writeBackup(sources: BackupSources, opts: { out: string; s
     let failed: unknown = null;
     written.catch((err: unknown) => {
       failed = err;
-      pack.destroy(err as Error);
+      // Stopped without an error of its own: the failure is the one above, reported by the loop below.
+      pack.destroy();
     });
 
     const entries: ManifestEntry[] = [];
