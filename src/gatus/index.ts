@@ -1,0 +1,2 @@
+// Gatus, the uptime page beside the panel: its configuration made from the panel's state.
+export { checkGatusConfig, gatusConfig, gatusKey, gatusText, renderGatusConfig, writeGatusConfig, type GatusConfig, type GatusEndpoint, type GatusInputs } from './config.ts';
