@@ -25,6 +25,7 @@ import { createSftpCredentials } from './auth/sftp-credentials.service.ts';
 import { createFilesService } from './files/index.ts';
 import { createBackupService } from './backup/index.ts';
 import { createLockdownService } from './incident/index.ts';
+import { createGatusReceiver } from './gatus/index.ts';
 import { VERSION } from './version.ts';
 import { createResourcesService, loadResourceRules, SHIPPED_RESOURCE_RULES_DIR } from './resources/index.ts';
 import { createConsoleTickets, createNodesService, createServersService, createTemplatesService } from './servers/index.ts';
@@ -244,6 +245,8 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
     sftpCredentials,
     backups,
     lockdown,
+    // The token Gatus's custom alerts are sent with (given to Gatus as AETHER_GATUS_TOKEN), kept with the panel's keys.
+    gatus: { receiver: createGatusReceiver({ alerts: alerting.alerts, apiUrl: config.gatus.apiUrl }), alertToken: loadOrCreateKey(keysDir, 'gatus-alerts').toString('base64url') },
     sftpEndpoint: { enabled: config.sftp.enabled, host: config.http.publicUrl ? new URL(config.http.publicUrl).hostname : null, port: null, hostKeyFingerprint: null },
     consoleTickets: createConsoleTickets(clock),
     csrfKey,

@@ -218,6 +218,16 @@ export const configSchema = z
       })
       .prefault({})
       .describe('The file manager (HTTP) and SFTP.'),
+    gatus: z
+      .strictObject({
+        apiUrl: z
+          .url({ protocol: /^https?$/ })
+          .nullable()
+          .default(null)
+          .describe('Gatus as the panel reaches it (http://gatus:8081 in the compose file): its state is re-read before an alert it sends is believed. null: alerts are taken as sent.'),
+      })
+      .prefault({})
+      .describe('The uptime page (Gatus) beside the panel.'),
     backup: z
       .strictObject({
         dir: z.string().min(1).default('backups').describe('Directory the backups are written to; relative to the config file. Keep it off the data directory\'s disk if you can.'),

@@ -35,6 +35,7 @@ import type { Services } from './services.ts';
 import { serveUi } from './static.ts';
 import { backupsRoutes } from './routes/backups.routes.ts';
 import { lockdownRoutes } from './routes/lockdown.routes.ts';
+import { gatusRoutes } from './routes/gatus.routes.ts';
 import { serverBackupsRoutes } from './routes/server-backups.routes.ts';
 
 export const API_PREFIX = '/api/v1';
@@ -71,7 +72,7 @@ export function allRoutes(s: Services, version: string): Array<{ prefix: string;
     ...serverBackupsRoutes(s),
   ];
   const mounted = [
-    { prefix: '', routes: healthRoutes(s) },
+    { prefix: '', routes: [...healthRoutes(s), ...gatusRoutes(s)] },
     { prefix: API_PREFIX, routes: api },
   ];
   let doc: Record<string, unknown> | null = null;

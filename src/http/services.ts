@@ -16,6 +16,7 @@ import type { Db } from '../db/index.ts';
 import type { FilesService } from '../files/index.ts';
 import type { BackupService } from '../backup/index.ts';
 import type { LockdownService } from '../incident/index.ts';
+import type { GatusReceiver } from '../gatus/index.ts';
 import type { BansService, MonitorService } from '../monitor/index.ts';
 import type { OAuth } from '../oauth/index.ts';
 import type { ResourcesService } from '../resources/index.ts';
@@ -54,6 +55,7 @@ export type Services = {
   sftpCredentials: SftpCredentials;
   backups: BackupService;
   lockdown: LockdownService;
+  gatus: { receiver: GatusReceiver; alertToken: string };
   sftpEndpoint: SftpEndpoint;
   consoleTickets: ConsoleTickets;
   csrfKey: Buffer;

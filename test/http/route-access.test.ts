@@ -50,6 +50,8 @@ describe('route access walk', () => {
       'POST /api/v1/auth/login',
       'POST /api/v1/auth/logout',
       'POST /api/v1/setup',
+      // Authenticated by the token only Gatus is given (test/gatus/receiver.test.ts), not by a session or OAuth2.
+      'POST /gatus/alerts',
     ]);
   });
 
