@@ -10,6 +10,7 @@ import { createConsoleSockets } from './http/console-socket.ts';
 import { createLogSources, type LogSources } from './monitor/sources.ts';
 import { createServices, type CoreServices } from './services.ts';
 import { createSftpServer, type SftpServer } from './sftp/sftp.server.ts';
+import { createGatusSync, type GatusSync } from './gatus/gatus.service.ts';
 import type { Clock } from './shared/clock.ts';
 import type { Logger } from './shared/logger.ts';
 
@@ -27,6 +28,8 @@ export type Panel = {
   logSources: LogSources;
   /** SFTP into servers' files (null when sftp.enabled is false). */
   sftp: SftpServer | null;
+  /** Gatus's configuration file, kept in step with the servers. */
+  gatus: GatusSync;
   /** Listens on the configured host and port (and SFTP on its own); resolves with the actual HTTP port. */
   listen(): Promise<number>;
   /** The port SFTP listens on, once listening (null: off). */
@@ -104,6 +107,12 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
   services.outbox.start();
   // Scheduled backups and restore tests (each minute it checks what is due).
   services.backups.start();
+  // Gatus's configuration follows the servers: a start, stop, crash or deletion rewrites it (when it changes).
+  const gatus = createGatusSync({ config, db, audit: services.audit, logger: logger.child({ module: 'gatus' }), sftp: () => services.sftpEndpoint });
+  const unState = services.servers.onState(() => void gatus.sync().catch(() => undefined));
+  const unBus = services.bus.subscribe((e) => {
+    if (/^server\.(created|deleted|suspended|unsuspended)$/.test(e.type)) void gatus.sync().catch(() => undefined);
+  });
   if (config.resources.enabled) await services.resources.start();
 
   // Expired bans leave the in-memory list (and the export file) within seconds, requests or not.
@@ -126,6 +135,7 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
     server,
     logSources,
     sftp,
+    gatus,
     sftpPort: () => sftpPort,
     async listen() {
       const port = await new Promise<number>((resolve, reject) => {
@@ -136,6 +146,7 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
         });
       });
       if (sftp) sftpPort = services.sftpEndpoint.port = await sftp.listen();
+      gatus.start();
       return port;
     },
     async stop() {
@@ -146,6 +157,9 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
       await services.monitor.settled();
       await services.outbox.stop();
       await services.backups.stop();
+      unState();
+      unBus();
+      await gatus.stop();
       await services.resources.stop();
       consoles.close();
       await sftp?.close();

@@ -225,6 +225,19 @@ export const configSchema = z
           .nullable()
           .default(null)
           .describe('Gatus as the panel reaches it (http://gatus:8081 in the compose file): its state is re-read before an alert it sends is believed. null: alerts are taken as sent.'),
+        configPath: z.string().min(1).nullable().default(null).describe('Where the panel writes Gatus\'s configuration (relative to the config file); null: it is not written.'),
+        panelUrl: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8080').describe('The panel as Gatus reaches it.'),
+        alertUrl: z.url({ protocol: /^https?$/ }).nullable().default(null).describe('Where Gatus posts its alerts (the panel\'s /gatus/alerts as Gatus reaches it); null: Gatus sends none.'),
+        serversHost: z.string().min(1).max(253).regex(/^[A-Za-z0-9.:-]+$/).default('127.0.0.1').describe('The host servers\' public ports are checked on, as Gatus reaches it.'),
+        webPort: z.number().int().min(1).max(65535).default(8081).describe('Port of the status page.'),
+        storagePath: z.string().min(1).default('/data/gatus.db').describe('Gatus\'s SQLite file (inside Gatus\'s container).'),
+        access: z
+          .discriminatedUnion('kind', [
+            z.strictObject({ kind: z.literal('public') }),
+            z.strictObject({ kind: z.literal('basic'), username: z.string().min(1).max(64), passwordBcryptBase64Env: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/) }),
+          ])
+          .default({ kind: 'public' })
+          .describe('Who may see the status page: everyone, or basic auth (the bcrypt hash, base64, from Gatus\'s environment).'),
       })
       .prefault({})
       .describe('The uptime page (Gatus) beside the panel.'),

@@ -1,0 +1,51 @@
+// Gatus's configuration file follows the panel on a real Docker Engine: written at start with the panel and SFTP, a
+// server's TCP port added while it runs and taken out when it stops; always a file Gatus loads, mode 0600.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { parse } from 'yaml';
+import { checkGatusConfig, type GatusConfig } from '../../src/gatus/index.ts';
+import { needsDocker } from '../helpers/docker.ts';
+import { panelWithAdmin } from '../helpers/fixtures.ts';
+import { eventually } from '../helpers/mail-server.ts';
+
+test('the Gatus file follows the servers', { timeout: 120_000 }, async (t) => {
+  if (!needsDocker(t)) return;
+  const base = 41000 + Math.floor(Math.random() * 500) * 10;
+  const { panel, admin } = await panelWithAdmin({
+    servers: { portRange: { min: base, max: base + 9 } },
+    sftp: { enabled: true },
+    gatus: { configPath: 'gatus/config.yaml', alertUrl: 'http://aether:8080/gatus/alerts', serversHost: 'game-host' },
+  });
+  let serverId = '';
+  t.after(async () => {
+    if (serverId) await admin.del(`/api/v1/servers/${serverId}`);
+    await panel.close();
+  });
+  const path = join(dirname(panel.config.configPath), 'gatus', 'config.yaml');
+  assert.equal(panel.gatus.path, path);
+  const read = () => parse(readFileSync(path, 'utf8').replace(/\$\$/g, '$').replace(/\$\{AETHER_GATUS_TOKEN\}/g, 't')) as GatusConfig;
+  await eventually(() => existsSync(path), 'the file to be written', 10_000, 50);
+  assert.equal(statSync(path).mode & 0o777, 0o600);
+  assert.deepEqual(read().endpoints.map((e) => e.name), ['Web panel', 'SFTP']);
+  assert.equal(read().endpoints[1]!.url, `tcp://game-host:${panel.sftpPort()}`);
+  assert.deepEqual(checkGatusConfig(read()), []);
+
+  const created = await admin.post('/api/v1/servers', { name: 'Costs $5 "daily"', template: 'test-server' });
+  assert.equal(created.status, 201, created.text);
+  serverId = created.body.server.id;
+  const hostPort = created.body.server.ports[0].hostPort as number;
+  assert.equal(read().endpoints.length, 2, 'a stopped server is not checked');
+  assert.equal((await admin.post(`/api/v1/servers/${serverId}/power`, { action: 'start' })).status, 200);
+  const name = `Costs $5 'daily' game (${created.body.server.shortId})`;
+  await eventually(() => read().endpoints.some((e) => e.name === name), 'the running server in the file', 10_000, 50);
+  const endpoint = read().endpoints.find((e) => e.name === name)!;
+  assert.equal(endpoint.url, `tcp://game-host:${hostPort}`);
+  assert.equal(endpoint.group, 'Servers');
+  assert.deepEqual(checkGatusConfig(read()), []);
+
+  assert.equal((await admin.post(`/api/v1/servers/${serverId}/power`, { action: 'kill' })).status, 200);
+  await eventually(() => !read().endpoints.some((e) => e.name === name), 'the stopped server out of the file', 10_000, 50);
+  assert.equal(statSync(path).mode & 0o777, 0o600);
+});
