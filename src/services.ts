@@ -246,7 +246,7 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
     backups,
     lockdown,
     // The token Gatus's custom alerts are sent with (given to Gatus as AETHER_GATUS_TOKEN), kept with the panel's keys.
-    gatus: { receiver: createGatusReceiver({ alerts: alerting.alerts, apiUrl: config.gatus.apiUrl }), alertToken: loadOrCreateKey(keysDir, 'gatus-alerts').toString('base64url') },
+    gatus: { receiver: createGatusReceiver({ alerts: alerting.alerts, apiUrl: config.gatus.apiUrl }), alertToken: loadOrCreateKey(keysDir, 'gatus-alerts').toString('base64url'), apiUrl: config.gatus.apiUrl },
     sftpEndpoint: { enabled: config.sftp.enabled, host: config.http.publicUrl ? new URL(config.http.publicUrl).hostname : null, port: null, hostKeyFingerprint: null },
     consoleTickets: createConsoleTickets(clock),
     csrfKey,

@@ -46,6 +46,11 @@ export function gatusText(s: string): string {
     .slice(0, 120);
 }
 
+/** A server port's endpoint in the file: its group and name as Gatus shows them (each `$` once). */
+export function serverEndpointName(serverName: string, portName: string, shortId: string): { group: string; name: string } {
+  return { group: 'Servers', name: `${gatusText(serverName)} ${gatusText(portName)} (${shortId})`.replace(/\$\$/g, '$') };
+}
+
 /** Gatus's key of an endpoint: `group_name`, lower-cased, with ` /_.,#+&` made `-` (two endpoints may not share one). */
 export function gatusKey(group: string, name: string): string {
   const sanitize = (s: string) => s.toLowerCase().trim().replace(/[/_., #+&]/g, '-');
@@ -66,8 +71,9 @@ export function gatusConfig(input: GatusInputs): GatusConfig {
   for (const server of input.servers) {
     for (const port of server.ports) {
       if (port.protocol !== 'tcp') continue;
-      // The short id keeps two servers of one name apart.
-      endpoints.push(endpoint('Servers', `${gatusText(server.name)} ${gatusText(port.name)} (${server.shortId})`, `tcp://${input.serversHost}:${port.hostPort}`, ['[CONNECTED] == true']));
+      // The short id keeps two servers of one name apart; each $ is written $$ (Gatus shows it once).
+      const shown = serverEndpointName(server.name, port.name, server.shortId);
+      endpoints.push(endpoint(shown.group, shown.name.replace(/\$/g, '$$$$'), `tcp://${input.serversHost}:${port.hostPort}`, ['[CONNECTED] == true']));
     }
   }
   const config: GatusConfig = {

@@ -67,3 +67,31 @@ export function createGatusReceiver(deps: { alerts: AlertsService; apiUrl: strin
     },
   };
 }
+
+export type Uptime = { key: string; state: 'up' | 'down' | 'unknown'; uptime24h: number | null; uptime7d: number | null };
+
+/** An endpoint's state (its health badge's JSON) and uptime ratios over 24 hours and 7 days, from Gatus's public routes. */
+export async function endpointUptime(apiUrl: string, key: string, timeoutMs = 5000): Promise<Uptime> {
+  const base = `${apiUrl.replace(/\/$/, '')}/api/v1/endpoints/${encodeURIComponent(key)}`;
+  const get = async (path: string): Promise<string | null> => {
+    try {
+      const res = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(timeoutMs) });
+      return res.ok ? await res.text() : null;
+    } catch {
+      return null;
+    }
+  };
+  const ratio = (text: string | null) => {
+    const n = text === null ? NaN : Number(text.trim());
+    return Number.isFinite(n) && n >= 0 && n <= 1 ? n : null;
+  };
+  const [health, day, week] = await Promise.all([get('/health/badge.shields'), get('/uptimes/24h'), get('/uptimes/7d')]);
+  let state: Uptime['state'] = 'unknown';
+  try {
+    const message = (JSON.parse(health ?? '') as { message?: unknown }).message;
+    if (message === 'up' || message === 'down') state = message;
+  } catch {
+    state = 'unknown';
+  }
+  return { key, state, uptime24h: ratio(day), uptime7d: ratio(week) };
+}

@@ -35,7 +35,7 @@ import type { Services } from './services.ts';
 import { serveUi } from './static.ts';
 import { backupsRoutes } from './routes/backups.routes.ts';
 import { lockdownRoutes } from './routes/lockdown.routes.ts';
-import { gatusRoutes } from './routes/gatus.routes.ts';
+import { gatusRoutes, uptimeRoutes } from './routes/gatus.routes.ts';
 import { serverBackupsRoutes } from './routes/server-backups.routes.ts';
 
 export const API_PREFIX = '/api/v1';
@@ -70,6 +70,7 @@ export function allRoutes(s: Services, version: string): Array<{ prefix: string;
     ...backupsRoutes(s),
     ...lockdownRoutes(s),
     ...serverBackupsRoutes(s),
+    ...uptimeRoutes(s),
   ];
   const mounted = [
     { prefix: '', routes: [...healthRoutes(s), ...gatusRoutes(s)] },

@@ -55,7 +55,7 @@ export type Services = {
   sftpCredentials: SftpCredentials;
   backups: BackupService;
   lockdown: LockdownService;
-  gatus: { receiver: GatusReceiver; alertToken: string };
+  gatus: { receiver: GatusReceiver; alertToken: string; apiUrl: string | null };
   sftpEndpoint: SftpEndpoint;
   consoleTickets: ConsoleTickets;
   csrfKey: Buffer;

@@ -1,11 +1,14 @@
 // Gatus's configuration file follows the panel on a real Docker Engine: written at start with the panel and SFTP, a
-// server's TCP port added while it runs and taken out when it stops; always a file Gatus loads, mode 0600.
+// server's TCP port added while it runs and taken out when it stops; always a file Gatus loads, mode 0600. The server's
+// uptime is read back from Gatus (a stand-in answering as Gatus documents) by the key Gatus gives the endpoint.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { checkGatusConfig, type GatusConfig } from '../../src/gatus/index.ts';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { checkGatusConfig, gatusKey, type GatusConfig } from '../../src/gatus/index.ts';
 import { needsDocker } from '../helpers/docker.ts';
 import { panelWithAdmin } from '../helpers/fixtures.ts';
 import { eventually } from '../helpers/mail-server.ts';
@@ -13,10 +16,21 @@ import { eventually } from '../helpers/mail-server.ts';
 test('the Gatus file follows the servers', { timeout: 120_000 }, async (t) => {
   if (!needsDocker(t)) return;
   const base = 41000 + Math.floor(Math.random() * 500) * 10;
+  // Gatus's public routes as it documents them: the health badge's JSON and uptime ratios as plain text.
+  const asked: string[] = [];
+  const standIn = createServer((req, res) => {
+    asked.push(decodeURIComponent(req.url ?? ''));
+    if (req.url?.endsWith('/health/badge.shields')) res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"schemaVersion":1,"label":"gatus","message":"down","color":"red"}');
+    else if (req.url?.endsWith('/uptimes/24h')) res.writeHead(200, { 'Content-Type': 'text/plain' }).end('0.958333');
+    else if (req.url?.endsWith('/uptimes/7d')) res.writeHead(200, { 'Content-Type': 'text/plain' }).end('0.994048');
+    else res.writeHead(404).end('endpoint not found');
+  });
+  await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve));
+  t.after(() => standIn.close());
   const { panel, admin } = await panelWithAdmin({
     servers: { portRange: { min: base, max: base + 9 } },
     sftp: { enabled: true },
-    gatus: { configPath: 'gatus/config.yaml', alertUrl: 'http://aether:8080/gatus/alerts', serversHost: 'game-host' },
+    gatus: { configPath: 'gatus/config.yaml', alertUrl: 'http://aether:8080/gatus/alerts', serversHost: 'game-host', apiUrl: `http://127.0.0.1:${(standIn.address() as AddressInfo).port}` },
   });
   let serverId = '';
   t.after(async () => {
@@ -44,6 +58,12 @@ test('the Gatus file follows the servers', { timeout: 120_000 }, async (t) => {
   assert.equal(endpoint.url, `tcp://game-host:${hostPort}`);
   assert.equal(endpoint.group, 'Servers');
   assert.deepEqual(checkGatusConfig(read()), []);
+
+  // Its uptime, read from Gatus by the key Gatus gives that endpoint.
+  const uptime = await admin.get(`/api/v1/servers/${serverId}/uptime`);
+  assert.equal(uptime.status, 200, uptime.text);
+  assert.deepEqual(uptime.body, { available: true, items: [{ port: 'game', key: gatusKey('Servers', name), state: 'down', uptime24h: 0.958333, uptime7d: 0.994048 }] });
+  assert.ok(asked.includes(`/api/v1/endpoints/${gatusKey('Servers', name)}/uptimes/24h`), asked.join(' '));
 
   assert.equal((await admin.post(`/api/v1/servers/${serverId}/power`, { action: 'kill' })).status, 200);
   await eventually(() => !read().endpoints.some((e) => e.name === name), 'the stopped server out of the file', 10_000, 50);

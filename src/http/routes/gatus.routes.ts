@@ -1,7 +1,7 @@
 // Gatus's alerts to the panel: outside /api/v1 (its bearer token is not an OAuth2 token and no session comes with it),
 // authenticated by the token only Gatus is given.
 import { z } from 'zod';
-import { bearerMatches, gatusAlertSchema } from '../../gatus/index.ts';
+import { bearerMatches, endpointUptime, gatusAlertSchema, gatusKey, serverEndpointName } from '../../gatus/index.ts';
 import { AppError } from '../../shared/errors.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 import type { Services } from '../services.ts';
@@ -27,6 +27,44 @@ export const gatusRoutes = (s: Services): AnyRoute[] => [
         throw new AppError(401, 'invalid_token', 'This endpoint takes the token given to Gatus.');
       }
       ctx.body = await s.gatus.receiver.receive(body);
+    },
+  }),
+];
+
+/** Uptime of a server's public TCP ports, as Gatus measured them (under /api/v1, with server.view). */
+export const uptimeRoutes = (s: Services): AnyRoute[] => [
+  defineRoute({
+    method: 'GET',
+    path: '/servers/:id/uptime',
+    summary: 'The server\'s public TCP ports as the uptime page checks them: up or down now, and the share of checks that passed over 24 hours and 7 days (0 to 1).',
+    tag: 'servers',
+    access: { scope: 'server.view', serverParam: 'id' },
+    params: z.strictObject({ id: z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/) }),
+    responses: {
+      200: {
+        description: 'Uptime',
+        schema: z.object({
+          available: z.boolean().describe('false: the panel does not know where Gatus is (gatus.apiUrl).'),
+          items: z.array(z.object({ port: z.string(), key: z.string(), state: z.enum(['up', 'down', 'unknown']), uptime24h: z.number().nullable(), uptime7d: z.number().nullable() })),
+        }),
+      },
+      404: { description: 'No such server' },
+    },
+    handler: async (ctx, { params }) => {
+      const server = await s.servers.get(params.id);
+      const apiUrl = s.gatus.apiUrl;
+      if (!apiUrl) {
+        ctx.body = { available: false, items: [] };
+        return;
+      }
+      const ports = server.ports.filter((p) => p.protocol === 'tcp');
+      const items = await Promise.all(
+        ports.map(async (p) => {
+          const { group, name } = serverEndpointName(server.name, p.name, server.shortId);
+          return { port: p.name, ...(await endpointUptime(apiUrl, gatusKey(group, name))) };
+        }),
+      );
+      ctx.body = { available: true, items };
     },
   }),
 ];
