@@ -172,6 +172,36 @@ export function createBackupService(deps: {
     renameSync(tmp, join(off, basename(file)));
   }
 
+  /**
+   * Runs one backup job (one at a time): it is listed at once with its progress; `make` writes the backup and records
+   * it, and a failure is kept on the job and handed to `failed` to record.
+   */
+  function startJob(
+    meta: Pick<BackupJob, 'serverId' | 'label' | 'withFiles'>,
+    now: Date,
+    make: (job: BackupJob) => Promise<void>,
+    failed: (message: string, err: unknown) => Promise<void>,
+  ): { job: BackupJob; done: Promise<BackupJob> } {
+    const job: BackupJob = { id: randomUUID(), ...meta, state: 'running', progress: { phase: 'preparing', doneBytes: 0, totalBytes: 0 }, startedAt: now.toISOString(), finishedAt: null, file: null, bytes: null, error: null };
+    jobs.set(job.id, job);
+    const done = (async () => {
+      try {
+        await make(job);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        Object.assign(job, { state: 'failed', error: message, finishedAt: new Date(clock.now()).toISOString() });
+        await failed(message, err);
+      } finally {
+        running = null;
+      }
+      return job;
+    })();
+    running = done;
+    return { job, done };
+  }
+  const finished = (job: BackupJob, written: { file: string; bytes: number }) =>
+    Object.assign(job, { state: 'done', file: written.file, bytes: written.bytes, finishedAt: new Date(clock.now()).toISOString() });
+
   /** Starts a backup; the job is returned at once and its `done` settles when it ends. */
   function create(caller: Caller, opts: { label: BackupLabel; withFiles: boolean; out?: string }): { job: BackupJob; done: Promise<BackupJob> } {
     if (running) throw conflict('backup_running', 'A backup is being made already; wait for it to finish.');
@@ -180,23 +210,11 @@ export function createBackupService(deps: {
     }
     if (config.database.client !== 'sqlite') throw new AppError(409, 'backup_unsupported', 'The panel backs up its own SQLite database; back up a MySQL or PostgreSQL database with its own tools.');
     const now = new Date(clock.now());
-    const job: BackupJob = {
-      id: randomUUID(),
-      serverId: null,
-      label: opts.label,
-      withFiles: opts.withFiles,
-      state: 'running',
-      progress: { phase: 'preparing', doneBytes: 0, totalBytes: 0 },
-      startedAt: now.toISOString(),
-      finishedAt: null,
-      file: null,
-      bytes: null,
-      error: null,
-    };
-    jobs.set(job.id, job);
-    const done = (async () => {
-      const out = opts.out ?? join(dir, backupFileName(now, `${opts.label}${opts.withFiles ? '-files' : ''}`));
-      try {
+    const out = opts.out ?? join(dir, backupFileName(now, `${opts.label}${opts.withFiles ? '-files' : ''}`));
+    return startJob(
+      { serverId: null, label: opts.label, withFiles: opts.withFiles },
+      now,
+      async (job) => {
         mkdirSync(dirname(out), { recursive: true, mode: 0o700 });
         const seal = (await sealing())!;
         const known = await deps.servers.all();
@@ -217,7 +235,7 @@ export function createBackupService(deps: {
         if (offsiteError) {
           await audit.record({ type: 'backup.offsite_failed', ...auditFrom(caller), target: { type: 'backup', id: basename(written.file), name: basename(written.file) }, outcome: 'failure', details: { reason: offsiteError.slice(0, 500) } });
         }
-        Object.assign(job, { state: 'done', file: written.file, bytes: written.bytes, finishedAt: new Date(clock.now()).toISOString() });
+        finished(job, written);
         await audit.record({
           type: 'backup.created',
           ...auditFrom(caller),
@@ -234,18 +252,12 @@ export function createBackupService(deps: {
           },
         });
         if (opts.label !== 'manual') await prune();
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        Object.assign(job, { state: 'failed', error: message, finishedAt: new Date(clock.now()).toISOString() });
+      },
+      async (message, err) => {
         logger.error({ err }, 'backup failed');
         await audit.record({ type: 'backup.failed', ...auditFrom(caller), target: { type: 'backup', id: null, name: basename(out) }, outcome: 'failure', details: { reason: message.slice(0, 500), label: opts.label, withFiles: opts.withFiles } });
-      } finally {
-        running = null;
-      }
-      return job;
-    })();
-    running = done;
-    return { job, done };
+      },
+    );
   }
 
   // A server's own backups (its users make, restore and download them): encrypted to the panel's own key (and the
@@ -277,42 +289,24 @@ export function createBackupService(deps: {
       throw conflict('too_many_backups', `This server has ${config.backup.perServer} backups (backup.perServer): delete one first.`);
     }
     const now = new Date(clock.now());
-    const job: BackupJob = {
-      id: randomUUID(),
-      serverId: server.id,
-      label: 'server',
-      withFiles: true,
-      state: 'running',
-      progress: { phase: 'preparing', doneBytes: 0, totalBytes: 0 },
-      startedAt: now.toISOString(),
-      finishedAt: null,
-      file: null,
-      bytes: null,
-      error: null,
-    };
-    jobs.set(job.id, job);
-    const done = (async () => {
-      const out = join(serverDir(server.id), backupFileName(now, 'server'));
-      try {
+    const out = join(serverDir(server.id), backupFileName(now, 'server'));
+    return startJob(
+      { serverId: server.id, label: 'server', withFiles: true },
+      now,
+      async (job) => {
         mkdirSync(dirname(out), { recursive: true, mode: 0o700 });
         const written = await writeBackup(
           { kind: 'server', panel: null, servers: [{ ...server, files: () => deps.servers.files(server.id) }], knownServers: [server], panelVersion: deps.panelVersion },
           { out, sealing: await toRecipients(), now, onProgress: (p) => (job.progress = p), signal: stopping.signal },
         );
-        Object.assign(job, { state: 'done', file: written.file, bytes: written.bytes, finishedAt: new Date(clock.now()).toISOString() });
+        finished(job, written);
         await audit.record({ type: 'server.backup.created', ...auditFrom(caller), target: serverTarget(server), outcome: 'success', details: { backup: basename(out), bytes: written.bytes, files: written.manifest.entries.filter((e) => e.type === 'file').length } });
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        Object.assign(job, { state: 'failed', error: message, finishedAt: new Date(clock.now()).toISOString() });
+      },
+      async (message, err) => {
         logger.error({ err, server: server.id }, 'server backup failed');
         await audit.record({ type: 'server.backup.failed', ...auditFrom(caller), target: serverTarget(server), outcome: 'failure', details: { reason: message.slice(0, 500) } });
-      } finally {
-        running = null;
-      }
-      return job;
-    })();
-    running = done;
-    return { job, done };
+      },
+    );
   }
 
   /** Restores the newest backup into a temporary directory and checks it: database, audit chain, users. */
