@@ -92,6 +92,14 @@ function applyEnv(raw: Record<string, unknown>, env: Env): Record<string, unknow
     section('sftp').port = Number.isInteger(port) ? port : env.AETHER_SFTP_PORT;
   }
   if (env.AETHER_DATABASE_URL) out.database = parseDatabaseUrl(env.AETHER_DATABASE_URL);
+  if (env.AETHER_SERVERS_DIR) section('servers').dataDir = env.AETHER_SERVERS_DIR;
+  if (env.AETHER_BACKUP_DIR) section('backup').dir = env.AETHER_BACKUP_DIR;
+  // Where Gatus runs beside the panel (the compose file): the file it reads and the addresses each side uses.
+  if (env.AETHER_GATUS_CONFIG) section('gatus').configPath = env.AETHER_GATUS_CONFIG;
+  if (env.AETHER_GATUS_API_URL) section('gatus').apiUrl = env.AETHER_GATUS_API_URL;
+  if (env.AETHER_GATUS_PANEL_URL) section('gatus').panelUrl = env.AETHER_GATUS_PANEL_URL;
+  if (env.AETHER_GATUS_ALERT_URL) section('gatus').alertUrl = env.AETHER_GATUS_ALERT_URL;
+  if (env.AETHER_GATUS_SERVERS_HOST) section('gatus').serversHost = env.AETHER_GATUS_SERVERS_HOST;
   if (env.AETHER_TOTP_KEY) section('security').totpEncryptionKey = env.AETHER_TOTP_KEY;
   return out;
 }

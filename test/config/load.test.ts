@@ -48,6 +48,31 @@ describe('config loader', () => {
     assert.deepEqual(config.http.trustedProxies, ['10.0.0.0/8', '::1']);
   });
 
+  test('the container image\'s environment places servers, backups and Gatus', () => {
+    const path = join(tmp(), 'config.json');
+    writeFileSync(path, JSON.stringify({ gatus: { configPath: 'gatus/config.yaml' } }));
+    const config = loadConfig({
+      path,
+      env: {
+        AETHER_SERVERS_DIR: '/var/lib/aether/servers',
+        AETHER_BACKUP_DIR: '/var/backups/aether',
+        AETHER_GATUS_CONFIG: '/etc/aether-gatus/config.yaml',
+        AETHER_GATUS_API_URL: 'http://gatus:8080',
+        AETHER_GATUS_PANEL_URL: 'http://aether:8080',
+        AETHER_GATUS_ALERT_URL: 'http://aether:8080/gatus/alerts',
+        AETHER_GATUS_SERVERS_HOST: 'host.docker.internal',
+      },
+    });
+    assert.equal(config.servers.dataDir, '/var/lib/aether/servers');
+    assert.equal(config.paths.backupDir, '/var/backups/aether');
+    assert.equal(config.gatus.configPath, '/etc/aether-gatus/config.yaml');
+    assert.equal(config.gatus.apiUrl, 'http://gatus:8080');
+    assert.equal(config.gatus.panelUrl, 'http://aether:8080');
+    assert.equal(config.gatus.alertUrl, 'http://aether:8080/gatus/alerts');
+    assert.equal(config.gatus.serversHost, 'host.docker.internal');
+    assert.throws(() => loadConfig({ path, env: { AETHER_GATUS_API_URL: 'ftp://gatus' } }), (err: unknown) => err instanceof ConfigError && /gatus\.apiUrl/.test(err.message));
+  });
+
   const bad: Array<{ name: string; file?: unknown; text?: string; env?: Record<string, string>; mentions: RegExp }> = [
     { name: 'unknown top-level key', file: { htpp: {} }, mentions: /htpp: unknown key/ },
     { name: 'unknown nested key', file: { http: { prot: 1 } }, mentions: /http\.prot: unknown key/ },
