@@ -5,10 +5,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { request } from 'node:http';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { checkGatusConfig, type GatusConfig } from '../../src/gatus/index.ts';
 import { ensureLocalBaseImages } from '../../scripts/local-base-images.js';
 import { dockerReachable } from '../../scripts/test-image.js';
 import { launchChromium, needsChromium, screenshot } from '../helpers/browser.ts';
@@ -161,5 +165,58 @@ test('the appliance image builds without a registry and runs hardened', { timeou
     const audit = docker(['exec', name, 'node', '-e', "process.stdout.write(require('fs').readFileSync('/var/log/aether/audit.log','utf8'))"]).out;
     assert.match(audit, /"type":"auth\.login\.failure"/);
     assert.match(audit, /"type":"setup\.completed"/);
+  });
+  await t.test('the compose file runs the panel as documented, and `docker-compose logs aether` shows it', async (t2) => {
+    if (!needs(t2, 'docker-compose', spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0, 'not found: apt-get install docker-compose')) return;
+    const project = `aethertest${randomBytes(3).toString('hex')}`;
+    const dir = mkdtempSync(join(tmpdir(), 'aether-compose-'));
+    const serversDir = join(dir, 'servers');
+    mkdirSync(serversDir);
+    chownSync(serversDir, 10001, 10001);
+    const net = 200 + Math.floor(Math.random() * 50);
+    const envFile = join(dir, '.env');
+    writeFileSync(envFile, [
+      `COMPOSE_PROJECT_NAME=${project}`,
+      'AETHER_DOMAIN=panel.example.com',
+      `DOCKER_GID=${statSync('/var/run/docker.sock').gid}`,
+      `AETHER_GATUS_TOKEN=${randomBytes(32).toString('hex')}`,
+      `AETHER_SERVERS_DIR=${serversDir}`,
+      `AETHER_IMAGE=${IMAGE}`,
+      'AETHER_HTTP_PUBLISH=127.0.0.1:0',
+      'AETHER_SFTP_PUBLISH=127.0.0.1:0',
+      `AETHER_SUBNET=172.31.${net}.0/24`,
+      `AETHER_NGINX_IP=172.31.${net}.10`,
+    ].join('\n'), { mode: 0o600 });
+    const compose = (args: string[], allowFail = false) => {
+      const res = spawnSync('docker-compose', ['--env-file', envFile, '-f', join(ROOT, 'docker-compose.yml'), '-p', project, ...args], { encoding: 'utf8', cwd: ROOT });
+      if (res.status !== 0 && !allowFail) throw new Error(`docker-compose ${args.join(' ')} failed: ${res.stderr}`);
+      return `${res.stdout}${res.stderr}`;
+    };
+    t2.after(() => {
+      compose(['down', '-v', '--remove-orphans'], true);
+      rmSync(dir, { recursive: true, force: true });
+    });
+    compose(['config', '-q']);
+    compose(['up', '-d', '--no-build', 'aether']);
+    const id = compose(['ps', '-q', 'aether']).trim().split('\n').pop()!;
+    await until(() => assert.equal(docker(['inspect', '--format', '{{.State.Health.Status}}', id]).out.trim(), 'healthy'), 120_000);
+    const hostConfig = JSON.parse(docker(['inspect', '--format', '{{json .HostConfig}}', id]).out) as { ReadonlyRootfs: boolean; CapDrop: string[]; SecurityOpt: string[]; CapAdd: string[] | null };
+    assert.equal(hostConfig.ReadonlyRootfs, true);
+    assert.deepEqual(hostConfig.CapDrop, ['ALL']);
+    assert.equal(hostConfig.CapAdd, null);
+    assert.ok(hostConfig.SecurityOpt.includes('no-new-privileges:true'));
+    const logs = compose(['logs', '--no-color', 'aether']);
+    assert.match(logs, /panel listening/);
+    assert.match(logs, /\/setup\?token=/);
+    // Through the docker group it was given, uid 10001 reaches the Docker Engine the servers run on.
+    const ping = docker(['exec', id, 'node', '-e', "require('http').get({ socketPath: '/var/run/docker.sock', path: '/_ping' }, (r) => { let b = ''; r.on('data', (c) => (b += c)); r.on('end', () => process.stdout.write(r.statusCode + ' ' + b)); })"]).out;
+    assert.equal(ping, '200 OK');
+    // It writes Gatus's file into the volume Gatus mounts read-only: mode 0600, a file Gatus loads.
+    const gatus = await until(() => docker(['exec', id, 'node', '-e', "const fs = require('fs'); const p = '/etc/aether-gatus/config.yaml'; process.stdout.write(JSON.stringify({ mode: (fs.statSync(p).mode & 0o777).toString(8), text: fs.readFileSync(p, 'utf8') }))"]).out, 30_000);
+    const { mode, text } = JSON.parse(gatus) as { mode: string; text: string };
+    assert.equal(mode, '600');
+    assert.deepEqual(checkGatusConfig(parse(text) as GatusConfig), []);
+    assert.match(text, /url: http:\/\/aether:8080\/healthz/);
+    assert.match(text, /Bearer \$\{AETHER_GATUS_TOKEN\}/);
   });
 });
