@@ -24,6 +24,7 @@ import { createOAuth } from './oauth/index.ts';
 import { createSftpCredentials } from './auth/sftp-credentials.service.ts';
 import { createFilesService } from './files/index.ts';
 import { createBackupService } from './backup/index.ts';
+import { createChecklistService, createHostProbe } from './check/index.ts';
 import { createLockdownService } from './incident/index.ts';
 import { createGatusReceiver } from './gatus/index.ts';
 import { VERSION } from './version.ts';
@@ -216,6 +217,15 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
       files: (id) => files.fsOf(id),
     },
   });
+  const checklist = createChecklistService({
+    config,
+    db,
+    clock,
+    probe: createHostProbe({ commandTimeoutMs: config.checklist.commandTimeoutSeconds * 1000, networkTimeoutMs: config.checklist.networkTimeoutSeconds * 1000 }),
+    version: VERSION,
+    monitorRules: () => rules.filter((r) => r.enabled).length,
+    backupEncryption: () => backups.configured(),
+  });
   return {
     db,
     clock,
@@ -245,6 +255,7 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
     sftpCredentials,
     backups,
     lockdown,
+    checklist,
     // The token Gatus's custom alerts are sent with (given to Gatus as AETHER_GATUS_TOKEN), kept with the panel's keys.
     gatus: { receiver: createGatusReceiver({ alerts: alerting.alerts, apiUrl: config.gatus.apiUrl }), alertToken: loadOrCreateKey(keysDir, 'gatus-alerts').toString('base64url'), apiUrl: config.gatus.apiUrl },
     sftpEndpoint: { enabled: config.sftp.enabled, host: config.http.publicUrl ? new URL(config.http.publicUrl).hostname : null, port: null, hostKeyFingerprint: null },

@@ -67,6 +67,25 @@ export function lastSlot(now: Date, hhmm: string, days: readonly number[] = [0, 
   return new Date(0);
 }
 
+/** The panel backups in a backup directory, newest first. */
+export function listBackupFiles(dir: string): BackupFile[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((n) => n.endsWith(BACKUP_EXTENSION) && !n.startsWith('.'))
+    .map((name): BackupFile => {
+      const m = NAME.exec(name);
+      const st = statSync(join(dir, name));
+      return {
+        name,
+        label: (m?.[2] as BackupLabel | undefined) ?? 'other',
+        bytes: st.size,
+        createdAt: (m ? parseStamp(m[1]!) : st.mtime).toISOString(),
+        withFiles: Boolean(m?.[3]),
+      };
+    })
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
+
 export type BackupService = ReturnType<typeof createBackupService>;
 
 export function createBackupService(deps: {
@@ -110,23 +129,7 @@ export function createBackupService(deps: {
   const sealing = async (): Promise<Sealing | null> => (config.backup.recipients.length > 0 ? toRecipients() : deps.passphrase ? { passphrase: deps.passphrase } : null);
   const ownOpening = async (): Promise<Opening> => ({ identities: [(await hostIdentity()).identity], passphrases: deps.passphrase ? [deps.passphrase] : [] });
 
-  function list(): BackupFile[] {
-    if (!existsSync(dir)) return [];
-    return readdirSync(dir)
-      .filter((n) => n.endsWith(BACKUP_EXTENSION) && !n.startsWith('.'))
-      .map((name): BackupFile => {
-        const m = NAME.exec(name);
-        const st = statSync(join(dir, name));
-        return {
-          name,
-          label: (m?.[2] as BackupLabel | undefined) ?? 'other',
-          bytes: st.size,
-          createdAt: (m ? parseStamp(m[1]!) : st.mtime).toISOString(),
-          withFiles: Boolean(m?.[3]),
-        };
-      })
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-  }
+  const list = (): BackupFile[] => listBackupFiles(dir);
 
   /** The path of a backup by its name, refusing anything that is not one of the backup directory's backups. */
   function pathOf(name: string): string {

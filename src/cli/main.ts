@@ -7,6 +7,7 @@ import { EXIT, UsageError, type Command } from './command.ts';
 import { createCommandContext, type Env } from './context.ts';
 import { consoleIo, type Io } from './io.ts';
 import { analyzeCommand } from './analyze.command.ts';
+import { checkCommand } from './check.command.ts';
 import { banAddCommand, banListCommand, banRemoveCommand } from './ban.commands.ts';
 import { lockdownCommand, maintenanceCommand } from './lockdown.commands.ts';
 import { backupCreateCommand, backupKeygenCommand, backupListCommand, backupVerifyCommand, restoreCommand } from './backup.commands.ts';
@@ -34,6 +35,7 @@ export const COMMANDS: readonly Command[] = [
   restoreCommand,
   lockdownCommand,
   maintenanceCommand,
+  checkCommand,
 ];
 
 const COMMON = { config: { type: 'string' as const }, help: { type: 'boolean' as const, short: 'h' } };

@@ -312,6 +312,23 @@ export const configSchema = z
       })
       .prefault({})
       .describe('Access restrictions.'),
+    checklist: z
+      .strictObject({
+        releaseFeedUrl: z
+          .url({ protocol: /^https?$/ })
+          .nullable()
+          .default('https://api.github.com/repos/aether-panel/aether-panel/releases/latest')
+          .describe('JSON feed of the latest release ({"tag_name": "v1.2.3"} as GitHub answers, or {"version": "1.2.3"}); null: the panel version is not checked.'),
+        networkTimeoutSeconds: z.number().min(0.5).max(30).default(3).describe('How long the release feed, the HTTPS certificate and the panel\'s /healthz are waited for.'),
+        commandTimeoutSeconds: z.number().min(1).max(120).default(20).describe('How long a system command (apt-get -s, sshd -T, ufw, fail2ban-client, ...) may run before it is stopped.'),
+        clientSecretMaxAgeDays: z.number().int().min(1).max(3650).default(90).describe('An OAuth2 client secret older than this should be regenerated.'),
+        unusedAccountDays: z.number().int().min(1).max(3650).default(90).describe('An enabled account without a sign-in for this long counts as unused.'),
+        maxAdmins: z.number().int().min(1).max(100).default(3).describe('More enabled administrators than this is reported as too many.'),
+        sshdConfig: z.string().min(1).default('/etc/ssh/sshd_config').describe('The SSH server\'s configuration file (its Include lines are followed).'),
+        letsencryptDir: z.string().min(1).default('/etc/letsencrypt').describe('Certbot\'s directory: its certificates and renewal-hooks/deploy/.'),
+      })
+      .prefault({})
+      .describe('The security checklist (aether check, Security checklist page): where it looks and what it accepts.'),
   })
   .describe('Aether Panel configuration (config.json).');
 

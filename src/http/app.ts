@@ -34,6 +34,7 @@ import { usersRoutes } from './routes/users.routes.ts';
 import type { Services } from './services.ts';
 import { serveUi } from './static.ts';
 import { backupsRoutes } from './routes/backups.routes.ts';
+import { checklistRoutes } from './routes/checklist.routes.ts';
 import { lockdownRoutes } from './routes/lockdown.routes.ts';
 import { gatusRoutes, uptimeRoutes } from './routes/gatus.routes.ts';
 import { serverBackupsRoutes } from './routes/server-backups.routes.ts';
@@ -69,6 +70,7 @@ export function allRoutes(s: Services, version: string): Array<{ prefix: string;
     ...sftpCredentialsRoutes(s),
     ...backupsRoutes(s),
     ...lockdownRoutes(s),
+    ...checklistRoutes(s),
     ...serverBackupsRoutes(s),
     ...uptimeRoutes(s),
   ];

@@ -15,6 +15,7 @@ import type { UsersService } from '../auth/users.service.ts';
 import type { Db } from '../db/index.ts';
 import type { FilesService } from '../files/index.ts';
 import type { BackupService } from '../backup/index.ts';
+import type { ChecklistService } from '../check/index.ts';
 import type { LockdownService } from '../incident/index.ts';
 import type { GatusReceiver } from '../gatus/index.ts';
 import type { BansService, MonitorService } from '../monitor/index.ts';
@@ -55,6 +56,7 @@ export type Services = {
   sftpCredentials: SftpCredentials;
   backups: BackupService;
   lockdown: LockdownService;
+  checklist: ChecklistService;
   gatus: { receiver: GatusReceiver; alertToken: string; apiUrl: string | null };
   sftpEndpoint: SftpEndpoint;
   consoleTickets: ConsoleTickets;

@@ -7,6 +7,8 @@ import { OpenAlertsBadge } from './pages/alerts/open-alerts-badge.tsx';
 import { ApiClientsPage } from './pages/api-clients.page.tsx';
 import { AuditPage } from './pages/audit.page.tsx';
 import { BackupsPage } from './pages/backups.page.tsx';
+import { ChecklistPage } from './pages/checklist.page.tsx';
+import { CHECKLIST_PATH } from './pages/checklist/checklist-paths.ts';
 import { IncidentPage } from './pages/incident.page.tsx';
 import { DashboardPage } from './pages/dashboard.page.tsx';
 import { ResourcesPage } from './pages/resources.page.tsx';
@@ -56,6 +58,8 @@ export const appRoutes: readonly AppRoute[] = [
     subPaths: securitySections.map((section) => section.path),
     page: SecurityPage,
   },
+  // Names accounts, ports and host settings: administrators only, as the API says.
+  { path: CHECKLIST_PATH, label: 'Security checklist', testId: 'nav-checklist', anyOf: ['admin'], page: ChecklistPage },
   {
     path: '/alerts',
     label: 'Alerts',

@@ -1,11 +1,13 @@
-// Dashboard: greeting, the user's access, the user's servers by state, node health, open alerts and backups with the
-// last restore test (for those who may see them) and shortcuts to the pages the user may open.
+// Dashboard: greeting, the user's access, the user's servers by state, node health, open alerts, backups with the
+// last restore test and the security checklist's counts (for those who may see them) and shortcuts to the pages the
+// user may open.
 import { PageHeader } from '../components/page-header.tsx';
 import { TimeText } from '../components/time-text.tsx';
 import { appRoutes } from '../routes.tsx';
 import { Link } from '../router/link.tsx';
 import { OpenAlertsCard } from './alerts/open-alerts-card.tsx';
 import { BackupStatusCard } from './backups/backup-status-card.tsx';
+import { ChecklistCard } from './checklist/checklist-card.tsx';
 import { NodesCard } from './servers/nodes-card.tsx';
 import { ServersCard } from './servers/servers-card.tsx';
 import { hasAnyScope, hasScope } from '../session/scopes.ts';
@@ -54,6 +56,7 @@ export function DashboardPage() {
         {hasScope(user, 'nodes.view') ? <NodesCard /> : null}
         {hasScope(user, 'alerts.view') ? <OpenAlertsCard /> : null}
         {hasScope(user, 'backups.manage') ? <BackupStatusCard /> : null}
+        {hasScope(user, 'admin') ? <ChecklistCard /> : null}
         <div class="card">
           <h2>Go to</h2>
           <ul class="link-list">

@@ -1,0 +1,3 @@
+// Where the Security checklist page lives.
+
+export const CHECKLIST_PATH = '/security-checklist';
