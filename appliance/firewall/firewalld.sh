@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Host firewall of an Aether Panel appliance with firewalld (Fedora, RHEL): opens exactly the ports below in the
+# default zone, then removes SSH's port 22, but only once sshd answers on 2022. Safe to run again: a second run
+# changes nothing and says so.
+set -euo pipefail
+
+# The open ports (permanent rules of the default zone). Nothing else is added.
+PORTS=(
+  8080/tcp # web panel and API (direct access; behind nginx it may be limited to trusted addresses by hand)
+  5657/tcp # SFTP into the servers' files
+  8081/tcp # Gatus uptime page
+  2022/tcp # host SSH, keys only (appliance/ssh/aether-sshd.conf)
+  80/tcp   # nginx: Let's Encrypt HTTP-01 challenges (certbot --webroot) and the redirect to HTTPS
+  443/tcp  # nginx: the panel over HTTPS
+)
+# Port 22 is closed only when something answers an SSH banner here (overridable for testing).
+SSH_CHECK_HOST="${AETHER_SSH_CHECK_HOST:-127.0.0.1}"
+SSH_CHECK_PORT="${AETHER_SSH_CHECK_PORT:-2022}"
+
+usage() {
+  cat <<'EOF'
+Usage: firewalld.sh [--dry-run] [--keep-22] [--help]
+
+Opens 8080/tcp (panel), 5657/tcp (SFTP), 8081/tcp (Gatus), 2022/tcp (SSH), 80/tcp and 443/tcp (nginx, certbot)
+in firewalld's default zone (permanently), and removes the ssh service (port 22) once sshd answers on port 2022
+(appliance/ssh/aether-sshd.conf installed and sshd reloaded). If nothing answers on 2022, port 22 stays open and
+a warning says so. Then firewalld reloads its rules.
+
+  --dry-run   print every command that would change the firewall, change nothing (root not needed)
+  --keep-22   never close port 22
+  --help      this text
+
+Run it again at any time: rules already there are left alone, and a run with nothing to do says so.
+Keep your current SSH session open and try a new login on port 2022 before you log out.
+On Fedora with SELinux, sshd may only listen on 2022 after: semanage port -a -t ssh_port_t -p tcp 2022
+EOF
+}
+
+DRY_RUN=0
+KEEP_22=0
+for arg in "$@"; do
+  case "$arg" in
+    --dry-run) DRY_RUN=1 ;;
+    --keep-22) KEEP_22=1 ;;
+    -h | --help) usage; exit 0 ;;
+    *) printf 'firewalld.sh: unknown option %s (see --help)\n' "$arg" >&2; exit 2 ;;
+  esac
+done
+
+say() { printf 'firewalld.sh: %s\n' "$*"; }
+loud() { printf '\n!!! firewalld.sh: %s\n\n' "$*" >&2; }
+
+if [[ "$DRY_RUN" -eq 0 && "${EUID}" -ne 0 ]]; then
+  printf 'firewalld.sh: must run as root (or with --dry-run)\n' >&2
+  exit 1
+fi
+
+CHANGES=0
+# Runs a command that changes the firewall, or only prints it in dry-run mode.
+run() {
+  CHANGES=$((CHANGES + 1))
+  if [[ "$DRY_RUN" -eq 1 ]]; then
+    printf 'would run: %s\n' "$*"
+  else
+    printf 'running: %s\n' "$*"
+    "$@"
+  fi
+}
+
+# True when an SSH server answers with its banner ("SSH-...") on the given address.
+ssh_answers() {
+  local banner
+  # shellcheck disable=SC2016 # $0 and $1 are expanded by the inner bash, which gets host and port as arguments
+  banner="$(timeout 3 bash -c 'exec 3<>"/dev/tcp/$0/$1"; head -c 4 <&3' "$1" "$2" 2>/dev/null || true)"
+  [[ "$banner" == "SSH-" ]]
+}
+
+# The current state, read from firewalld itself. firewall-cmd only works while firewalld runs.
+ports=""
+services="ssh"
+if ! command -v firewall-cmd >/dev/null 2>&1; then
+  if [[ "$DRY_RUN" -eq 0 ]]; then
+    printf 'firewalld.sh: firewalld is not installed: dnf install firewalld (or use ufw.sh)\n' >&2
+    exit 1
+  fi
+  say "firewalld is not installed: showing what a fresh firewalld (default zone with ssh) would need"
+elif ! firewall-cmd --state >/dev/null 2>&1; then
+  # Its default zone lets ssh (22) in, so starting it does not cut the current session.
+  run systemctl enable --now firewalld
+  if [[ "$DRY_RUN" -eq 1 ]]; then
+    say "firewalld is not running: the rest assumes a fresh default zone (with ssh)"
+  else
+    ports="$(firewall-cmd --permanent --list-ports)"
+    services="$(firewall-cmd --permanent --list-services)"
+  fi
+else
+  ports="$(firewall-cmd --permanent --list-ports)"
+  services="$(firewall-cmd --permanent --list-services)"
+fi
+# Whether a space-separated list holds a word.
+holds() { [[ " $1 " == *" $2 "* ]]; }
+
+for port in "${PORTS[@]}"; do
+  if holds "$ports" "$port"; then
+    say "$port already open"
+  else
+    run firewall-cmd --permanent "--add-port=$port"
+  fi
+done
+
+close_22=0
+if [[ "$KEEP_22" -eq 1 ]]; then
+  say "--keep-22: port 22 stays open"
+elif ssh_answers "$SSH_CHECK_HOST" "$SSH_CHECK_PORT"; then
+  close_22=1
+else
+  loud "NOTHING ANSWERS SSH ON $SSH_CHECK_HOST:$SSH_CHECK_PORT. Port 22 stays OPEN so you are not locked out.
+    Install appliance/ssh/aether-sshd.conf, check it with 'sshd -t', reload sshd, log in on port 2022, then run this again."
+fi
+
+if [[ "$close_22" -eq 1 ]]; then
+  say "sshd answers on $SSH_CHECK_HOST:$SSH_CHECK_PORT: closing port 22"
+  closed=1
+  if holds "$services" ssh; then run firewall-cmd --permanent --remove-service=ssh; closed=0; fi
+  if holds "$ports" 22/tcp; then run firewall-cmd --permanent --remove-port=22/tcp; closed=0; fi
+  if [[ "$closed" -eq 1 ]]; then say "port 22 already closed"; fi
+elif holds "$services" ssh || holds "$ports" 22/tcp; then
+  say "port 22 already open"
+else
+  run firewall-cmd --permanent --add-service=ssh
+fi
+
+if [[ "$CHANGES" -eq 0 ]]; then
+  say "nothing to change: the firewall already matches"
+  exit 0
+fi
+# Permanent rules take effect at the reload.
+run firewall-cmd --reload
+if [[ "$DRY_RUN" -eq 1 ]]; then
+  say "dry run: the command(s) above would run; nothing was changed"
+else
+  say "changes made and loaded"
+  firewall-cmd --list-ports
+  firewall-cmd --list-services
+fi

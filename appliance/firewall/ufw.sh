@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Host firewall of an Aether Panel appliance with ufw (Debian, Ubuntu): opens exactly the ports below, then closes
+# SSH's port 22, but only once sshd answers on 2022. Safe to run again: a second run changes nothing and says so.
+set -euo pipefail
+
+# The open ports. Nothing else is let in (ufw's default: deny incoming).
+PORTS=(
+  8080/tcp # web panel and API (direct access; behind nginx it may be limited to trusted addresses by hand)
+  5657/tcp # SFTP into the servers' files
+  8081/tcp # Gatus uptime page
+  2022/tcp # host SSH, keys only (appliance/ssh/aether-sshd.conf)
+  80/tcp   # nginx: Let's Encrypt HTTP-01 challenges (certbot --webroot) and the redirect to HTTPS
+  443/tcp  # nginx: the panel over HTTPS
+)
+# Port 22 is closed only when something answers an SSH banner here (overridable for testing).
+SSH_CHECK_HOST="${AETHER_SSH_CHECK_HOST:-127.0.0.1}"
+SSH_CHECK_PORT="${AETHER_SSH_CHECK_PORT:-2022}"
+
+usage() {
+  cat <<'EOF'
+Usage: ufw.sh [--dry-run] [--keep-22] [--help]
+
+Opens 8080/tcp (panel), 5657/tcp (SFTP), 8081/tcp (Gatus), 2022/tcp (SSH), 80/tcp and 443/tcp (nginx, certbot)
+with ufw, and denies 22/tcp once sshd answers on port 2022 (appliance/ssh/aether-sshd.conf installed and sshd
+reloaded). If nothing answers on 2022, port 22 is kept open (allowed) and a warning says so. Then ufw is enabled.
+
+  --dry-run   print every command that would change the firewall, change nothing (root not needed)
+  --keep-22   never close port 22
+  --help      this text
+
+Run it again at any time: rules already there are left alone, and a run with nothing to do says so.
+Keep your current SSH session open and try a new login on port 2022 before you log out.
+EOF
+}
+
+DRY_RUN=0
+KEEP_22=0
+for arg in "$@"; do
+  case "$arg" in
+    --dry-run) DRY_RUN=1 ;;
+    --keep-22) KEEP_22=1 ;;
+    -h | --help) usage; exit 0 ;;
+    *) printf 'ufw.sh: unknown option %s (see --help)\n' "$arg" >&2; exit 2 ;;
+  esac
+done
+
+say() { printf 'ufw.sh: %s\n' "$*"; }
+loud() { printf '\n!!! ufw.sh: %s\n\n' "$*" >&2; }
+
+if [[ "$DRY_RUN" -eq 0 && "${EUID}" -ne 0 ]]; then
+  printf 'ufw.sh: must run as root (or with --dry-run)\n' >&2
+  exit 1
+fi
+if ! command -v ufw >/dev/null 2>&1; then
+  if [[ "$DRY_RUN" -eq 0 ]]; then
+    printf 'ufw.sh: ufw is not installed: apt-get install ufw (or use firewalld.sh)\n' >&2
+    exit 1
+  fi
+  say "ufw is not installed: showing what a fresh ufw would need"
+fi
+
+CHANGES=0
+# Runs a command that changes the firewall, or only prints it in dry-run mode.
+run() {
+  CHANGES=$((CHANGES + 1))
+  if [[ "$DRY_RUN" -eq 1 ]]; then
+    printf 'would run: %s\n' "$*"
+  else
+    printf 'running: %s\n' "$*"
+    "$@"
+  fi
+}
+
+# True when an SSH server answers with its banner ("SSH-...") on the given address.
+ssh_answers() {
+  local banner
+  # shellcheck disable=SC2016 # $0 and $1 are expanded by the inner bash, which gets host and port as arguments
+  banner="$(timeout 3 bash -c 'exec 3<>"/dev/tcp/$0/$1"; head -c 4 <&3' "$1" "$2" 2>/dev/null || true)"
+  [[ "$banner" == "SSH-" ]]
+}
+
+# The current state, read from ufw itself: the rules added (also while ufw is inactive) and whether it is active.
+added=""
+active=0
+if command -v ufw >/dev/null 2>&1; then
+  if added="$(ufw show added 2>/dev/null)"; then
+    :
+  elif [[ "$DRY_RUN" -eq 1 ]]; then
+    say "could not read the rules (not root?): showing what a fresh ufw would need"
+    added=""
+  else
+    printf 'ufw.sh: "ufw show added" failed\n' >&2
+    exit 1
+  fi
+  status="$(ufw status 2>/dev/null || true)"
+  if grep -q '^Status: active' <<<"$status"; then active=1; fi
+fi
+has_rule() { grep -qxF "ufw $1" <<<"$added"; }
+
+for port in "${PORTS[@]}"; do
+  if has_rule "allow $port"; then
+    say "$port already allowed"
+  else
+    run ufw allow "$port"
+  fi
+done
+
+# Rules that let port 22 in, which must go before a deny can take effect (ufw applies the first matching rule).
+ssh22_allows=()
+while IFS= read -r line; do
+  ssh22_allows+=("${line#ufw }")
+done < <(grep -E '^ufw (allow|limit) (in )?(22|22/tcp|ssh|ssh/tcp|OpenSSH)$' <<<"$added" || true)
+
+close_22=0
+if [[ "$KEEP_22" -eq 1 ]]; then
+  say "--keep-22: port 22 stays open"
+elif ssh_answers "$SSH_CHECK_HOST" "$SSH_CHECK_PORT"; then
+  close_22=1
+else
+  loud "NOTHING ANSWERS SSH ON $SSH_CHECK_HOST:$SSH_CHECK_PORT. Port 22 stays OPEN so you are not locked out.
+    Install appliance/ssh/aether-sshd.conf, check it with 'sshd -t', reload sshd, log in on port 2022, then run this again."
+fi
+
+if [[ "$close_22" -eq 1 ]]; then
+  say "sshd answers on $SSH_CHECK_HOST:$SSH_CHECK_PORT: closing port 22"
+  for rule in "${ssh22_allows[@]}"; do
+    # shellcheck disable=SC2086 # the rule is words ufw expects as separate arguments ("allow 22/tcp")
+    run ufw delete $rule
+  done
+  if has_rule "deny 22/tcp"; then
+    say "22/tcp already denied"
+  else
+    run ufw deny 22/tcp
+  fi
+else
+  if has_rule "deny 22/tcp"; then
+    # A deny from an earlier run would win over any allow: it goes first.
+    run ufw delete deny 22/tcp
+  fi
+  if [[ "${#ssh22_allows[@]}" -gt 0 ]]; then
+    say "port 22 already allowed"
+  else
+    # ufw denies incoming by default: without this rule, enabling it would cut an SSH session on port 22.
+    run ufw allow 22/tcp
+  fi
+fi
+
+if [[ "$active" -eq 1 ]]; then
+  say "ufw already active"
+else
+  run ufw --force enable
+fi
+
+if [[ "$CHANGES" -eq 0 ]]; then
+  say "nothing to change: the firewall already matches"
+elif [[ "$DRY_RUN" -eq 1 ]]; then
+  say "dry run: $CHANGES command(s) above would run; nothing was changed"
+else
+  say "$CHANGES change(s) made"
+  ufw status verbose
+fi
