@@ -15,7 +15,7 @@ import {
   createUsersService,
 } from './auth/index.ts';
 import { auditEventAlert, createAlerting, detectionAlert } from './alerts/index.ts';
-import type { LoadedConfig } from './config/index.ts';
+import { ConfigError, type LoadedConfig } from './config/index.ts';
 import type { Db } from './db/index.ts';
 import type { Services } from './http/services.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
@@ -256,12 +256,28 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
     backups,
     lockdown,
     checklist,
-    // The token Gatus's custom alerts are sent with (given to Gatus as AETHER_GATUS_TOKEN), kept with the panel's keys.
-    gatus: { receiver: createGatusReceiver({ alerts: alerting.alerts, apiUrl: config.gatus.apiUrl }), alertToken: loadOrCreateKey(keysDir, 'gatus-alerts').toString('base64url'), apiUrl: config.gatus.apiUrl },
+    // The token Gatus's custom alerts are sent with (given to Gatus as AETHER_GATUS_TOKEN): kept with the panel's keys,
+    // or, where Gatus runs in a container of its own (the compose file), the one both are given in their environment.
+    gatus: {
+      receiver: createGatusReceiver({ alerts: alerting.alerts, apiUrl: config.gatus.apiUrl }),
+      alertToken: gatusAlertToken(keysDir, process.env),
+      apiUrl: config.gatus.apiUrl,
+      statusPageUrl: config.gatus.statusPageUrl,
+      sftpEnabled: config.sftp.enabled,
+      httpsUrl: config.http.publicUrl?.startsWith('https://') ? config.http.publicUrl : null,
+    },
     sftpEndpoint: { enabled: config.sftp.enabled, host: config.http.publicUrl ? new URL(config.http.publicUrl).hostname : null, port: null, hostKeyFingerprint: null },
     consoleTickets: createConsoleTickets(clock),
     csrfKey,
     bus,
     sink,
   };
+}
+
+/** Gatus's alert token: AETHER_GATUS_TOKEN when set (at least 32 characters), else the key file made on first start. */
+export function gatusAlertToken(keysDir: string, env: NodeJS.ProcessEnv): string {
+  const given = env.AETHER_GATUS_TOKEN;
+  if (given === undefined || given === '') return loadOrCreateKey(keysDir, 'gatus-alerts').toString('base64url');
+  if (given.length < 32 || /\s/.test(given)) throw new ConfigError('AETHER_GATUS_TOKEN: must be at least 32 characters without spaces (e.g. openssl rand -hex 32)');
+  return given;
 }

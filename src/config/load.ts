@@ -99,6 +99,7 @@ function applyEnv(raw: Record<string, unknown>, env: Env): Record<string, unknow
   if (env.AETHER_GATUS_API_URL) section('gatus').apiUrl = env.AETHER_GATUS_API_URL;
   if (env.AETHER_GATUS_PANEL_URL) section('gatus').panelUrl = env.AETHER_GATUS_PANEL_URL;
   if (env.AETHER_GATUS_ALERT_URL) section('gatus').alertUrl = env.AETHER_GATUS_ALERT_URL;
+  if (env.AETHER_GATUS_STATUS_URL) section('gatus').statusPageUrl = env.AETHER_GATUS_STATUS_URL;
   if (env.AETHER_GATUS_SERVERS_HOST) section('gatus').serversHost = env.AETHER_GATUS_SERVERS_HOST;
   if (env.AETHER_TOTP_KEY) section('security').totpEncryptionKey = env.AETHER_TOTP_KEY;
   return out;

@@ -227,6 +227,7 @@ export const configSchema = z
           .describe('Gatus as the panel reaches it (http://gatus:8081 in the compose file): its state is re-read before an alert it sends is believed. null: alerts are taken as sent.'),
         configPath: z.string().min(1).nullable().default(null).describe('Where the panel writes Gatus\'s configuration (relative to the config file); null: it is not written.'),
         panelUrl: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8080').describe('The panel as Gatus reaches it.'),
+        statusPageUrl: z.url({ protocol: /^https?$/ }).nullable().default(null).describe('The status page as people open it (e.g. https://status.example.com or http://host:8081), linked from the dashboard; null: no link.'),
         alertUrl: z.url({ protocol: /^https?$/ }).nullable().default(null).describe('Where Gatus posts its alerts (the panel\'s /gatus/alerts as Gatus reaches it); null: Gatus sends none.'),
         serversHost: z.string().min(1).max(253).regex(/^[A-Za-z0-9.:-]+$/).default('127.0.0.1').describe('The host servers\' public ports are checked on, as Gatus reaches it.'),
         webPort: z.number().int().min(1).max(65535).default(8081).describe('Port of the status page.'),

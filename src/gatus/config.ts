@@ -62,12 +62,20 @@ const env = (name: string) => {
   return `\${${name}}`;
 };
 
+/** The panel's own endpoints on the uptime page, by the group and name Gatus keys them with. */
+export const PANEL_ENDPOINTS = {
+  web: { group: 'Panel', name: 'Web panel' },
+  sftp: { group: 'Panel', name: 'SFTP' },
+  https: { group: 'Panel', name: 'HTTPS certificate' },
+} as const;
+
 export function gatusConfig(input: GatusInputs): GatusConfig {
+  const { web, sftp, https } = PANEL_ENDPOINTS;
   const alerts = input.alerts ? [{ type: 'custom' as const }] : undefined;
   const endpoint = (group: string, name: string, url: string, conditions: string[], interval = '60s'): GatusEndpoint => ({ name, group, url, interval, conditions, ...(alerts ? { alerts } : {}) });
-  const endpoints: GatusEndpoint[] = [endpoint('Panel', 'Web panel', `${input.panelUrl.replace(/\/$/, '')}/healthz`, ['[STATUS] == 200', '[RESPONSE_TIME] < 2000'])];
-  if (input.sftp) endpoints.push(endpoint('Panel', 'SFTP', `tcp://${input.sftp.host}:${input.sftp.port}`, ['[CONNECTED] == true']));
-  if (input.httpsUrl) endpoints.push(endpoint('Panel', 'HTTPS certificate', input.httpsUrl, ['[STATUS] < 500', '[CERTIFICATE_EXPIRATION] > 336h'], '1h'));
+  const endpoints: GatusEndpoint[] = [endpoint(web.group, web.name, `${input.panelUrl.replace(/\/$/, '')}/healthz`, ['[STATUS] == 200', '[RESPONSE_TIME] < 2000'])];
+  if (input.sftp) endpoints.push(endpoint(sftp.group, sftp.name, `tcp://${input.sftp.host}:${input.sftp.port}`, ['[CONNECTED] == true']));
+  if (input.httpsUrl) endpoints.push(endpoint(https.group, https.name, input.httpsUrl, ['[STATUS] < 500', '[CERTIFICATE_EXPIRATION] > 336h'], '1h'));
   for (const server of input.servers) {
     for (const port of server.ports) {
       if (port.protocol !== 'tcp') continue;

@@ -57,7 +57,7 @@ export type Services = {
   backups: BackupService;
   lockdown: LockdownService;
   checklist: ChecklistService;
-  gatus: { receiver: GatusReceiver; alertToken: string; apiUrl: string | null };
+  gatus: { receiver: GatusReceiver; alertToken: string; apiUrl: string | null; statusPageUrl: string | null; sftpEnabled: boolean; httpsUrl: string | null };
   sftpEndpoint: SftpEndpoint;
   consoleTickets: ConsoleTickets;
   csrfKey: Buffer;

@@ -1,7 +1,7 @@
 // Gatus's alerts to the panel: outside /api/v1 (its bearer token is not an OAuth2 token and no session comes with it),
 // authenticated by the token only Gatus is given.
 import { z } from 'zod';
-import { bearerMatches, endpointUptime, gatusAlertSchema, gatusKey, serverEndpointName } from '../../gatus/index.ts';
+import { bearerMatches, endpointUptime, gatusAlertSchema, gatusKey, PANEL_ENDPOINTS, serverEndpointName } from '../../gatus/index.ts';
 import { AppError } from '../../shared/errors.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 import type { Services } from '../services.ts';
@@ -31,8 +31,37 @@ export const gatusRoutes = (s: Services): AnyRoute[] => [
   }),
 ];
 
-/** Uptime of a server's public TCP ports, as Gatus measured them (under /api/v1, with server.view). */
+const uptimeItem = z.object({ key: z.string(), state: z.enum(['up', 'down', 'unknown']), uptime24h: z.number().nullable(), uptime7d: z.number().nullable() });
+
+/** Uptime as Gatus measured it (under /api/v1): the panel's own endpoints, and a server's public TCP ports. */
 export const uptimeRoutes = (s: Services): AnyRoute[] => [
+  defineRoute({
+    method: 'GET',
+    path: '/uptime',
+    summary: 'The panel\'s own endpoints as the uptime page checks them (web panel, SFTP, HTTPS certificate): up or down now, and the share of checks that passed over 24 hours and 7 days (0 to 1).',
+    tag: 'gatus',
+    access: { scope: 'nodes.view' },
+    responses: {
+      200: {
+        description: 'Uptime',
+        schema: z.object({
+          available: z.boolean().describe('false: the panel does not know where Gatus is (gatus.apiUrl).'),
+          statusPageUrl: z.string().nullable(),
+          items: z.array(uptimeItem.extend({ name: z.string() })),
+        }),
+      },
+    },
+    handler: async (ctx) => {
+      const { apiUrl, statusPageUrl } = s.gatus;
+      if (!apiUrl) {
+        ctx.body = { available: false, statusPageUrl, items: [] };
+        return;
+      }
+      const endpoints = [PANEL_ENDPOINTS.web, ...(s.gatus.sftpEnabled ? [PANEL_ENDPOINTS.sftp] : []), ...(s.gatus.httpsUrl ? [PANEL_ENDPOINTS.https] : [])];
+      const items = await Promise.all(endpoints.map(async (e) => ({ name: e.name, ...(await endpointUptime(apiUrl, gatusKey(e.group, e.name))) })));
+      ctx.body = { available: true, statusPageUrl, items };
+    },
+  }),
   defineRoute({
     method: 'GET',
     path: '/servers/:id/uptime',
@@ -45,7 +74,7 @@ export const uptimeRoutes = (s: Services): AnyRoute[] => [
         description: 'Uptime',
         schema: z.object({
           available: z.boolean().describe('false: the panel does not know where Gatus is (gatus.apiUrl).'),
-          items: z.array(z.object({ port: z.string(), key: z.string(), state: z.enum(['up', 'down', 'unknown']), uptime24h: z.number().nullable(), uptime7d: z.number().nullable() })),
+          items: z.array(uptimeItem.extend({ port: z.string() })),
         }),
       },
       404: { description: 'No such server' },

@@ -10,6 +10,7 @@ import { BackupStatusCard } from './backups/backup-status-card.tsx';
 import { ChecklistCard } from './checklist/checklist-card.tsx';
 import { NodesCard } from './servers/nodes-card.tsx';
 import { ServersCard } from './servers/servers-card.tsx';
+import { UptimeCard } from './uptime-card.tsx';
 import { hasAnyScope, hasScope } from '../session/scopes.ts';
 import { useSession } from '../session/session-context.ts';
 
@@ -54,6 +55,7 @@ export function DashboardPage() {
         </div>
         <ServersCard />
         {hasScope(user, 'nodes.view') ? <NodesCard /> : null}
+        {hasScope(user, 'nodes.view') ? <UptimeCard /> : null}
         {hasScope(user, 'alerts.view') ? <OpenAlertsCard /> : null}
         {hasScope(user, 'backups.manage') ? <BackupStatusCard /> : null}
         {hasScope(user, 'admin') ? <ChecklistCard /> : null}

@@ -1,4 +1,5 @@
-// One server in the list: name linking to its page, state, template, node, ports, limits, live use and quick power buttons.
+// One server in the list: name linking to its page, state, template, node, ports, limits, uptime, live use and quick
+// power buttons.
 import { useRef } from 'preact/hooks';
 import type { Server } from '../../api/servers.types.ts';
 import { useOnScreen } from '../../hooks/use-on-screen.ts';
@@ -6,6 +7,7 @@ import { Link } from '../../router/link.tsx';
 import { PowerButtons } from './power-buttons.tsx';
 import { limitsText, portText } from './server-format.ts';
 import { ServerStateBadge } from './server-state-badge.tsx';
+import { ServerUptimeFacts } from './server-uptime.tsx';
 import { serverPath } from './servers-paths.ts';
 import { usePolledStats } from './use-polled-stats.ts';
 import { UsageBars } from './usage-bars.tsx';
@@ -50,6 +52,7 @@ export function ServerCard({ server, templateName, stopTimeoutSeconds, onServer 
         </dd>
         <dt>Limits</dt>
         <dd>{limitsText(server.limits)}</dd>
+        <ServerUptimeFacts serverId={server.id} state={server.state} inView={inView} />
       </dl>
       <UsageBars stats={stats} limits={server.limits} />
       {error ? <p class="muted small">Figures unavailable: {error}</p> : null}
