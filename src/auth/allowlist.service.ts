@@ -1,6 +1,6 @@
 // The admin IP allowlist: CIDRs from config plus those set in the panel; anyone holding admin must come from one of them.
 import type { AuditService } from '../audit/index.ts';
-import type { Db } from '../db/index.ts';
+import { readSetting, writeSetting, type Db } from '../db/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import { ipInCidrs, parseCidr, type Cidr } from '../shared/cidr.ts';
 import { badRequest, conflict } from '../shared/errors.ts';
@@ -22,18 +22,14 @@ export function createAllowlistService(deps: { db: Db; clock: Clock; audit: Audi
   async function load(): Promise<Cidr[]> {
     // Re-read every few seconds so `aether allowlist clear` from another process takes effect on a running panel.
     if (panel && clock.now() - loadedAt < RELOAD_MS) return panel;
-    const row = (await db('settings').where({ key: KEY }).first()) as { value: string } | undefined;
-    panel = row ? (JSON.parse(row.value) as string[]).map(parseCidr) : [];
+    panel = ((await readSetting<string[]>(db, KEY)) ?? []).map(parseCidr);
     loadedAt = clock.now();
     return panel;
   }
 
   async function store(caller: Caller, next: Cidr[], type: string): Promise<void> {
     const before = (await load()).map((c) => c.text);
-    const value = JSON.stringify(next.map((c) => c.text));
-    const now = clock.now();
-    const updated = await db('settings').where({ key: KEY }).update({ value, updated_at: now });
-    if (!updated) await db('settings').insert({ key: KEY, value, updated_at: now });
+    await writeSetting(db, KEY, next.map((c) => c.text), clock.now());
     panel = next;
     loadedAt = clock.now();
     await audit.record({ type, ...auditFrom(caller), target: { type: 'settings', id: KEY, name: 'admin IP allowlist' }, outcome: 'success', details: { before, after: next.map((c) => c.text) } });

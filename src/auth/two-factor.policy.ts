@@ -1,6 +1,6 @@
 // Who must use two-factor authentication: the stricter of the config file's minimum and the panel setting.
 import type { AuditService } from '../audit/index.ts';
-import type { Db } from '../db/index.ts';
+import { readSetting, writeSetting, type Db } from '../db/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import { badRequest } from '../shared/errors.ts';
 import { auditFrom, type Caller } from './caller.ts';
@@ -33,8 +33,7 @@ export function createTwoFactorPolicy(deps: { db: Db; clock: Clock; audit: Audit
   // Re-read every few seconds, so a change made by another process reaches a running panel.
   async function load(): Promise<TwoFactorLevel> {
     if (fresh()) return panel!;
-    const row = (await db('settings').where({ key: KEY }).first()) as { value: string } | undefined;
-    const stored = row ? (JSON.parse(row.value) as unknown) : null;
+    const stored = await readSetting<unknown>(db, KEY);
     panel = TWO_FACTOR_LEVELS.includes(stored as TwoFactorLevel) ? (stored as TwoFactorLevel) : configMinimum;
     loadedAt = clock.now();
     return panel;
@@ -59,10 +58,7 @@ export function createTwoFactorPolicy(deps: { db: Db; clock: Clock; audit: Audit
         throw badRequest('below_config_minimum', `The config file requires at least "${configMinimum}"; the panel setting cannot be lower.`, { configMinimum });
       }
       const before = await load();
-      const now = clock.now();
-      const value = JSON.stringify(level);
-      const updated = await db('settings').where({ key: KEY }).update({ value, updated_at: now });
-      if (!updated) await db('settings').insert({ key: KEY, value, updated_at: now });
+      await writeSetting(db, KEY, level, clock.now());
       panel = level;
       loadedAt = clock.now();
       await audit.record({

@@ -1,6 +1,6 @@
 // The accounts the checklist looks at, read from the database: each user with whether it holds the admin scope
 // (through a role assigned globally) and uses two-factor authentication.
-import type { Db } from '../db/index.ts';
+import { readSetting, type Db } from '../db/index.ts';
 
 export type Account = {
   id: string;
@@ -31,8 +31,7 @@ export async function readAccounts(db: Db): Promise<Account[]> {
 /** The effective two-factor requirement: the stricter of the config minimum and the panel setting. */
 export async function twoFactorRequirement(db: Db, configMinimum: 'none' | 'admins' | 'all'): Promise<'none' | 'admins' | 'all'> {
   const levels = ['none', 'admins', 'all'] as const;
-  const row = (await db('settings').where({ key: 'require_2fa' }).first()) as { value: string } | undefined;
-  const stored = row ? (JSON.parse(row.value) as unknown) : null;
+  const stored = await readSetting<unknown>(db, 'require_2fa');
   const panel = levels.includes(stored as (typeof levels)[number]) ? (stored as (typeof levels)[number]) : configMinimum;
   return levels[Math.max(levels.indexOf(panel), levels.indexOf(configMinimum))]!;
 }

@@ -7,7 +7,7 @@ import type { AuditService } from '../audit/index.ts';
 import { auditFrom, type Caller } from '../auth/caller.ts';
 import type { SessionsService } from '../auth/sessions.service.ts';
 import type { UsersService } from '../auth/users.service.ts';
-import type { Db } from '../db/index.ts';
+import { readSetting, writeSetting, type Db } from '../db/index.ts';
 import type { ClientsService } from '../oauth/clients.service.ts';
 import type { Clock } from '../shared/clock.ts';
 
@@ -34,14 +34,11 @@ export function createLockdownService(deps: { db: Db; clock: Clock; audit: Audit
   let cached: { at: number; state: LockdownState } | null = null;
 
   async function read(): Promise<LockdownState> {
-    const row = (await db('settings').where({ key: KEY }).first()) as { value: string } | undefined;
-    return row ? (JSON.parse(row.value) as LockdownState) : { lastAt: null, lastReport: null, maintenance: null };
+    return (await readSetting<LockdownState>(db, KEY)) ?? { lastAt: null, lastReport: null, maintenance: null };
   }
   async function write(state: LockdownState): Promise<void> {
-    const value = JSON.stringify(state);
     const now = clock.now();
-    const updated = await db('settings').where({ key: KEY }).update({ value, updated_at: now });
-    if (!updated) await db('settings').insert({ key: KEY, value, updated_at: now });
+    await writeSetting(db, KEY, state, now);
     cached = { at: now, state };
   }
   /** The state, from a cache of a second (other processes, such as the CLI, may change it). */

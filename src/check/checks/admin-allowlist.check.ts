@@ -1,4 +1,5 @@
 // Administrative access restricted by IP: the admin IP allowlist (security.adminAllowlist and the panel's Settings).
+import { readSetting } from '../../db/index.ts';
 import { pass, warn, type Check } from '../check.types.ts';
 
 const EVERYONE = new Set(['0.0.0.0/0', '::/0', '0.0.0.0', '::']);
@@ -7,8 +8,7 @@ export const adminAllowlistCheck: Check = {
   id: 'admin-ip-allowlist',
   title: 'Administrative access restricted by IP',
   async run({ config, db }) {
-    const row = (await db('settings').where({ key: 'admin_allowlist' }).first()) as { value: string } | undefined;
-    const panel = row ? (JSON.parse(row.value) as string[]) : [];
+    const panel = (await readSetting<string[]>(db, 'admin_allowlist')) ?? [];
     const all = [...config.security.adminAllowlist, ...panel];
     const details = { config: [...config.security.adminAllowlist], panel };
     const fix = 'Settings → Admin IP allowlist: add the addresses or networks administrators work from (your office, your VPN); or security.adminAllowlist in config.json. aether allowlist clear undoes it if you lock yourself out.';
