@@ -215,6 +215,18 @@ export function createServersService(deps: {
     return join(deps.dataRoot, id);
   }
 
+  /**
+   * The account a server's container runs as: its template's user when the panel runs as root (the data directory is
+   * handed to that user); otherwise the panel's own account, the only one a panel without root (the appliance image,
+   * the systemd unit) can give the directory to, so that the server can write its files and the file manager and
+   * SFTP can read them. Never 0: the panel's account is not root in that case, and templates may not name root.
+   */
+  function containerUser(templateUser: string): string {
+    const uid = process.getuid?.();
+    const gid = process.getgid?.();
+    return uid === undefined || gid === undefined || uid === 0 ? templateUser : `${uid}:${gid}`;
+  }
+
   /** The data directory, owned by the container's user (the only host path a container ever sees). */
   function makeDataDir(id: string, user: string): string {
     const dir = dataDirOf(id);
@@ -224,7 +236,8 @@ export function createServersService(deps: {
     try {
       chownSync(dir, uid, gid);
     } catch (err) {
-      // A panel not running as root cannot hand the directory over; the template's user must then match the panel's.
+      // Only root hands a directory to another account; a panel without root made it its own and runs the container as
+      // itself (containerUser), so nothing is lost here.
       logger.warn({ err, dir, user }, 'could not give the data directory to the container user');
     }
     return dir;
@@ -252,7 +265,8 @@ export function createServersService(deps: {
 
   /** Creates the server's container from its row and template (its data directory made if missing). */
   async function makeContainer(docker: Docker, r: ServerRow, template: Awaited<ReturnType<TemplatesService['get']>>): Promise<void> {
-    const dataDir = makeDataDir(r.id, template.user);
+    const user = containerUser(template.user);
+    const dataDir = makeDataDir(r.id, user);
     const spec = containerSpec({
       server: {
         id: r.id,
@@ -265,7 +279,7 @@ export function createServersService(deps: {
         env: JSON.parse(r.env) as Record<string, string>,
         ports: JSON.parse(r.ports) as ServerPort[],
       },
-      template,
+      template: { ...template, user },
       dataDir,
       networkName: r.network,
       image: template.image,

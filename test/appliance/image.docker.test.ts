@@ -14,7 +14,10 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { checkGatusConfig, type GatusConfig } from '../../src/gatus/index.ts';
 import { ensureLocalBaseImages } from '../../scripts/local-base-images.js';
-import { dockerReachable } from '../../scripts/test-image.js';
+import { dockerReachable, testImageCurrent } from '../../scripts/test-image.js';
+import { systemClock } from '../../src/shared/clock.ts';
+import { TestClient } from '../helpers/client.ts';
+import { enableTwoFactor } from '../helpers/two-factor.ts';
 import { launchChromium, needsChromium, screenshot } from '../helpers/browser.ts';
 import { needs } from '../helpers/require-component.ts';
 
@@ -218,5 +221,36 @@ test('the appliance image builds without a registry and runs hardened', { timeou
     assert.deepEqual(checkGatusConfig(parse(text) as GatusConfig), []);
     assert.match(text, /url: http:\/\/aether:8080\/healthz/);
     assert.match(text, /Bearer \$\{AETHER_GATUS_TOKEN\}/);
+
+    // A server run by the panel that is not root: its container runs as the panel's account, so the server writes its
+    // files and the file manager reads them (and the other way round).
+    if (!needs(t2, 'the test image', testImageCurrent(), 'aether-test/busybox:1 is missing or stale: npm run test:image')) return;
+    const published = docker(['port', id, '8080/tcp']).out.trim().split('\n')[0]!;
+    const panelUrl = `http://127.0.0.1:${published.split(':').pop()}`;
+    const token = /\/setup\?token=([A-Za-z0-9_-]+)/.exec(logs)![1]!;
+    // The compose file sets the public URL (https://AETHER_DOMAIN): requests come from that origin, as through nginx.
+    const admin = new TestClient(panelUrl, { origin: 'https://panel.example.com' });
+    const password = `Compose-${randomBytes(9).toString('base64url')}`;
+    const setup = await admin.post('/api/v1/setup', { token, username: 'root-admin', email: 'admin@example.com', password });
+    assert.equal(setup.status, 201, setup.text);
+    admin.csrf = setup.body.csrfToken;
+    // Administrators must use 2FA by default: the first one sets it up before anything else.
+    await enableTwoFactor(admin, systemClock);
+    const created = await admin.post('/api/v1/servers', { name: 'Compose game', template: 'test-server' });
+    assert.equal(created.status, 201, created.text);
+    const server = created.body.server as { id: string; shortId: string };
+    t2.after(() => docker(['rm', '-f', `aether-${server.shortId}`], { allowFail: true }));
+    const uploaded = await admin.raw('PUT', `/api/v1/servers/${server.id}/files/upload?path=${encodeURIComponent('/from-panel.txt')}`, { body: 'written by the panel\n', headers: { 'Content-Type': 'application/octet-stream', 'X-CSRF-Token': admin.csrf! } });
+    assert.ok(uploaded.status === 200 || uploaded.status === 201, uploaded.text);
+    const started = await admin.post(`/api/v1/servers/${server.id}/power`, { action: 'start' });
+    assert.equal(started.status, 200, started.text);
+    const inside = docker(['exec', `aether-${server.shortId}`, 'sh', '-c', 'id -u; cat /data/from-panel.txt; echo written by the server > /data/from-server.txt']).out;
+    assert.equal(inside, `10001\nwritten by the panel\n`);
+    const read = await admin.get(`/api/v1/servers/${server.id}/files/content?path=${encodeURIComponent('/from-server.txt')}`);
+    assert.equal(read.status, 200, read.text);
+    assert.equal(read.body.content, 'written by the server\n');
+    const stopped = await admin.post(`/api/v1/servers/${server.id}/power`, { action: 'stop' });
+    assert.equal(stopped.status, 200, stopped.text);
+    assert.equal((await admin.del(`/api/v1/servers/${server.id}`)).status, 204);
   });
 });
