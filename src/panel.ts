@@ -108,7 +108,16 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
   // Scheduled backups and restore tests (each minute it checks what is due).
   services.backups.start();
   // Gatus's configuration follows the servers: a start, stop, crash or deletion rewrites it (when it changes).
-  const gatus = createGatusSync({ config, db, audit: services.audit, logger: logger.child({ module: 'gatus' }), sftp: () => services.sftpEndpoint });
+  const gatus = createGatusSync({
+    config,
+    db,
+    audit: services.audit,
+    logger: logger.child({ module: 'gatus' }),
+    sftp: () => services.sftpEndpoint,
+    access: services.gatus.access,
+    issuer: services.gatus.issuer,
+  });
+  const unAccess = services.gatus.access.onChange(() => void gatus.sync().catch(() => undefined));
   const unState = services.servers.onState(() => void gatus.sync().catch(() => undefined));
   const unBus = services.bus.subscribe((e) => {
     if (/^server\.(created|deleted|suspended|unsuspended)$/.test(e.type)) void gatus.sync().catch(() => undefined);
@@ -159,6 +168,7 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
       await services.backups.stop();
       unState();
       unBus();
+      unAccess();
       await gatus.stop();
       await services.resources.stop();
       consoles.close();

@@ -26,7 +26,7 @@ import { createFilesService } from './files/index.ts';
 import { createBackupService } from './backup/index.ts';
 import { createChecklistService, createHostProbe } from './check/index.ts';
 import { createLockdownService } from './incident/index.ts';
-import { createGatusReceiver } from './gatus/index.ts';
+import { createGatusReceiver, createStatusPageAccess } from './gatus/index.ts';
 import { VERSION } from './version.ts';
 import { createResourcesService, loadResourceRules, SHIPPED_RESOURCE_RULES_DIR } from './resources/index.ts';
 import { createConsoleTickets, createNodesService, createServersService, createTemplatesService } from './servers/index.ts';
@@ -89,6 +89,15 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
   // address as localhost, an IPv6 one in brackets).
   const host = ['0.0.0.0', '::'].includes(config.http.host) ? 'localhost' : config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
   const origin = config.http.publicUrl ? new URL(config.http.publicUrl).origin : `http://${host}:${config.http.port}`;
+  const statusPageAccess = createStatusPageAccess({
+    db,
+    clock,
+    audit,
+    configured: config.gatus.access,
+    statusPageUrl: config.gatus.statusPageUrl,
+    keysDir,
+    env: process.env,
+  });
   const oauth = createOAuth({
     db,
     clock,
@@ -100,6 +109,7 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
     issuer: `${origin}/oauth2`,
     defaultTokenTtl: config.oauth.defaultTokenTtlSeconds,
     maxTokenTtl: config.oauth.maxTokenTtlSeconds,
+    statusPage: { enabled: async () => (await statusPageAccess.current()).kind === 'panel', redirectUri: statusPageAccess.redirectUri, secret: statusPageAccess.secret },
   });
   const bans = createBansService({
     db,
@@ -264,6 +274,8 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
       apiUrl: config.gatus.apiUrl,
       statusPageUrl: config.gatus.statusPageUrl,
       sftpEnabled: config.sftp.enabled,
+      access: statusPageAccess,
+      issuer: `${origin}/oauth2`,
       httpsUrl: config.http.publicUrl?.startsWith('https://') ? config.http.publicUrl : null,
     },
     sftpEndpoint: { enabled: config.sftp.enabled, host: config.http.publicUrl ? new URL(config.http.publicUrl).hostname : null, port: null, hostKeyFingerprint: null },

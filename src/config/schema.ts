@@ -236,9 +236,10 @@ export const configSchema = z
           .discriminatedUnion('kind', [
             z.strictObject({ kind: z.literal('public') }),
             z.strictObject({ kind: z.literal('basic'), username: z.string().min(1).max(64), passwordBcryptBase64Env: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/) }),
+            z.strictObject({ kind: z.literal('panel') }),
           ])
           .default({ kind: 'public' })
-          .describe('Who may see the status page: everyone, or basic auth (the bcrypt hash, base64, from Gatus\'s environment).'),
+          .describe('Who may see the status page: everyone, basic auth (the bcrypt hash, base64, from Gatus\'s environment), or people signed in to the panel (OpenID Connect through the panel; needs statusPageUrl). Settings in the panel override it.'),
       })
       .prefault({})
       .describe('The uptime page (Gatus) beside the panel.'),

@@ -8,13 +8,31 @@ import type { LoadedConfig } from '../config/index.ts';
 import type { Db } from '../db/index.ts';
 import type { Logger } from '../shared/logger.ts';
 import { gatusConfig, renderGatusConfig, writeGatusConfig, type GatusInputs } from './config.ts';
+import { STATUS_PAGE_CLIENT_ID, STATUS_PAGE_SECRET_ENV, type StatusPageAccess, type StatusPageAccessService } from './status-access.ts';
+
+/** The status page's access as Gatus's security section: sign-in through the panel is OpenID Connect with the panel. */
+function gatusAccess(access: StatusPageAccess, redirectUri: string | null, issuer: string): GatusInputs['access'] {
+  if (access.kind !== 'panel') return access;
+  // Refused when chosen without gatus.statusPageUrl; one set in config.json alone is caught here.
+  if (!redirectUri) throw new Error('the status page behind the panel\'s sign-in needs gatus.statusPageUrl');
+  return { kind: 'oidc', issuerUrl: issuer, redirectUrl: redirectUri, clientId: STATUS_PAGE_CLIENT_ID, clientSecretEnv: STATUS_PAGE_SECRET_ENV };
+}
 
 const TOKEN_ENV = 'AETHER_GATUS_TOKEN';
 const EVERY_MS = 60_000;
 
 export type GatusSync = ReturnType<typeof createGatusSync>;
 
-export function createGatusSync(deps: { config: LoadedConfig; db: Db; audit: AuditService; logger: Logger; sftp: () => { enabled: boolean; port: number | null } }) {
+export function createGatusSync(deps: {
+  config: LoadedConfig;
+  db: Db;
+  audit: AuditService;
+  logger: Logger;
+  sftp: () => { enabled: boolean; port: number | null };
+  /** Who may open the status page (Settings, else config), and the panel's issuer for sign-in through the panel. */
+  access: StatusPageAccessService;
+  issuer: string;
+}) {
   const { config, db, audit, logger } = deps;
   const g = config.gatus;
   const path = g.configPath === null ? null : isAbsolute(g.configPath) ? g.configPath : resolve(dirname(config.configPath), g.configPath);
@@ -35,7 +53,7 @@ export function createGatusSync(deps: { config: LoadedConfig; db: Db; audit: Aud
       alerts: g.alertUrl ? { url: g.alertUrl, tokenEnv: TOKEN_ENV } : null,
       web: { port: g.webPort },
       storagePath: g.storagePath,
-      access: g.access,
+      access: gatusAccess(await deps.access.current(), deps.access.redirectUri, deps.issuer),
     };
   }
 

@@ -11,7 +11,7 @@ import { authenticate } from './middleware/authenticate.ts';
 import { envelope } from './middleware/envelope.ts';
 import { prepareRequest } from './middleware/prepare.ts';
 import { sessionMiddleware } from './middleware/session.ts';
-import { oauthMethodsAt } from '../oauth/index.ts';
+import { OAUTH_INTERACTION_PATH, oauthMethodsAt } from '../oauth/index.ts';
 import { buildOpenApi } from './openapi.ts';
 import { defineRoute, type AnyRoute } from './route.ts';
 import { buildRouter, type RouteTable } from './router.ts';
@@ -100,6 +100,8 @@ export function createApp(s: Services, logger: Logger, opts: HttpOptions): Koa<A
   const app = new Koa<AppState>();
   // SECURITY: Koa's own proxy trust is off; client-ip.ts believes forwarding headers from configured proxies only.
   app.proxy = false;
+  // Signed cookies are the OAuth2 provider's only (its sign-in steps, which run inside this app): its keys.
+  app.keys = s.oauth.cookieKeys;
   app.on('error', (err: unknown) => logger.debug({ err }, 'connection error'));
 
   const mounted = allRoutes(s, opts.version);
@@ -135,9 +137,20 @@ export function createApp(s: Services, logger: Logger, opts: HttpOptions): Koa<A
     apiRoutes.middleware,
   ] as AppMiddleware[]);
 
+  // The status page's sign-in step: the panel's session decides who is signed in (a full sign-in, 2FA done).
+  const interaction = compose<Parameters<AppMiddleware>[0]>([
+    sessionMiddleware({ sessions: s.sessions, sameSite: opts.sameSite }),
+    authenticate({ users: s.users, policy: s.twoFactorPolicy }),
+    (ctx) => {
+      const actor = ctx.state.actor;
+      return s.oauth.interaction(ctx, actor?.type === 'user' && ctx.state.authMethod === 'session' ? { id: actor.id, name: actor.name } : null);
+    },
+  ] as AppMiddleware[]);
+
   // The OAuth2 endpoints: the per-address API limit, then the provider (which limits failed client authentications).
   const oauth = compose<Parameters<AppMiddleware>[0]>([
     perAddress,
+    (ctx, next) => (ctx.method === 'GET' && ctx.path.startsWith(`${OAUTH_INTERACTION_PATH}/`) ? interaction(ctx, next) : next()),
     (ctx, next) => s.oauth.serve(ctx, next),
     (ctx) => {
       const allowed = oauthMethodsAt(ctx.path);

@@ -17,7 +17,7 @@ import type { FilesService } from '../files/index.ts';
 import type { BackupService } from '../backup/index.ts';
 import type { ChecklistService } from '../check/index.ts';
 import type { LockdownService } from '../incident/index.ts';
-import type { GatusReceiver } from '../gatus/index.ts';
+import type { GatusReceiver, StatusPageAccessService } from '../gatus/index.ts';
 import type { BansService, MonitorService } from '../monitor/index.ts';
 import type { OAuth } from '../oauth/index.ts';
 import type { ResourcesService } from '../resources/index.ts';
@@ -57,7 +57,17 @@ export type Services = {
   backups: BackupService;
   lockdown: LockdownService;
   checklist: ChecklistService;
-  gatus: { receiver: GatusReceiver; alertToken: string; apiUrl: string | null; statusPageUrl: string | null; sftpEnabled: boolean; httpsUrl: string | null };
+  gatus: {
+    receiver: GatusReceiver;
+    alertToken: string;
+    apiUrl: string | null;
+    statusPageUrl: string | null;
+    sftpEnabled: boolean;
+    httpsUrl: string | null;
+    /** Who may open the status page (Settings), and the panel's OpenID Connect issuer Gatus signs people in with. */
+    access: StatusPageAccessService;
+    issuer: string;
+  };
   sftpEndpoint: SftpEndpoint;
   consoleTickets: ConsoleTickets;
   csrfKey: Buffer;

@@ -55,6 +55,11 @@ export function createArtifactStore(deps: { db: Db; clock: Clock }) {
           consumed_at: null,
         };
         await db('oauth_artifacts').insert(row).onConflict(['model', 'id_hash']).merge();
+        // A sign-in session is also looked up by the uid its cookie carries: kept as a second row pointing at the id.
+        if (typeof payload.uid === 'string') {
+          const byUid = { ...row, model: `${model}:uid`, id_hash: digest(payload.uid), payload: JSON.stringify({ id }) };
+          await db('oauth_artifacts').insert(byUid).onConflict(['model', 'id_hash']).merge();
+        }
       },
       async find(id: string) {
         const row = (await db<ArtifactRow>('oauth_artifacts').where(where(id)).first()) as ArtifactRow | undefined;
@@ -62,8 +67,10 @@ export function createArtifactStore(deps: { db: Db; clock: Clock }) {
         const payload = JSON.parse(row.payload) as AdapterPayload;
         return { ...payload, jti: id, ...(row.consumed_at !== null ? { consumed: Math.floor(Number(row.consumed_at) / 1000) } : {}) };
       },
-      async findByUid() {
-        return undefined;
+      async findByUid(uid: string) {
+        const row = (await db<ArtifactRow>('oauth_artifacts').where({ model: `${model}:uid`, id_hash: digest(uid) }).first()) as ArtifactRow | undefined;
+        if (!live(row, clock.now())) return undefined;
+        return this.find((JSON.parse(row.payload) as { id: string }).id);
       },
       async findByUserCode() {
         return undefined;
@@ -73,6 +80,9 @@ export function createArtifactStore(deps: { db: Db; clock: Clock }) {
       },
       async destroy(id: string) {
         tokens.delete(digest(id));
+        const row = (await db<ArtifactRow>('oauth_artifacts').where(where(id)).first()) as ArtifactRow | undefined;
+        const uid = row ? (JSON.parse(row.payload) as { uid?: unknown }).uid : undefined;
+        if (typeof uid === 'string') await db('oauth_artifacts').where({ model: `${model}:uid`, id_hash: digest(uid) }).delete();
         await db('oauth_artifacts').where(where(id)).delete();
       },
       async revokeByGrantId(grantId: string) {

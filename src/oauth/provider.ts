@@ -1,13 +1,16 @@
-// oidc-provider set up for the client-credentials grant only, with introspection and revocation, storing through our database.
+// oidc-provider set up for the client-credentials grant, with introspection and revocation, storing through our
+// database; and, for one built-in client only (the status page, Gatus), OpenID Connect sign-in with the panel's own
+// session (authorization code flow).
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import Provider, { errors, type Adapter, type ClientMetadata, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, interactionPolicy, type Adapter, type ClientMetadata, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AuditService } from '../audit/index.ts';
 import type { RateLimits } from '../auth/rate-limits.ts';
 import type { UsersService } from '../auth/users.service.ts';
 import { loadOrCreateKey, loadOrCreateSecretFile } from '../shared/key-file.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ArtifactStore } from './artifacts.store.ts';
-import { clientSecretMatches, type ClientRecord, type ClientsService } from './clients.service.ts';
+import { STATUS_PAGE_CLIENT_ID } from '../gatus/status-access.ts';
+import { clientSecretMatches, hashClientSecret, type ClientRecord, type ClientsService } from './clients.service.ts';
 import { ownerHolds, parseClientScope } from './client-scopes.ts';
 
 /** A refusal because of too many failed authentications: 429, in the OAuth error format. */
@@ -24,6 +27,28 @@ export const callerOf = (ctx: { state: unknown }): OAuthCaller => {
   const state = ctx.state as { ip?: string; caller?: { userAgent?: string | null } };
   return { ip: state.ip ?? '0.0.0.0', userAgent: state.caller?.userAgent ?? null };
 };
+
+/** Where the provider sends a browser to sign in (the panel's own handler, below the OAuth2 prefix). */
+export const OAUTH_INTERACTION_PATH = '/oauth2/interaction';
+
+/** The status page's sign-in: whether it is on, where Gatus takes people back to, and the secret Gatus is given. */
+export type StatusPageSignIn = { enabled(): Promise<boolean>; redirectUri: string | null; secret: string };
+
+/**
+ * The library's login and consent prompts, with one more login check first: a sign-in is always asked of the panel
+ * (only a result the panel's handler just gave counts), never taken from the provider's own earlier session.
+ */
+function panelSessionPolicy(): interactionPolicy.DefaultPolicy {
+  const policy = interactionPolicy.base();
+  const login = policy.get('login')!;
+  login.checks.add(
+    new interactionPolicy.Check('panel_session', 'the panel\'s sign-in is asked every time', (ctx) =>
+      ctx.oidc.result?.login ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT,
+    ),
+    0,
+  );
+  return policy;
+}
 
 function signingKeys(keysDir: string): { keys: Array<Record<string, unknown>> } {
   // The provider needs a signing key even though the access tokens it issues are opaque; made on first start.
@@ -45,11 +70,29 @@ export function createProvider(deps: {
   audit: AuditService;
   logger: Logger;
   defaultTokenTtl: number;
+  statusPage: StatusPageSignIn;
 }): Provider {
   const { store, clients, users, limits, audit } = deps;
+  const statusPageSecretHash = hashClientSecret(deps.statusPage.secret);
+
+  /** The status page's client, while the administrator has put the page behind the panel's sign-in. */
+  async function statusPageClient(): Promise<ClientMetadata | undefined> {
+    const { redirectUri } = deps.statusPage;
+    if (!redirectUri || !(await deps.statusPage.enabled())) return undefined;
+    return {
+      client_id: STATUS_PAGE_CLIENT_ID,
+      client_secret: statusPageSecretHash,
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      redirect_uris: [redirectUri],
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: 'RS256',
+    };
+  }
 
   /** The client as oidc-provider sees it: only while it and its owner are enabled; its secret is the stored hash. */
   async function clientMetadata(id: string): Promise<ClientMetadata | undefined> {
+    if (id === STATUS_PAGE_CLIENT_ID) return statusPageClient();
     const record = await clients.record(id);
     if (!record || record.disabled) return undefined;
     const owner = await users.principal(record.ownerId);
@@ -80,6 +123,13 @@ export function createProvider(deps: {
     jwks: signingKeys(deps.keysDir) as never,
     cookies: { keys: [loadOrCreateKey(deps.keysDir, 'oauth-cookies').toString('base64')] },
     clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
+    // Every sign-in of the status page goes through the panel's session (the interaction below): the provider's own
+    // session never signs anyone in by itself, so signing out of the panel, or being disabled, takes effect at once.
+    interactions: {
+      url: (_ctx, interaction) => `${OAUTH_INTERACTION_PATH}/${interaction.uid}`,
+      policy: panelSessionPolicy(),
+    },
+    ttl: { ClientCredentials: deps.defaultTokenTtl, AuthorizationCode: 60, IdToken: 300, AccessToken: 300, Interaction: 600, Session: 600, Grant: 600 },
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
@@ -90,14 +140,21 @@ export function createProvider(deps: {
       rpInitiatedLogout: { enabled: false },
       userinfo: { enabled: false },
     },
-    ttl: { ClientCredentials: deps.defaultTokenTtl },
-    findAccount: async () => undefined,
+    // A code and token stand on their own (one minute, five minutes): what counts is the panel's session, asked at every
+    // sign-in, not the provider's.
+    expiresWithSession: async () => false,
+    // The status page learns only who signed in (sub: the user's id).
+    findAccount: async (_ctx, sub) => {
+      const principal = await users.principal(sub);
+      if (!principal || principal.row.disabled) return undefined;
+      return { accountId: sub, claims: async () => ({ sub }) };
+    },
     // Errors are JSON for every client, a browser included: no HTML page from the library.
     renderError: async (ctx, out) => {
       ctx.type = 'json';
       ctx.body = out;
     },
-    routes: { token: '/token', revocation: '/token/revocation', introspection: '/token/introspection', jwks: '/jwks' },
+    routes: { authorization: '/auth', token: '/token', revocation: '/token/revocation', introspection: '/token/introspection', jwks: '/jwks' },
   });
 
   // SECURITY: the database holds only the SHA-256 of each client secret; this compares a presented secret with it in

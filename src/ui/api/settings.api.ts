@@ -1,4 +1,4 @@
-// API calls for panel settings: the admin IP allowlist and the two-factor authentication policy.
+// API calls for panel settings: the admin IP allowlist, the two-factor authentication policy and the status page.
 import { apiRequest } from './client.ts';
 import type { Allowlist, TwoFactorPolicy, TwoFactorPolicySettings } from './types.ts';
 
@@ -16,4 +16,19 @@ export function getTwoFactorPolicy(): Promise<TwoFactorPolicySettings> {
 
 export function saveTwoFactorPolicy(require2fa: TwoFactorPolicy): Promise<TwoFactorPolicySettings> {
   return apiRequest('PUT', '/settings/two-factor', { body: { require2fa } });
+}
+
+export type StatusPageAccess = { kind: 'public' } | { kind: 'basic'; username: string; passwordBcryptBase64Env: string } | { kind: 'panel' };
+export type StatusPageSettings = {
+  access: StatusPageAccess;
+  statusPageUrl: string | null;
+  signIn: { issuer: string; clientId: string; redirectUri: string | null; secretEnv: string };
+};
+
+export function getStatusPageSettings(): Promise<StatusPageSettings> {
+  return apiRequest('GET', '/settings/status-page');
+}
+
+export function saveStatusPageAccess(access: StatusPageAccess): Promise<StatusPageSettings> {
+  return apiRequest('PUT', '/settings/status-page', { body: access });
 }

@@ -14,7 +14,10 @@ export function LoginPage() {
 
   const signedIn = (result: SecondFactorResult) => {
     session.signedIn(result);
-    navigate(safeNextPath(query.get('next')), { replace: true });
+    const next = safeNextPath(query.get('next'));
+    // The status page's sign-in continues on the server (OpenID Connect), outside this single-page app.
+    if (next.startsWith('/oauth2/')) window.location.assign(next);
+    else navigate(next, { replace: true });
   };
 
   if (session.state.status === 'second-factor') {

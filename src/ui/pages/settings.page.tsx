@@ -1,5 +1,6 @@
-// Settings page: panel-wide security settings (the admin IP allowlist and the two-factor authentication policy).
-import { getAllowlist, getTwoFactorPolicy } from '../api/settings.api.ts';
+// Settings page: panel-wide security settings (the admin IP allowlist, the two-factor authentication policy and who may
+// open the status page).
+import { getAllowlist, getStatusPageSettings, getTwoFactorPolicy } from '../api/settings.api.ts';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { Loading } from '../components/loading.tsx';
 import { PageHeader } from '../components/page-header.tsx';
@@ -7,11 +8,13 @@ import { useLoad } from '../hooks/use-load.ts';
 import { hasScope } from '../session/scopes.ts';
 import { useSession } from '../session/session-context.ts';
 import { AllowlistEditor } from './settings/allowlist-editor.tsx';
+import { StatusPageForm } from './settings/status-page-form.tsx';
 import { TwoFactorPolicyForm } from './settings/two-factor-policy-form.tsx';
 
 export function SettingsPage() {
   const allowlist = useLoad(getAllowlist);
   const twoFactor = useLoad(getTwoFactorPolicy);
+  const statusPage = useLoad(getStatusPageSettings);
   const { user } = useSession();
   const canEdit = hasScope(user, 'settings.edit');
   return (
@@ -23,6 +26,8 @@ export function SettingsPage() {
       <ErrorMessage message={twoFactor.error} />
       {twoFactor.loading && !twoFactor.data ? <Loading /> : null}
       {twoFactor.data ? <TwoFactorPolicyForm settings={twoFactor.data} onSaved={twoFactor.setData} readOnly={!canEdit} /> : null}
+      <ErrorMessage message={statusPage.error} />
+      {statusPage.data ? <StatusPageForm settings={statusPage.data} onSaved={statusPage.setData} readOnly={!canEdit} /> : null}
     </section>
   );
 }
