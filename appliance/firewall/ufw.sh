@@ -1,20 +1,7 @@
 #!/usr/bin/env bash
-# Host firewall of an Aether Panel appliance with ufw (Debian, Ubuntu): opens exactly the ports below, then closes
+# Host firewall of an Aether Panel appliance with ufw (Debian, Ubuntu): opens exactly the ports of common.sh, then closes
 # SSH's port 22, but only once sshd answers on 2022. Safe to run again: a second run changes nothing and says so.
 set -euo pipefail
-
-# The open ports. Nothing else is let in (ufw's default: deny incoming).
-PORTS=(
-  8080/tcp # web panel and API (direct access; behind nginx it may be limited to trusted addresses by hand)
-  5657/tcp # SFTP into the servers' files
-  8081/tcp # Gatus uptime page
-  2022/tcp # host SSH, keys only (appliance/ssh/aether-sshd.conf)
-  80/tcp   # nginx: Let's Encrypt HTTP-01 challenges (certbot --webroot) and the redirect to HTTPS
-  443/tcp  # nginx: the panel over HTTPS
-)
-# Port 22 is closed only when something answers an SSH banner here (overridable for testing).
-SSH_CHECK_HOST="${AETHER_SSH_CHECK_HOST:-127.0.0.1}"
-SSH_CHECK_PORT="${AETHER_SSH_CHECK_PORT:-2022}"
 
 usage() {
   cat <<'EOF'
@@ -33,24 +20,9 @@ Keep your current SSH session open and try a new login on port 2022 before you l
 EOF
 }
 
-DRY_RUN=0
-KEEP_22=0
-for arg in "$@"; do
-  case "$arg" in
-    --dry-run) DRY_RUN=1 ;;
-    --keep-22) KEEP_22=1 ;;
-    -h | --help) usage; exit 0 ;;
-    *) printf 'ufw.sh: unknown option %s (see --help)\n' "$arg" >&2; exit 2 ;;
-  esac
-done
-
-say() { printf 'ufw.sh: %s\n' "$*"; }
-loud() { printf '\n!!! ufw.sh: %s\n\n' "$*" >&2; }
-
-if [[ "$DRY_RUN" -eq 0 && "${EUID}" -ne 0 ]]; then
-  printf 'ufw.sh: must run as root (or with --dry-run)\n' >&2
-  exit 1
-fi
+SCRIPT=ufw.sh
+# shellcheck source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 if ! command -v ufw >/dev/null 2>&1; then
   if [[ "$DRY_RUN" -eq 0 ]]; then
     printf 'ufw.sh: ufw is not installed: apt-get install ufw (or use firewalld.sh)\n' >&2
@@ -58,26 +30,6 @@ if ! command -v ufw >/dev/null 2>&1; then
   fi
   say "ufw is not installed: showing what a fresh ufw would need"
 fi
-
-CHANGES=0
-# Runs a command that changes the firewall, or only prints it in dry-run mode.
-run() {
-  CHANGES=$((CHANGES + 1))
-  if [[ "$DRY_RUN" -eq 1 ]]; then
-    printf 'would run: %s\n' "$*"
-  else
-    printf 'running: %s\n' "$*"
-    "$@"
-  fi
-}
-
-# True when an SSH server answers with its banner ("SSH-...") on the given address.
-ssh_answers() {
-  local banner
-  # shellcheck disable=SC2016 # $0 and $1 are expanded by the inner bash, which gets host and port as arguments
-  banner="$(timeout 3 bash -c 'exec 3<>"/dev/tcp/$0/$1"; head -c 4 <&3' "$1" "$2" 2>/dev/null || true)"
-  [[ "$banner" == "SSH-" ]]
-}
 
 # The current state, read from ufw itself: the rules added (also while ufw is inactive) and whether it is active.
 added=""

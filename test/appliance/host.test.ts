@@ -556,7 +556,9 @@ function shellScripts(): Array<{ file: string; shell: 'bash' | 'sh' }> {
       if (/^#!.*\b(ba)?sh\b/.test(first)) found.add(p);
     }
   }
-  return [...found].sort().map((file) => ({ file, shell: /^#!.*\bbash\b/.test(readFileSync(file, 'utf8').split('\n', 1)[0]!) ? 'bash' : 'sh' }));
+  // A sourced file has no #! line: its `# shellcheck shell=` directive names its shell.
+  const isBash = (file: string) => /^(#!.*\bbash\b|# shellcheck shell=bash\b)/.test(readFileSync(file, 'utf8').split('\n', 1)[0]!);
+  return [...found].sort().map((file) => ({ file, shell: isBash(file) ? 'bash' : 'sh' }));
 }
 
 describe('shell scripts', () => {
@@ -565,7 +567,7 @@ describe('shell scripts', () => {
     if (!shellcheck) return;
     const scripts = shellScripts();
     const names = scripts.map((s) => relative(ROOT, s.file));
-    for (const expected of ['appliance/install.sh', 'appliance/firewall/ufw.sh', 'appliance/firewall/firewalld.sh', 'appliance/certbot/aether-reload-nginx.sh', '.ci/run']) {
+    for (const expected of ['appliance/install.sh', 'appliance/firewall/ufw.sh', 'appliance/firewall/firewalld.sh', 'appliance/firewall/common.sh', 'appliance/certbot/aether-reload-nginx.sh', '.ci/run']) {
       assert.ok(names.includes(expected), `${expected} is checked (found: ${names.join(', ')})`);
     }
     for (const { file, shell } of scripts) {
