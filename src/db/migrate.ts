@@ -37,6 +37,11 @@ const source: Knex.MigrationSource<[string, Migration]> = {
 
 /** Applies every pending migration; returns the names applied. */
 export async function migrateLatest(db: Db): Promise<string[]> {
+  if (db.client.config.client === 'mysql2') {
+    // Text compares byte for byte, as on SQLite and PostgreSQL (MySQL's default collations ignore case and trailing
+    // spaces): every table made from here on takes the database's utf8mb4_bin.
+    await db.raw('alter database ?? character set utf8mb4 collate utf8mb4_bin', [db.client.database()]);
+  }
   const [, applied] = (await db.migrate.latest({ migrationSource: source })) as [number, string[]];
   return applied;
 }

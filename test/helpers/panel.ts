@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../../src/config/index.ts';
 import { createPanel, type Panel } from '../../src/panel.ts';
 import { createLogger, silentLogger } from '../../src/shared/logger.ts';
+import { createTestDatabase, suiteEngine } from './databases.ts';
 import type { Clock } from '../../src/shared/clock.ts';
 
 export type TestPanel = Panel & { url: string; dir: string; close(): Promise<void> };
@@ -28,7 +29,10 @@ function testConfig(overrides: Record<string, unknown>): Record<string, unknown>
 export async function startPanel(overrides: Record<string, unknown> = {}, opts: { clock?: Clock; uiRoot?: string } = {}): Promise<TestPanel> {
   const dir = mkdtempSync(join(tmpdir(), 'aether-test-'));
   const configPath = join(dir, 'config.json');
-  writeFileSync(configPath, JSON.stringify(testConfig(overrides)));
+  // AETHER_TEST_DATABASE=postgres|mysql: a database of its own on that server, unless the test chose one itself.
+  const engine = overrides.database ? null : suiteEngine();
+  const database = engine ? await createTestDatabase(engine) : null;
+  writeFileSync(configPath, JSON.stringify(testConfig(database ? { ...overrides, database: database.config } : overrides)));
   const config: LoadedConfig = loadConfig({ path: configPath, env: {} });
   // AETHER_TEST_LOG=debug shows the panel's own log while debugging a test.
   const logger = process.env.AETHER_TEST_LOG ? createLogger({ level: process.env.AETHER_TEST_LOG }) : silentLogger();
@@ -40,6 +44,7 @@ export async function startPanel(overrides: Record<string, unknown> = {}, opts: 
     dir,
     async close() {
       await panel.stop();
+      await database?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

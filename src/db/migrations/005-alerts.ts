@@ -1,5 +1,6 @@
 // Alerts: the inbox (deduplicated alerts, their timeline and evidence), notification channels (config encrypted) and the
-// outbox every notification is written to before it is sent.
+// outbox every notification is written to before it is sent. (alert_id columns are unsigned to match increments() on
+// MySQL/MariaDB, whose foreign keys need equal types; SQLite and PostgreSQL ignore it.)
 import type { Knex } from 'knex';
 
 export async function up(knex: Knex): Promise<void> {
@@ -33,7 +34,7 @@ export async function up(knex: Knex): Promise<void> {
   // What an alert points at: detections, audit events, log lines, metric readings (bounded per alert).
   await knex.schema.createTable('alert_evidence', (t) => {
     t.increments('id').primary();
-    t.integer('alert_id').notNullable().references('id').inTable('alerts').onDelete('CASCADE');
+    t.integer('alert_id').unsigned().notNullable().references('id').inTable('alerts').onDelete('CASCADE');
     t.string('kind', 16).notNullable();
     t.integer('ref_id').nullable();
     t.bigInteger('ts').notNullable();
@@ -44,7 +45,7 @@ export async function up(knex: Knex): Promise<void> {
   // The timeline: state changes, notes, responses taken, notifications sent or failed.
   await knex.schema.createTable('alert_events', (t) => {
     t.increments('id').primary();
-    t.integer('alert_id').notNullable().references('id').inTable('alerts').onDelete('CASCADE');
+    t.integer('alert_id').unsigned().notNullable().references('id').inTable('alerts').onDelete('CASCADE');
     t.bigInteger('ts').notNullable();
     t.string('kind', 32).notNullable();
     t.string('actor_type', 16).notNullable();
@@ -81,7 +82,7 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('notifications', (t) => {
     t.string('id', 36).primary();
     t.string('channel_id', 36).notNullable().references('id').inTable('alert_channels').onDelete('CASCADE');
-    t.integer('alert_id').nullable().references('id').inTable('alerts').onDelete('SET NULL');
+    t.integer('alert_id').unsigned().nullable().references('id').inTable('alerts').onDelete('SET NULL');
     t.string('kind', 16).notNullable();
     // held: a digest still collecting; pending: due at next_attempt_at; then delivered, failed (permanent) or expired.
     t.string('status', 16).notNullable();
@@ -102,7 +103,7 @@ export async function up(knex: Knex): Promise<void> {
   // The alerts a notification speaks for (one, or every alert of a digest).
   await knex.schema.createTable('notification_alerts', (t) => {
     t.string('notification_id', 36).notNullable().references('id').inTable('notifications').onDelete('CASCADE');
-    t.integer('alert_id').notNullable().references('id').inTable('alerts').onDelete('CASCADE');
+    t.integer('alert_id').unsigned().notNullable().references('id').inTable('alerts').onDelete('CASCADE');
     t.primary(['notification_id', 'alert_id']);
     t.index(['alert_id']);
   });
