@@ -65,6 +65,17 @@ export function createAuditService(deps: { db: Db; clock: Clock; sink: AuditSink
     return { ...base, hash: hashEvent(base) };
   }
 
+  /**
+   * The event with every NUL in its text (a name someone typed, say) replaced by U+FFFD: PostgreSQL stores no NUL, and
+   * an event the database refuses would be an event lost.
+   */
+  function withoutNul<T>(value: T): T {
+    if (typeof value === 'string') return (value.includes('\u0000') ? value.replace(/\u0000/g, '\ufffd') : value) as T;
+    if (Array.isArray(value)) return value.map(withoutNul) as T;
+    if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNul(k), withoutNul(v)])) as T;
+    return value;
+  }
+
   async function append(input: AuditInput): Promise<AuditEvent> {
     // Another process (the CLI, another replica) may have appended since the head was cached: the id is the
     // primary key, so a stale head fails the insert instead of forking the chain, and the append is retried.
@@ -85,7 +96,7 @@ export function createAuditService(deps: { db: Db; clock: Clock; sink: AuditSink
 
   return {
     record(input) {
-      const run = queue.then(() => append(input));
+      const run = queue.then(() => append(withoutNul(input)));
       queue = run.catch((err: unknown) => logger.error({ err, type: input.type }, 'audit append failed'));
       return run;
     },

@@ -194,6 +194,8 @@ export function createUsersService(deps: {
     /** The row needed to log in: by username or e-mail, case-insensitively. */
     async findForLogin(login: string): Promise<UserRow | undefined> {
       const key = login.trim().toLowerCase();
+      // No account name holds a NUL (creation refuses it), and PostgreSQL refuses one in a query: nobody, not an error.
+      if (key.includes('\u0000')) return undefined;
       return (await db<UserRow>('users').where('username', key).orWhere('email', key).first()) as UserRow | undefined;
     },
     row,
