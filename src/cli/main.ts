@@ -7,6 +7,7 @@ import { EXIT, UsageError, type Command } from './command.ts';
 import { createCommandContext, type Env } from './context.ts';
 import { consoleIo, type Io } from './io.ts';
 import { analyzeCommand } from './analyze.command.ts';
+import { dbMigrateToCommand } from './db.commands.ts';
 import { checkCommand } from './check.command.ts';
 import { banAddCommand, banListCommand, banRemoveCommand } from './ban.commands.ts';
 import { lockdownCommand, maintenanceCommand } from './lockdown.commands.ts';
@@ -17,6 +18,7 @@ import { userCreateCommand, userDisableCommand, userReset2faCommand, userResetPa
 export const COMMANDS: readonly Command[] = [
   startCommand,
   migrateCommand,
+  dbMigrateToCommand,
   userCreateCommand,
   userResetPasswordCommand,
   userReset2faCommand,
