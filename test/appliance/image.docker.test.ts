@@ -111,7 +111,7 @@ test('the appliance image builds without a registry and runs hardened', { timeou
   const port = Number(docker(['port', name, '8080/tcp']).out.trim().split('\n')[0]!.split(':').pop());
   const url = `http://127.0.0.1:${port}`;
 
-  await t.test('/healthz answers and the HEALTHCHECK turns healthy', async () => {
+  await t.test('/healthz answers and the HEALTHCHECK turns healthy', { timeout: 300_000 }, async () => {
     await until(async () => {
       const res = await get(`${url}/healthz`);
       assert.equal(res.status, 200, `no answer yet; logs:\n${docker(['logs', name], { allowFail: true }).err}`);
@@ -135,7 +135,7 @@ test('the appliance image builds without a registry and runs hardened', { timeou
     assert.equal(mode, '600', 'the configuration it wrote on first start is its own');
   });
 
-  await t.test('the setup link it logs creates the first administrator, and the login page renders', async () => {
+  await t.test('the setup link it logs creates the first administrator, and the login page renders', { timeout: 300_000 }, async () => {
     const link = await until(() => {
       const logs = docker(['logs', name]);
       const m = /https?:\/\/[^\s]+\/setup\?token=([A-Za-z0-9_-]+)/.exec(`${logs.out}\n${logs.err}`);
@@ -169,7 +169,7 @@ test('the appliance image builds without a registry and runs hardened', { timeou
     assert.match(audit, /"type":"auth\.login\.failure"/);
     assert.match(audit, /"type":"setup\.completed"/);
   });
-  await t.test('the compose file runs the panel as documented, and `docker-compose logs aether` shows it', async (t2) => {
+  await t.test('the compose file runs the panel as documented, and `docker-compose logs aether` shows it', { timeout: 600_000 }, async (t2) => {
     if (!needs(t2, 'docker-compose', spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0, 'not found: apt-get install docker-compose')) return;
     const project = `aethertest${randomBytes(3).toString('hex')}`;
     const dir = mkdtempSync(join(tmpdir(), 'aether-compose-'));
