@@ -3,7 +3,7 @@
 // handed to the outbox for notification.
 import type { AuditEvent, AuditService } from '../audit/index.ts';
 import { auditFrom, type Caller } from '../auth/caller.ts';
-import type { Db } from '../db/index.ts';
+import { insertReturningId, type Db } from '../db/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import { conflict, notFound } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -174,25 +174,22 @@ export function createAlertsService(deps: { db: Db; clock: Clock; audit: AuditSe
             if (severity !== existing.severity) await addEvent(trx, existing.id, caller, 'escalated', `Severity raised from ${existing.severity} to ${severity}.`);
             return { id: existing.id, created: false };
           }
-          const [inserted] = (await trx('alerts')
-            .insert({
-              dedup_key: input.dedupKey,
-              open_key: input.dedupKey,
-              source: input.source,
-              severity: input.severity,
-              status: 'open',
-              title: input.title.slice(0, 300),
-              summary: (input.summary ?? '').slice(0, 4000),
-              ip: input.ip ?? null,
-              user: input.user?.slice(0, 254) ?? null,
-              count: 1,
-              first_seen: ts,
-              last_seen: ts,
-              updated_at: now,
-              details: JSON.stringify(input.details ?? {}),
-            })
-            .returning('id')) as Array<{ id: number } | number>;
-          const id = typeof inserted === 'object' ? inserted.id : Number(inserted);
+          const id = await insertReturningId(trx, 'alerts', {
+            dedup_key: input.dedupKey,
+            open_key: input.dedupKey,
+            source: input.source,
+            severity: input.severity,
+            status: 'open',
+            title: input.title.slice(0, 300),
+            summary: (input.summary ?? '').slice(0, 4000),
+            ip: input.ip ?? null,
+            user: input.user?.slice(0, 254) ?? null,
+            count: 1,
+            first_seen: ts,
+            last_seen: ts,
+            updated_at: now,
+            details: JSON.stringify(input.details ?? {}),
+          });
           await addEvidence(trx, id, input.evidence ?? [], ts, true);
           await addEvent(trx, id, caller, 'created', input.summary ? `Raised: ${input.summary}` : 'Raised.', { source: input.source });
           return { id, created: true };
@@ -256,8 +253,9 @@ export function createAlertsService(deps: { db: Db; clock: Clock; audit: AuditSe
         if (q.user) query.where('user', q.user);
         if (q.assignee) query.where('assignee_id', q.assignee);
         if (q.q) {
-          const like = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-          query.where((w) => w.whereRaw("lower(title) like lower(?) escape '\\'", [like]).orWhereRaw("lower(summary) like lower(?) escape '\\'", [like]));
+          // '!' escapes the wildcards: a backslash would itself need escaping in MySQL's string literals.
+          const like = `%${q.q.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+          query.where((w) => w.whereRaw("lower(title) like lower(?) escape '!'", [like]).orWhereRaw("lower(summary) like lower(?) escape '!'", [like]));
         }
         return query;
       };

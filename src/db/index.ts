@@ -3,3 +3,4 @@ export { createDb, ping, type Db } from './knex.ts';
 export { migrateLatest, pendingMigrations } from './migrate.ts';
 export { checkSqlite, snapshotSqlite } from './snapshot.ts';
 export { readSetting, writeSetting } from './settings.ts';
+export { insertReturningId } from './insert.ts';

@@ -1,7 +1,7 @@
 // IP bans: stored in the database (in force after a restart), held in memory for a check on every request, growing for repeat offenders.
 import type { AuditService } from '../audit/index.ts';
 import { auditFrom, type Caller } from '../auth/caller.ts';
-import type { Db } from '../db/index.ts';
+import { insertReturningId, type Db } from '../db/index.ts';
 import { addressKey, ipInCidrs, isIp, parseCidr, type Cidr } from '../shared/cidr.ts';
 import type { Clock } from '../shared/clock.ts';
 import { badRequest, conflict, notFound } from '../shared/errors.ts';
@@ -168,20 +168,17 @@ export function createBansService(deps: {
       if (existing) return { banned: false, reason: 'already_banned', ban: present(await row(existing.id)) };
       const durationMs = await durationFor(ipKey, req.durationMs, req.growth);
       const now = clock.now();
-      const [id] = (await db('bans')
-        .insert({
-          ip_key: ipKey,
-          reason: req.reason.slice(0, 300),
-          rule: req.rule ?? null,
-          detection_id: req.detectionId ?? null,
-          source: req.rule ? 'rule' : 'manual',
-          created_by: auditFrom(caller).actor.name ?? null,
-          created_at: now,
-          expires_at: durationMs === null ? null : now + durationMs,
-          hits: 0,
-        })
-        .returning('id')) as Array<{ id: number } | number>;
-      const banId = typeof id === 'object' ? id.id : Number(id);
+      const banId = await insertReturningId(db, 'bans', {
+        ip_key: ipKey,
+        reason: req.reason.slice(0, 300),
+        rule: req.rule ?? null,
+        detection_id: req.detectionId ?? null,
+        source: req.rule ? 'rule' : 'manual',
+        created_by: auditFrom(caller).actor.name ?? null,
+        created_at: now,
+        expires_at: durationMs === null ? null : now + durationMs,
+        hits: 0,
+      });
       active.set(ipKey, { id: banId, expiresAt: durationMs === null ? Infinity : now + durationMs });
       changed();
       await audit.record({ type: 'monitor.ban.created', ...auditFrom(caller), target, outcome: 'success', details: { banId, rule: req.rule ?? null, reason: req.reason, durationSeconds: durationMs === null ? null : Math.round(durationMs / 1000) } });

@@ -1,7 +1,7 @@
 // The live monitor: the panel's audit events and API requests through the rules; detections stored with evidence, bans applied.
 import type { AuditService, EventBus } from '../audit/index.ts';
 import { systemCaller } from '../auth/caller.ts';
-import type { Db } from '../db/index.ts';
+import { insertReturningId, type Db } from '../db/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { BansService } from './bans.service.ts';
@@ -49,22 +49,19 @@ export function createMonitorService(deps: {
 
   async function act(d: Detection): Promise<void> {
     const outcome: string[] = [];
-    const [id] = (await db('detections')
-      .insert({
-        rule: d.rule,
-        severity: d.severity,
-        key: d.key.slice(0, 300),
-        ip: d.ip,
-        user: d.user?.slice(0, 254) ?? null,
-        ts: d.ts,
-        count: d.count,
-        simulated: d.simulate,
-        outcome: '',
-        evidence: JSON.stringify(d.evidence.slice(-20)),
-        details: JSON.stringify(d.details),
-      })
-      .returning('id')) as Array<{ id: number } | number>;
-    const detectionId = typeof id === 'object' ? id.id : Number(id);
+    const detectionId = await insertReturningId(db, 'detections', {
+      rule: d.rule,
+      severity: d.severity,
+      key: d.key.slice(0, 300),
+      ip: d.ip,
+      user: d.user?.slice(0, 254) ?? null,
+      ts: d.ts,
+      count: d.count,
+      simulated: d.simulate,
+      outcome: '',
+      evidence: JSON.stringify(d.evidence.slice(-20)),
+      details: JSON.stringify(d.details),
+    });
     if (d.actions.includes('ban') && d.ip) {
       if (d.simulate) outcome.push('ban simulated');
       else {
