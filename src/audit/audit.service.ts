@@ -76,17 +76,66 @@ export function createAuditService(deps: { db: Db; clock: Clock; sink: AuditSink
     return value;
   }
 
+  const client = db.client.config.client as string;
+  /** A database server several panels may share (replicas): appends are serialised there, not only in this process. */
+  const shared = client === 'pg' || client === 'mysql2';
+  const APPEND_LOCK = 'audit.append_lock';
+
+  /**
+   * On a shared database: takes the cluster-wide append lock for this transaction (PostgreSQL: an advisory lock;
+   * MySQL/MariaDB: a lock on one settings row), then reads the head as committed by any panel.
+   */
+  async function lockedHead(trx: Db): Promise<{ id: number; hash: string }> {
+    if (client === 'pg') await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [APPEND_LOCK]);
+    else await trx('settings').where({ key: APPEND_LOCK }).forUpdate().first('key');
+    const q = trx('audit_events').select('id', 'hash').orderBy('id', 'desc');
+    const row = (await (client === 'mysql2' ? q.forUpdate() : q).first()) as { id: number | string; hash: string } | undefined;
+    return row ? { id: Number(row.id), hash: row.hash } : { id: 0, hash: GENESIS_HASH };
+  }
+
+  let lockRow: Promise<void> | null = null;
+  /** MySQL/MariaDB lock a row, which must exist: made once (by whichever panel comes first). */
+  function ensureLockRow(): Promise<void> {
+    lockRow ??= (async () => {
+      if (client !== 'mysql2') return;
+      await db('settings').insert({ key: APPEND_LOCK, value: 'null', updated_at: clock.now() }).onConflict('key').ignore();
+    })();
+    return lockRow;
+  }
+
+  function published(event: AuditEvent): AuditEvent {
+    head = { id: event.id, hash: event.hash };
+    sink.write(event);
+    bus.publish(event);
+    return event;
+  }
+
   async function append(input: AuditInput): Promise<AuditEvent> {
-    // Another process (the CLI, another replica) may have appended since the head was cached: the id is the
-    // primary key, so a stale head fails the insert instead of forking the chain, and the append is retried.
+    if (shared) {
+      await ensureLockRow();
+      // SECURITY: one append at a time across every replica, so the chain can neither fork nor lose an event. A
+      // deadlock or lost connection is retried; the event is built again on the head as it is then.
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          return published(
+            await db.transaction(async (trx) => {
+              const event = build(input, await lockedHead(trx));
+              await trx('audit_events').insert(toRow(event));
+              return event;
+            }),
+          );
+        } catch (err) {
+          if (attempt >= 5) throw err;
+        }
+      }
+    }
+    // SQLite: one panel; another writer (the CLI) fails the insert on the primary key with a stale head, and the
+    // append is retried on the head read again.
     for (let attempt = 0; ; attempt += 1) {
       const event = build(input, await loadHead());
       try {
         await db('audit_events').insert(toRow(event));
-        head = { id: event.id, hash: event.hash };
-        sink.write(event);
-        bus.publish(event);
-        return event;
+        return published(event);
       } catch (err) {
         head = null;
         if (attempt >= 5) throw err;
