@@ -35,13 +35,26 @@ const source: Knex.MigrationSource<[string, Migration]> = {
   getMigration: async ([, migration]) => migration,
 };
 
+/**
+ * MySQL/MariaDB: text must compare byte for byte, as on SQLite and PostgreSQL (MySQL's default collations ignore case
+ * and trailing spaces), so every table is made under the database's utf8mb4_bin. Switched here when the panel's
+ * account may; otherwise the database must have it already.
+ */
+async function binaryCollation(db: Db): Promise<void> {
+  const name = db.client.database() as string;
+  try {
+    await db.raw('alter database ?? character set utf8mb4 collate utf8mb4_bin', [name]);
+  } catch (err) {
+    const [rows] = (await db.raw('select default_collation_name as c from information_schema.schemata where schema_name = ?', [name])) as [Array<{ c: string }>];
+    if (rows[0]?.c !== 'utf8mb4_bin') {
+      throw new Error(`The MySQL database "${name}" must use the utf8mb4_bin collation and the panel's account may not set it (${(err as Error).message}): run ALTER DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin as its owner, then start the panel again.`);
+    }
+  }
+}
+
 /** Applies every pending migration; returns the names applied. */
 export async function migrateLatest(db: Db): Promise<string[]> {
-  if (db.client.config.client === 'mysql2') {
-    // Text compares byte for byte, as on SQLite and PostgreSQL (MySQL's default collations ignore case and trailing
-    // spaces): every table made from here on takes the database's utf8mb4_bin.
-    await db.raw('alter database ?? character set utf8mb4 collate utf8mb4_bin', [db.client.database()]);
-  }
+  if (db.client.config.client === 'mysql2') await binaryCollation(db);
   const [, applied] = (await db.migrate.latest({ migrationSource: source })) as [number, string[]];
   return applied;
 }
