@@ -371,7 +371,9 @@ export function createServersService(deps: {
     diskCheck ??= (async () => {
       const rows = (await db<ServerRow>('servers').where({ state: 'running' })) as ServerRow[];
       for (const r of rows) {
-        const disk = await diskUse(r, false);
+        // Measured now: the check runs every servers.diskCheckSeconds, and that is how late a full disk may be seen
+        // (the figures' cache, up to 30 s old, would make it later).
+        const disk = await diskUse(r, true);
         if (!disk.over) continue;
         try {
           await nodes.call(r.node_id, (docker) => stopContainer(r, docker, false));

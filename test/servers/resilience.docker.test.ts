@@ -104,8 +104,10 @@ describe('servers under failure on a real Docker Engine', () => {
     await eventually(async () => (await admin.get(`/api/v1/servers/${id}`)).body.server.state === 'stopped', 'the server stopped', 30_000, 250);
     const state = JSON.parse(spawnSync('docker', ['inspect', `aether-${shortId}`], { encoding: 'utf8' }).stdout)[0].State;
     assert.equal(state.ExitCode, 0, 'stopped by its stop command, not killed');
-    const event = (await admin.get('/api/v1/audit?type=server.disk_exceeded')).body.items.find((e: { target: { id: string } }) => e.target.id === id);
-    assert.ok(event, 'audited');
+    // The event is recorded right after the state turns to stopped.
+    const diskEvent = async () => (await admin.get('/api/v1/audit?type=server.disk_exceeded')).body.items.find((e: { target: { id: string } }) => e.target.id === id);
+    await eventually(async () => (await diskEvent()) !== undefined, 'the audited event');
+    const event = await diskEvent();
     assert.equal(event.details.limitBytes, 16 * 1024 * 1024);
     assert.ok(event.details.usedBytes >= 17 * 1024 * 1024);
     await eventually(async () => (await admin.get('/api/v1/alerts?source=servers')).body.items.some((a: { title: string }) => a.title.startsWith('Server Hoarder was stopped: its files take 17 MiB of its 16 MiB disk limit')), 'the alert');
