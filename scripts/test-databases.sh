@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Starts Debian's MariaDB and PostgreSQL servers for the tests (when not running) and gives the test account the
-# right to create its own throwaway databases. Prints the environment the tests read:
+# Starts Debian's MariaDB, PostgreSQL and Redis servers for the tests (when not running) and gives the test account
+# the right to create its own throwaway databases. Prints the environment the tests read:
 #   eval "$(scripts/test-databases.sh)"
 #   AETHER_TEST_DATABASE=postgres npm test      # the whole suite on PostgreSQL (mysql: on MariaDB)
 # Needs root (it starts services and creates the account); idempotent.
@@ -15,8 +15,11 @@ fi
 if ! mariadb -e 'select 1' >/dev/null 2>&1; then
   service mariadb start >&2
 fi
+if ! redis-cli ping >/dev/null 2>&1; then
+  service redis-server start >&2
+fi
 for _ in $(seq 1 30); do
-  runuser -u postgres -- psql -qAtc 'select 1' >/dev/null 2>&1 && mariadb -e 'select 1' >/dev/null 2>&1 && break
+  runuser -u postgres -- psql -qAtc 'select 1' >/dev/null 2>&1 && mariadb -e 'select 1' >/dev/null 2>&1 && redis-cli ping >/dev/null 2>&1 && break
   sleep 1
 done
 
@@ -37,3 +40,4 @@ SQL
 
 echo "export AETHER_TEST_POSTGRES_URL=postgres://$USER_NAME:$PASSWORD@127.0.0.1:5432/postgres"
 echo "export AETHER_TEST_MYSQL_URL=mysql://$USER_NAME:$PASSWORD@127.0.0.1:3306"
+echo "export AETHER_TEST_REDIS_URL=redis://127.0.0.1:6379"

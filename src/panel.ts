@@ -181,6 +181,7 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
         server.closeAllConnections();
       });
       await services.sink.close();
+      services.redis?.disconnect();
       await db.destroy();
     },
   };

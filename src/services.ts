@@ -15,6 +15,7 @@ import {
   createUsersService,
 } from './auth/index.ts';
 import { auditEventAlert, createAlerting, detectionAlert } from './alerts/index.ts';
+import { Redis } from 'ioredis';
 import { ConfigError, type LoadedConfig } from './config/index.ts';
 import type { Db } from './db/index.ts';
 import type { Services } from './http/services.ts';
@@ -35,7 +36,7 @@ import { loadOrCreateKey } from './shared/key-file.ts';
 import { createSecretBox } from './shared/secret-box.ts';
 import type { Logger } from './shared/logger.ts';
 
-export type CoreServices = Services & { bus: EventBus; sink: AuditSink };
+export type CoreServices = Services & { bus: EventBus; sink: AuditSink; /** The shared Redis of the replicas (redis.url), closed with the panel. */ redis: Redis | null };
 
 export function createServices(deps: { config: LoadedConfig; db: Db; logger: Logger; clock?: Clock; auditLogFile?: boolean; backupPassphrase?: string | null }): CoreServices {
   const { config, db, logger } = deps;
@@ -64,7 +65,10 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
     revokeSessions: (userId, _reason, exceptId) => sessions.revokeAllForUser(userId, exceptId),
     rotateSessions: (userId) => sessions.markRotate(userId),
   });
-  const limits = createRateLimits(config.rateLimits);
+  // Several replicas count together in one Redis; a command Redis cannot take at once fails over to local counters.
+  const redis = config.redis.url ? new Redis(config.redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 5000 }) : null;
+  redis?.on('error', (err: Error) => logger.warn({ err: { message: err.message } }, 'redis'));
+  const limits = createRateLimits(config.rateLimits, redis ? { redis, prefix: config.redis.keyPrefix } : null);
   const allowlist = createAllowlistService({ db, clock, audit, configured: config.security.adminAllowlist });
   // Maintenance mode is the lockdown's (made below, once OAuth2 exists); a login asks it when it runs.
   const login = createLoginService({ users, hasher, limits, allowlist, audit, maintenance: () => lockdown.maintenance() });
@@ -238,6 +242,7 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
   });
   return {
     db,
+    redis,
     clock,
     audit,
     users,

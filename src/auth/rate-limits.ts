@@ -1,5 +1,7 @@
-// Every rate limit of the panel behind one module (rate-limiter-flexible, in memory; a shared store can replace it here alone).
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+// Every rate limit of the panel behind one module (rate-limiter-flexible): in memory, or in Redis when several panels
+// (replicas) must count together (redis.url / AETHER_REDIS_URL).
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 export type LimitSpec = { points: number; durationSeconds: number; blockSeconds: number };
 
@@ -23,40 +25,46 @@ const MAX_BLOCK_SECONDS = 24 * 3600;
  * A limiter with growing back-off: each time a key is blocked again within a day, its block lasts twice as long
  * (fail2ban's bantime.increment), up to 24 hours.
  */
-export function createLimiter(name: string, spec: LimitSpec): Limiter {
-  const counter = new RateLimiterMemory({ keyPrefix: name, points: spec.points, duration: spec.durationSeconds });
-  const blocks = new RateLimiterMemory({ keyPrefix: `${name}:blocks`, points: 64, duration: 24 * 3600 });
-  const blockedUntil = new Map<string, number>();
+/** Where the counters live: this process's memory, or a Redis every replica shares (with a key prefix). */
+export type LimitStore = { redis: Redis; prefix: string } | null;
 
-  const remaining = (key: string): number => {
-    const until = blockedUntil.get(key);
-    if (until === undefined) return 0;
-    const left = until - Date.now();
-    if (left <= 0) {
-      blockedUntil.delete(key);
-      return 0;
-    }
-    return left;
-  };
+/**
+ * A counter in the store. In Redis it falls back to this process's memory while Redis does not answer, so an outage
+ * keeps every limit in force per replica instead of opening the gates.
+ */
+function counterIn(store: LimitStore, keyPrefix: string, points: number, duration: number): RateLimiterAbstract {
+  const memory = new RateLimiterMemory({ keyPrefix, points, duration });
+  if (!store) return memory;
+  return new RateLimiterRedis({ storeClient: store.redis, keyPrefix: `${store.prefix}:${keyPrefix}`, points, duration, insuranceLimiter: memory });
+}
+
+export function createLimiter(name: string, spec: LimitSpec, store: LimitStore = null): Limiter {
+  const counter = counterIn(store, name, spec.points, spec.durationSeconds);
+  const blocks = counterIn(store, `${name}:blocks`, 64, 24 * 3600);
+  // The keys blocked with back-off, until when: one point spent blocks the key (block() sets how long).
+  const blocked = counterIn(store, `${name}:blocked`, 1, MAX_BLOCK_SECONDS);
+
+  async function remaining(key: string): Promise<number> {
+    const res = await blocked.get(key);
+    return res && res.consumedPoints > 1 ? res.msBeforeNext : 0;
+  }
 
   /** The hit that crossed the limit (or came while blocked): how long the key must wait, with back-off. */
   async function refused(key: string, res: unknown): Promise<HitResult> {
     if (!(res instanceof RateLimiterRes)) throw res;
-    const already = remaining(key);
+    const already = await remaining(key);
     if (already > 0) return { blocked: true, firstBlock: false, retryAfterMs: already };
     if (spec.blockSeconds === 0) return { blocked: true, firstBlock: res.consumedPoints === spec.points + 1, retryAfterMs: res.msBeforeNext };
     const n = (await blocks.penalty(key, 1)).consumedPoints;
     const seconds = Math.min(MAX_BLOCK_SECONDS, spec.blockSeconds * 2 ** Math.min(20, n - 1));
-    blockedUntil.set(key, Date.now() + seconds * 1000);
+    await blocked.block(key, seconds);
     await counter.delete(key);
-    // Keep the map bounded under a flood of distinct keys: forget blocks that have ended.
-    if (blockedUntil.size > 100_000) for (const k of blockedUntil.keys()) remaining(k);
     return { blocked: true, firstBlock: true, retryAfterMs: seconds * 1000 };
   }
 
   return {
     async blockedFor(key) {
-      const own = remaining(key);
+      const own = await remaining(key);
       if (own > 0) return own;
       const res = await counter.get(key);
       return res && res.consumedPoints > spec.points ? res.msBeforeNext : 0;
@@ -68,10 +76,10 @@ export function createLimiter(name: string, spec: LimitSpec): Limiter {
       );
     },
     async refund(key) {
-      if (remaining(key) === 0) await counter.reward(key, 1);
+      if ((await remaining(key)) === 0) await counter.reward(key, 1);
     },
     async reset(key) {
-      blockedUntil.delete(key);
+      await blocked.delete(key);
       await counter.delete(key);
     },
   };
@@ -90,17 +98,17 @@ export type RateLimits = {
   oauthFailuresPerClient: Limiter;
 };
 
-export function createRateLimits(config: Record<keyof RateLimits, LimitSpec>): RateLimits {
+export function createRateLimits(config: Record<keyof RateLimits, LimitSpec>, store: LimitStore = null): RateLimits {
   return {
-    loginPerIp: createLimiter('login-ip', config.loginPerIp),
-    loginPerAccount: createLimiter('login-account', config.loginPerAccount),
-    loginPerIpAccount: createLimiter('login-ip-account', config.loginPerIpAccount),
-    apiPerIp: createLimiter('api-ip', config.apiPerIp),
-    apiPerPrincipal: createLimiter('api-principal', config.apiPerPrincipal),
-    twoFactorPerAccount: createLimiter('2fa-account', config.twoFactorPerAccount),
-    twoFactorPerIp: createLimiter('2fa-ip', config.twoFactorPerIp),
-    apiPerClient: createLimiter('api-client', config.apiPerClient),
-    oauthFailuresPerIp: createLimiter('oauth-ip', config.oauthFailuresPerIp),
-    oauthFailuresPerClient: createLimiter('oauth-client', config.oauthFailuresPerClient),
+    loginPerIp: createLimiter('login-ip', config.loginPerIp, store),
+    loginPerAccount: createLimiter('login-account', config.loginPerAccount, store),
+    loginPerIpAccount: createLimiter('login-ip-account', config.loginPerIpAccount, store),
+    apiPerIp: createLimiter('api-ip', config.apiPerIp, store),
+    apiPerPrincipal: createLimiter('api-principal', config.apiPerPrincipal, store),
+    twoFactorPerAccount: createLimiter('2fa-account', config.twoFactorPerAccount, store),
+    twoFactorPerIp: createLimiter('2fa-ip', config.twoFactorPerIp, store),
+    apiPerClient: createLimiter('api-client', config.apiPerClient, store),
+    oauthFailuresPerIp: createLimiter('oauth-ip', config.oauthFailuresPerIp, store),
+    oauthFailuresPerClient: createLimiter('oauth-client', config.oauthFailuresPerClient, store),
   };
 }

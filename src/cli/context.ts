@@ -55,6 +55,7 @@ export function createCommandContext(io: Io, env: Env, configArg: string | undef
     },
     async close() {
       await services?.sink.close();
+      services?.redis?.disconnect();
       await db?.destroy();
     },
   };

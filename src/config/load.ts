@@ -92,6 +92,7 @@ function applyEnv(raw: Record<string, unknown>, env: Env): Record<string, unknow
     section('sftp').port = Number.isInteger(port) ? port : env.AETHER_SFTP_PORT;
   }
   if (env.AETHER_DATABASE_URL) out.database = parseDatabaseUrl(env.AETHER_DATABASE_URL);
+  if (env.AETHER_REDIS_URL) section('redis').url = env.AETHER_REDIS_URL;
   if (env.AETHER_SERVERS_DIR) section('servers').dataDir = env.AETHER_SERVERS_DIR;
   if (env.AETHER_BACKUP_DIR) section('backup').dir = env.AETHER_BACKUP_DIR;
   // Where Gatus runs beside the panel (the compose file): the file it reads and the addresses each side uses.

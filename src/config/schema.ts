@@ -292,6 +292,18 @@ export const configSchema = z
       })
       .prefault({})
       .describe('Encrypted backups of the panel (database, config, keys) and of servers\' files.'),
+    redis: z
+      .strictObject({
+        url: z
+          .string()
+          .regex(/^rediss?:\/\/[^\s]+$/, 'must be a redis:// or rediss:// URL')
+          .nullable()
+          .default(null)
+          .describe('A Redis every replica of the panel shares (AETHER_REDIS_URL): rate-limit counters and blocks are kept there. null: in this process\'s memory.'),
+        keyPrefix: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/).default('aether').describe('Prefix of every key the panel writes in Redis.'),
+      })
+      .prefault({})
+      .describe('Shared counters for several panel replicas.'),
     security: z
       .strictObject({
         adminAllowlist: z

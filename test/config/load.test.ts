@@ -73,6 +73,14 @@ describe('config loader', () => {
     assert.throws(() => loadConfig({ path, env: { AETHER_GATUS_API_URL: 'ftp://gatus' } }), (err: unknown) => err instanceof ConfigError && /gatus\.apiUrl/.test(err.message));
   });
 
+  test('AETHER_REDIS_URL turns on the shared counters; anything but a redis URL is refused', () => {
+    const path = join(tmp(), 'config.json');
+    writeFileSync(path, '{}');
+    assert.equal(loadConfig({ path, env: {} }).redis.url, null);
+    assert.equal(loadConfig({ path, env: { AETHER_REDIS_URL: 'redis://10.0.0.5:6379/2' } }).redis.url, 'redis://10.0.0.5:6379/2');
+    assert.throws(() => loadConfig({ path, env: { AETHER_REDIS_URL: 'http://10.0.0.5' } }), (err: unknown) => err instanceof ConfigError && /redis\.url/.test(err.message));
+  });
+
   const bad: Array<{ name: string; file?: unknown; text?: string; env?: Record<string, string>; mentions: RegExp }> = [
     { name: 'unknown top-level key', file: { htpp: {} }, mentions: /htpp: unknown key/ },
     { name: 'unknown nested key', file: { http: { prot: 1 } }, mentions: /http\.prot: unknown key/ },

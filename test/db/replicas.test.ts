@@ -1,6 +1,8 @@
 // Two panels on one MariaDB or PostgreSQL database, as two replicas behind one proxy: a session made on one works on
 // the other, and 1,000 audit events written at once through both verify as one chain, none lost and none forked.
+// With one Redis, their failed-login counters are one: a guesser split between them is blocked on both.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +11,7 @@ import { verifyAuditChain } from '../../src/audit/index.ts';
 import { TestClient } from '../helpers/client.ts';
 import { createTestDatabase, needsEngine, SERVER_ENGINES } from '../helpers/databases.ts';
 import { ADMIN, setupAdmin } from '../helpers/fixtures.ts';
+import { needs } from '../helpers/require-component.ts';
 import { eventually } from '../helpers/mail-server.ts';
 import { startPanel } from '../helpers/panel.ts';
 
@@ -58,3 +61,33 @@ for (const engine of SERVER_ENGINES) {
     assert.equal(Number(rows.n), 1000);
   });
 }
+
+test('two replicas with one Redis count failed logins together: the block made on one holds on the other', { timeout: 120_000 }, async (t) => {
+  const url = process.env.AETHER_TEST_REDIS_URL;
+  if (!needs(t, 'Redis', Boolean(url), 'server not given: AETHER_TEST_REDIS_URL is unset (eval "$(scripts/test-databases.sh)" as root starts Debian\'s redis-server)')) return;
+  const engine = SERVER_ENGINES[0]!;
+  if (!needsEngine(t, engine)) return;
+  const database = await createTestDatabase(engine);
+  t.after(() => database.drop());
+  const shared = mkdtempSync(join(tmpdir(), 'aether-replicas-'));
+  t.after(() => rmSync(shared, { recursive: true, force: true }));
+  // A key prefix of this test's own in the shared Redis.
+  const redis = { url, keyPrefix: `aether-test-${randomBytes(4).toString('hex')}` };
+  const rateLimits = { loginPerIpAccount: { points: 4, durationSeconds: 900, blockSeconds: 60 } };
+  const replica = (name: string) => startPanel({ database: database.config, dataDir: join(shared, 'data'), logDir: join(shared, `logs-${name}`), redis, rateLimits });
+  const a = await replica('a');
+  t.after(() => a.close());
+  const b = await replica('b');
+  t.after(() => b.close());
+  await setupAdmin(a);
+
+  // Four wrong passwords for one account from one address, split between the replicas: the limit is 4 in all, not 4
+  // on each. The next attempt is refused on both, even with the right password.
+  const attempt = (panel: typeof a, password: string) => new TestClient(panel.url).login(ADMIN.username, password);
+  for (const [panel, i] of [[a, 1], [b, 2], [a, 3], [b, 4]] as const) assert.equal((await attempt(panel, `Wrong-Guess-${i}x`)).status, 401);
+  const onB = await attempt(b, 'Wrong-Guess-5x');
+  assert.equal(onB.status, 429, onB.text);
+  const onA = await attempt(a, ADMIN.password);
+  assert.equal(onA.status, 429, 'the block B set holds on A');
+  assert.ok(Number(onA.headers['retry-after']) > 0);
+});
