@@ -91,3 +91,14 @@ test('two replicas with one Redis count failed logins together: the block made o
   assert.equal(onA.status, 429, 'the block B set holds on A');
   assert.ok(Number(onA.headers['retry-after']) > 0);
 });
+
+test('with its Redis unreachable, a panel still signs people in and still limits guessing, in its own memory', async (t) => {
+  // Nothing listens on port 1: every Redis command fails at once.
+  const panel = await startPanel({ redis: { url: 'redis://127.0.0.1:1', keyPrefix: 'aether-down' }, rateLimits: { loginPerIpAccount: { points: 3, durationSeconds: 900, blockSeconds: 60 } } });
+  t.after(() => panel.close());
+  await setupAdmin(panel);
+  assert.equal((await new TestClient(panel.url).login(ADMIN.username, ADMIN.password)).status, 200);
+  for (let i = 1; i <= 3; i += 1) assert.equal((await new TestClient(panel.url).login(ADMIN.username, `Wrong-Guess-${i}x`)).status, 401);
+  const blocked = await new TestClient(panel.url).login(ADMIN.username, ADMIN.password);
+  assert.equal(blocked.status, 429, blocked.text);
+});
