@@ -132,7 +132,8 @@ test('Servers in chromium: create from a template, start, console command, live 
 
   await step('Start: the state becomes running and the console shows the server starting', async () => {
     await page.getByTestId('server-start').click();
-    await header.locator('[data-testid="server-state"][data-state="running"]').waitFor();
+    // Creating and starting the container may take a while on a loaded machine (the whole suite runs at once).
+    await header.locator('[data-testid="server-state"][data-state="running"]').waitFor({ timeout: 60_000 });
     await consoleLine(`Stand-in server listening on port ${hostPort}`).waitFor();
     assert.equal(await page.evaluate(() => window.aetherNoReload === true), true, 'the page was not reloaded');
   });
