@@ -70,9 +70,20 @@ export function parseSftpUsername(name: string): { username: string; shortId: st
 
 export type SftpServer = ReturnType<typeof createSftpServer>;
 
+/**
+ * A new ed25519 host key that ssh2 reads back: its generator drops a public key's leading zero byte (about one key in
+ * 256, mscdex/ssh2#1513), and such a key could never be loaded; another is made instead.
+ */
+function newHostKey(): string {
+  for (;;) {
+    const pair = utils.generateKeyPairSync('ed25519');
+    if (!(utils.parseKey(pair.private) instanceof Error) && !(utils.parseKey(pair.public) instanceof Error)) return pair.private;
+  }
+}
+
 export function createSftpServer(deps: SftpServerDeps) {
   const { users, hasher, credentials, servers, bans, limits, audit, logger } = deps;
-  const hostKey = loadOrCreateSecretFile(deps.keysDir, 'sftp_host_ed25519', () => utils.generateKeyPairSync('ed25519').private);
+  const hostKey = loadOrCreateSecretFile(deps.keysDir, 'sftp_host_ed25519', newHostKey);
   const live = new Map<ssh2.Connection, Live>();
 
   const parsedHostKey = utils.parseKey(hostKey);
