@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { TestClient } from '../helpers/client.ts';
 import { createUser, setupAdmin } from '../helpers/fixtures.ts';
+import { eventually } from '../helpers/mail-server.ts';
 import { bearer, oauthPost, requestToken, type ClientCredentials } from '../helpers/oauth.ts';
 import { restartablePanel, startPanel, type TestPanel } from '../helpers/panel.ts';
 
@@ -119,7 +120,11 @@ describe('OAuth2 token endpoint and bearer access', () => {
     assert.equal(revoked.status, 200);
     assert.equal((await bearer(panel.url, token, 'GET', '/api/v1/users')).status, 401);
     assert.deepEqual((await oauthPost(panel.url, '/token/introspection', creds, { token })).body, { active: false });
-    assert.ok((await events(panel, 'oauth.token.revoked')).some((e) => e.details.reason === 'revocation_endpoint' && e.actor.id === creds.clientId));
+    // The library reports the revocation after answering; its audit event follows shortly.
+    await eventually(
+      async () => (await events(panel, 'oauth.token.revoked')).some((e) => e.details.reason === 'revocation_endpoint' && e.actor.id === creds.clientId),
+      'the revocation audited',
+    );
   });
 
   test('an expired token is refused by the API and inactive on introspection', async () => {
