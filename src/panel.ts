@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { LoadedConfig } from './config/index.ts';
 import { createDb, migrateLatest, type Db } from './db/index.ts';
+import { withStartupLock } from './db/startup-lock.ts';
 import { createApp } from './http/app.ts';
 import { createConsoleSockets } from './http/console-socket.ts';
 import { createLogSources, type LogSources } from './monitor/sources.ts';
@@ -40,11 +41,14 @@ export type Panel = {
 export async function createPanel(opts: { config: LoadedConfig; logger: Logger; clock?: Clock; uiRoot?: string }): Promise<Panel> {
   const { config, logger } = opts;
   const db = createDb(config.database, config.paths.database);
-  await migrateLatest(db);
-  const services = createServices({ config, db, logger, ...(opts.clock ? { clock: opts.clock } : {}) });
-  await services.roles.ensureBuiltins();
+  const services = await withStartupLock(db, async () => {
+    await migrateLatest(db);
+    const made = createServices({ config, db, logger, ...(opts.clock ? { clock: opts.clock } : {}) });
+    await made.roles.ensureBuiltins();
+    await made.nodes.ensureLocal();
+    return made;
+  });
   await services.bans.load();
-  await services.nodes.ensureLocal();
   // Servers kept running while the panel was down; their state is read back from Docker (never fatal at start).
   await services.servers.reconcile().catch((err: unknown) => logger.warn({ err }, 'reading the servers\' state from Docker failed'));
   services.servers.watchDisks(config.servers.diskCheckSeconds * 1000);
@@ -162,7 +166,7 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
       clearInterval(purge);
       clearInterval(banRefresh);
       logSources.stop();
-      services.monitor.stop();
+      await services.monitor.stop();
       await services.monitor.settled();
       await services.outbox.stop();
       await services.backups.stop();
@@ -181,6 +185,7 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
         server.closeAllConnections();
       });
       await services.sink.close();
+      services.stopShared();
       services.redis?.disconnect();
       await db.destroy();
     },

@@ -1,4 +1,6 @@
 // Builds every capability service from config, database and clock: the one place the service graph is wired.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createAuditService, createEventBus, createFileSink, nullSink, type AuditSink, type EventBus } from './audit/index.ts';
 import {
@@ -20,7 +22,7 @@ import { ConfigError, type LoadedConfig } from './config/index.ts';
 import type { Db } from './db/index.ts';
 import type { Services } from './http/services.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
-import { createBansService, createMonitorService, exportBans, loadRules, SHIPPED_RULES_DIR } from './monitor/index.ts';
+import { createBanSync, createBansService, createMonitorService, exportBans, loadRules, SHIPPED_RULES_DIR } from './monitor/index.ts';
 import { createOAuth } from './oauth/index.ts';
 import { createSftpCredentials } from './auth/sftp-credentials.service.ts';
 import { createFilesService } from './files/index.ts';
@@ -36,9 +38,25 @@ import { loadOrCreateKey } from './shared/key-file.ts';
 import { createSecretBox } from './shared/secret-box.ts';
 import type { Logger } from './shared/logger.ts';
 
-export type CoreServices = Services & { bus: EventBus; sink: AuditSink; /** The shared Redis of the replicas (redis.url), closed with the panel. */ redis: Redis | null };
+export type CoreServices = Services & {
+  bus: EventBus;
+  sink: AuditSink;
+  /** The shared Redis of the replicas (redis.url), closed with the panel. */
+  redis: Redis | null;
+  /** Ends the connections that hear other replicas (ban announcements). */
+  stopShared: () => void;
+};
 
-export function createServices(deps: { config: LoadedConfig; db: Db; logger: Logger; clock?: Clock; auditLogFile?: boolean; backupPassphrase?: string | null }): CoreServices {
+export function createServices(deps: {
+  config: LoadedConfig;
+  db: Db;
+  logger: Logger;
+  clock?: Clock;
+  auditLogFile?: boolean;
+  backupPassphrase?: string | null;
+  /** A command-line run is no replica: it never evaluates the other replicas' events. */
+  command?: boolean;
+}): CoreServices {
   const { config, db, logger } = deps;
   const clock = deps.clock ?? systemClock;
   const bus = createEventBus((err) => logger.error({ err }, 'event bus subscriber failed'));
@@ -123,12 +141,14 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
     adminAllowlist: async () => (await allowlist.entries()).map((e) => parseCidr(e.cidr)),
     // SECURITY: a rule never bans the address an administrator is signed in from (a shared office NAT, a mistake).
     ...(config.monitor.banExportFile ? { onChange: exportBans(config.monitor.banExportFile, logger) } : {}),
+    announce: () => banSync?.announce(),
     adminSessionFrom: async (ipKey) => {
       const rows = (await db('sessions').whereNotNull('user_id').andWhere('expires_at', '>', clock.now()).select('user_id', 'ip')) as Array<{ user_id: string; ip: string | null }>;
       for (const r of rows) if (r.ip && addressKey(r.ip) === ipKey && (await users.grantsOf(r.user_id)).global.has('admin')) return true;
       return false;
     },
   });
+  const banSync = redis ? createBanSync({ redis, prefix: config.redis.keyPrefix, reload: () => bans.load(), logger: logger.child({ module: 'monitor' }) }) : null;
   // A bad rule file stops start-up with its file, line and reason (RuleLoadError).
   const rules = config.monitor.enabled ? loadRules(config.monitor.rulesDir ?? SHIPPED_RULES_DIR) : [];
   // SECURITY: channel configs hold SMTP passwords, signing secrets and webhook URLs with tokens: encrypted with a key file.
@@ -172,6 +192,7 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
     bans,
     rules,
     logger: logger.child({ module: 'monitor' }),
+    shared: redis && !deps.command ? { redis, prefix: config.redis.keyPrefix, instance: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}` } : null,
     onAlert: async (d, stored) => {
       await alerting.alerts.raise(detectionAlert(d, stored));
     },
@@ -243,6 +264,7 @@ export function createServices(deps: { config: LoadedConfig; db: Db; logger: Log
   return {
     db,
     redis,
+    stopShared: () => banSync?.stop(),
     clock,
     audit,
     users,

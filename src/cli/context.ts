@@ -48,13 +48,14 @@ export function createCommandContext(io: Io, env: Env, configArg: string | undef
       if (!services) {
         // Loaded on first use: commands that need no services (analyze, --help) never load the panel's libraries.
         const { createServices } = await import('../services.ts');
-        services = createServices({ config: getConfig(), db: await getDb(), logger: silentLogger(), backupPassphrase: env.AETHER_BACKUP_PASSPHRASE || null });
+        services = createServices({ config: getConfig(), db: await getDb(), logger: silentLogger(), backupPassphrase: env.AETHER_BACKUP_PASSPHRASE || null, command: true });
         await services.roles.ensureBuiltins();
       }
       return services;
     },
     async close() {
       await services?.sink.close();
+      services?.stopShared();
       services?.redis?.disconnect();
       await db?.destroy();
     },

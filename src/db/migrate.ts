@@ -52,11 +52,22 @@ async function binaryCollation(db: Db): Promise<void> {
   }
 }
 
+/** How long a replica waits for another one that is migrating the shared database at the same moment. */
+const LOCK_WAIT_MS = 120_000;
+
 /** Applies every pending migration; returns the names applied. */
 export async function migrateLatest(db: Db): Promise<string[]> {
   if (db.client.config.client === 'mysql2') await binaryCollation(db);
-  const [, applied] = (await db.migrate.latest({ migrationSource: source })) as [number, string[]];
-  return applied;
+  // Replicas starting together: one migrates, the others wait for its lock and then find nothing left to do.
+  for (const started = Date.now(); ; ) {
+    try {
+      const [, applied] = (await db.migrate.latest({ migrationSource: source })) as [number, string[]];
+      return applied;
+    } catch (err) {
+      if ((err as Error).name !== 'MigrationLocked' || Date.now() - started > LOCK_WAIT_MS) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }
 
 export async function pendingMigrations(db: Db): Promise<string[]> {

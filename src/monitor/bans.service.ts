@@ -58,6 +58,8 @@ export function createBansService(deps: {
   adminSessionFrom: (ipKey: string) => Promise<boolean>;
   /** Called with the addresses banned now whenever that list changes (the export for a host firewall). */
   onChange?: (active: string[]) => void;
+  /** Tells the other replicas that a ban was made or lifted (ban-sync.ts). */
+  announce?: () => void;
 }) {
   const { db, clock, audit } = deps;
   const neverBan = deps.neverBan.map(parseCidr);
@@ -181,6 +183,7 @@ export function createBansService(deps: {
       });
       active.set(ipKey, { id: banId, expiresAt: durationMs === null ? Infinity : now + durationMs });
       changed();
+      deps.announce?.();
       await audit.record({ type: 'monitor.ban.created', ...auditFrom(caller), target, outcome: 'success', details: { banId, rule: req.rule ?? null, reason: req.reason, durationSeconds: durationMs === null ? null : Math.round(durationMs / 1000) } });
       return { banned: true, ban: present(await row(banId)) };
     },
@@ -191,6 +194,7 @@ export function createBansService(deps: {
       await db('bans').where({ id }).update({ lifted_at: clock.now(), lifted_by: auditFrom(caller).actor.name ?? null });
       active.delete(r.ip_key);
       changed();
+      deps.announce?.();
       await audit.record({ type: 'monitor.ban.lifted', ...auditFrom(caller), target: { type: 'ip', id: r.ip_key, name: r.ip_key }, outcome: 'success', details: { banId: id } });
       return present(await row(id));
     },

@@ -1,4 +1,5 @@
 // The live monitor: the panel's audit events and API requests through the rules; detections stored with evidence, bans applied.
+import type { Redis } from 'ioredis';
 import type { AuditService, EventBus } from '../audit/index.ts';
 import { systemCaller } from '../auth/caller.ts';
 import { insertReturningId, type Db } from '../db/index.ts';
@@ -9,6 +10,7 @@ import { createEngine, type Detection } from './engine/engine.ts';
 import type { MonitorEvent } from './event.ts';
 import { fromAudit } from './parsers/index.ts';
 import type { LoadedRule } from './rules/loader.ts';
+import { createSharedFeed, type EvaluationRole } from './shared-feed.ts';
 
 export type StoredDetection = {
   id: number;
@@ -41,6 +43,8 @@ export function createMonitorService(deps: {
   logger: Logger;
   /** Called for every stored detection of a rule whose actions include alert (the alert inbox). */
   onAlert?: (d: Detection, stored: { id: number; outcome: string }) => Promise<void>;
+  /** Replicas sharing a Redis: one of them evaluates every replica's events (shared-feed.ts). */
+  shared?: { redis: Redis; prefix: string; instance: string } | null;
 }) {
   const { db, bans, logger } = deps;
 
@@ -85,10 +89,14 @@ export function createMonitorService(deps: {
     queue = queue.then(() => act(d)).catch((err: unknown) => logger.error({ err, rule: d.rule }, 'acting on a detection failed'));
   });
 
+  const evaluate = (ev: MonitorEvent): void => engine.feed(ev);
+  const shared = deps.shared && deps.rules.length > 0 ? createSharedFeed({ ...deps.shared, evaluate, logger }) : null;
+  const input = shared ? (ev: MonitorEvent) => shared.publish(ev) : evaluate;
+
   // The panel's own security events, as they are recorded.
   const unsubscribe = deps.bus.subscribe((event) => {
     if (event.type.startsWith('monitor.')) return;
-    engine.feed(fromAudit(event));
+    input(fromAudit(event));
   });
 
   const present = (r: DetectionRow): StoredDetection => ({
@@ -108,13 +116,18 @@ export function createMonitorService(deps: {
 
   return {
     rules: deps.rules,
-    /** One event from outside the audit trail (an API request, a log line); evaluated at once. */
+    /** One event from outside the audit trail (an API request, a log line); evaluated at once, or by the replica evaluating for all. */
     feed(ev: MonitorEvent): void {
-      engine.feed(ev);
+      input(ev);
     },
-    /** Resolves when every detection so far has been stored and acted on. */
-    settled: () => queue,
+    /** Resolves when every detection so far has been stored and acted on (and, with replicas, every event handed on). */
+    settled: async () => {
+      await shared?.flush();
+      await queue;
+    },
     stats: () => engine.stats(),
+    /** Where this replica's events are evaluated: here alone, or by the replica holding the evaluator lease. */
+    evaluation: (): 'local' | EvaluationRole => (shared ? shared.role() : 'local'),
     async detections(opts: { limit: number; rule?: string | undefined; ip?: string | undefined; beforeId?: number | undefined }): Promise<StoredDetection[]> {
       const q = db<DetectionRow>('detections').orderBy('id', 'desc').limit(opts.limit);
       if (opts.rule) q.where({ rule: opts.rule });
@@ -122,6 +135,9 @@ export function createMonitorService(deps: {
       if (opts.beforeId !== undefined) q.where('id', '<', opts.beforeId);
       return ((await q) as DetectionRow[]).map(present);
     },
-    stop: () => unsubscribe(),
+    async stop(): Promise<void> {
+      unsubscribe();
+      await shared?.stop();
+    },
   };
 }

@@ -1,6 +1,6 @@
 // Secret keys kept as files in the data directory (never in the database), created with owner-only permissions.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The text of <dir>/<file>, created by `make` on first use; the file is (made) readable by its owner only. */
@@ -15,9 +15,20 @@ export function loadOrCreateSecretFile(dir: string, file: string, make: () => st
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
+  // Written whole under a temporary name, then linked in place: the link fails if the file exists, so replicas
+  // starting at once on one data directory all end up with the one key that got there first, never half a file.
   const text = make();
-  writeFileSync(path, text, { mode: 0o600, flag: 'wx' });
-  return text;
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(temp, text, { mode: 0o600, flag: 'wx' });
+  try {
+    linkSync(temp, path);
+    return text;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return readFileSync(path, 'utf8');
+  } finally {
+    unlinkSync(temp);
+  }
 }
 
 /** Returns the 32-byte key stored in <dir>/<name>.key, creating it on first use. */

@@ -101,4 +101,10 @@ test('with its Redis unreachable, a panel still signs people in and still limits
   for (let i = 1; i <= 3; i += 1) assert.equal((await new TestClient(panel.url).login(ADMIN.username, `Wrong-Guess-${i}x`)).status, 401);
   const blocked = await new TestClient(panel.url).login(ADMIN.username, ADMIN.password);
   assert.equal(blocked.status, 429, blocked.text);
+  // The monitor's events cannot go to the shared stream: this replica evaluates them itself, and a brute force is
+  // still caught and banned.
+  const attacker = new TestClient(panel.url, { localAddress: '127.0.7.7' });
+  for (let i = 0; i < 10; i += 1) assert.ok([401, 429].includes((await attacker.login(`nobody-${i % 3}`, `Wrong-Guess-${i}x`)).status));
+  await eventually(async () => (await attacker.get('/api/v1/auth/session')).status === 403, 'the brute force banned', 20_000);
+  assert.equal(panel.services.monitor.evaluation(), 'follower');
 });

@@ -133,12 +133,14 @@ export const monitorRoutes = (s: Services): AnyRoute[] => [
         description: 'Rules',
         schema: z.object({
           items: z.array(z.object({ id: z.string(), kind: z.string(), description: z.string(), severity: z.string(), enabled: z.boolean(), simulate: z.boolean(), actions: z.array(z.string()), file: z.string(), detections: z.number().int(), lastDetectionAt: z.string().nullable(), keys: z.number().int() })),
+          evaluation: z.enum(['local', 'leader', 'follower']).describe('local: this panel evaluates its own events; with replicas sharing a Redis, the leader evaluates every replica\'s events and holds the counts, a follower hands its events on'),
         }),
       },
     },
     handler: (ctx) => {
       const stats = new Map(s.monitor.stats().map((x) => [x.rule, x]));
       ctx.body = {
+        evaluation: s.monitor.evaluation(),
         items: s.monitor.rules.map((r) => {
           const st = stats.get(r.id);
           return {
