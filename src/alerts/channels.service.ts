@@ -89,7 +89,8 @@ export type ChannelsService = ReturnType<typeof createChannelsService>;
 
 export function createChannelsService(deps: { db: Db; clock: Clock; audit: AuditService; box: SecretBox; inboxUrl: string | null; sendTimeoutMs: number }) {
   const { db, clock, audit, box } = deps;
-  const CACHE_MS = 5_000;
+  // A change made on another replica (sharing the database) is used here within this long.
+  const CACHE_MS = 1_000;
   let cache: { at: number; channels: LiveChannel[] } | null = null;
 
   const present = (r: ChannelRow): PublicChannel => ({

@@ -12,7 +12,7 @@ import { TestClient } from '../helpers/client.ts';
 import { createTestDatabase, needsEngine, SERVER_ENGINES } from '../helpers/databases.ts';
 import { ADMIN, setupAdmin } from '../helpers/fixtures.ts';
 import { needs } from '../helpers/require-component.ts';
-import { eventually } from '../helpers/mail-server.ts';
+import { eventually, startMailServer } from '../helpers/mail-server.ts';
 import { startPanel } from '../helpers/panel.ts';
 
 for (const engine of SERVER_ENGINES) {
@@ -107,4 +107,51 @@ test('with its Redis unreachable, a panel still signs people in and still limits
   for (let i = 0; i < 10; i += 1) assert.ok([401, 429].includes((await attacker.login(`nobody-${i % 3}`, `Wrong-Guess-${i}x`)).status));
   await eventually(async () => (await attacker.get('/api/v1/auth/session')).status === 403, 'the brute force banned', 20_000);
   assert.equal(panel.services.monitor.evaluation(), 'follower');
+});
+
+test('two replicas sending one outbox: every notification is mailed once', { timeout: 180_000 }, async (t) => {
+  const engine = SERVER_ENGINES.find((e) => process.env[e === 'postgres' ? 'AETHER_TEST_POSTGRES_URL' : 'AETHER_TEST_MYSQL_URL']) ?? SERVER_ENGINES[0]!;
+  if (!needsEngine(t, engine)) return;
+  const database = await createTestDatabase(engine);
+  t.after(() => database.drop());
+  const shared = mkdtempSync(join(tmpdir(), 'aether-replicas-'));
+  t.after(() => rmSync(shared, { recursive: true, force: true }));
+  const mail = await startMailServer();
+  t.after(() => mail.close());
+  // Both poll the outbox every 100 ms: each due row is seen by both, and only the claim decides who sends it.
+  const alerts = { retryBaseSeconds: 0.1, retryMaxSeconds: 0.5, pollSeconds: 0.1, sendTimeoutSeconds: 5 };
+  const replica = (name: string) => startPanel({ database: database.config, dataDir: join(shared, 'data'), logDir: join(shared, `logs-${name}`), alerts });
+  const a = await replica('a');
+  t.after(() => a.close());
+  const b = await replica('b');
+  t.after(() => b.close());
+  const admin = await setupAdmin(a);
+  const channel = await admin.post('/api/v1/alerts/channels', {
+    type: 'email',
+    name: 'on-call',
+    config: { host: '127.0.0.1', port: mail.port, secure: false, starttls: 'off', from: 'panel@example.test', to: ['oncall@example.test'] },
+    rateLimit: { max: 1000, windowSeconds: 3600 },
+  });
+  assert.equal(channel.status, 201, channel.text);
+  // Each replica reads the channel list again after a second at most (channels.service.ts).
+  await new Promise((resolve) => setTimeout(resolve, 1200));
+
+  const raised = await Promise.all(
+    Array.from({ length: 40 }, (_, i) =>
+      (i % 2 === 0 ? a : b).services.alerts.raise({ source: 'security', severity: 'high', dedupKey: `outbox:${i}`, title: `Outbox alert ${i}`, summary: `Alert ${i}.`, ip: null }),
+    ),
+  );
+  assert.equal(new Set(raised.map((r) => r.alert.id)).size, 40);
+  await eventually(async () => {
+    const left = (await a.db('notifications').whereNot({ status: 'delivered' }).count({ n: '*' }).first()) as { n: number | string };
+    return Number(left.n) === 0 && mail.mails.length >= 40;
+  }, 'every notification delivered', 60_000).catch(async (err: Error) => {
+    const rows = await a.db('notifications').select('status', 'kind', 'attempts', 'last_error');
+    throw new Error(`${err.message}: ${mail.mails.length} mails; ${JSON.stringify(rows.slice(0, 5))} (${rows.length} rows)`);
+  });
+  // Give a double send the time to show.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const subjects = mail.mails.map((m) => m.subject);
+  for (let i = 0; i < 40; i += 1) assert.equal(subjects.filter((s) => s.endsWith(`Outbox alert ${i}`)).length, 1, `alert ${i}: ${subjects.join(' | ')}`);
+  assert.equal(mail.mails.length, 40);
 });
