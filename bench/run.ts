@@ -8,9 +8,10 @@ import { LOGIN_FLOOD, runLoginFlood, type LoginFloodResult } from './login-flood
 import { runOAuthBench, type OAuthBenchResult } from './oauth.bench.ts';
 import { runServersBench, type ServersBenchResult } from './servers.bench.ts';
 import { runSftpBench, type SftpBenchResult } from './sftp.bench.ts';
+import { REPLICAS, runReplicasBench, type ReplicasResult } from './replicas.bench.ts';
 import { runThroughput, type ThroughputResult } from './throughput.bench.ts';
 
-const BENCHES = ['login-flood', 'login-2fa', 'throughput', 'oauth', 'analyze', 'alerts', 'servers', 'sftp', 'backup'] as const;
+const BENCHES = ['login-flood', 'login-2fa', 'throughput', 'oauth', 'analyze', 'alerts', 'servers', 'sftp', 'backup', 'replicas'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 const met = (ok: boolean) => (ok ? 'met' : 'NOT MET');
@@ -210,6 +211,22 @@ function printServers(r: ServersBenchResult): void {
   );
 }
 
+function printReplicas(r: ReplicasResult): void {
+  const s = r.settings;
+  console.log(
+    `\nReplicas: signed-in GET /api/v1/users/me on one replica vs two replicas sharing one MariaDB, one Redis and one data directory` +
+      `\n  (autocannon, ${s.connections} connections in all, split evenly between the replicas; warmed up ${s.warmupSeconds} s, then ${s.durationSeconds} s per round in ${s.rounds} alternating rounds; ${s.cores} CPUs)`,
+  );
+  console.log(
+    table([
+      ['setup', 'req/s (median round)', 'req/s by round', 'non-2xx', 'errors'],
+      ['one replica', String(r.oneMedian), r.one.join(' / '), String(r.non2xx.one), String(r.errors.one)],
+      ['two replicas', String(r.twoMedian), r.two.join(' / '), String(r.non2xx.two), String(r.errors.two)],
+      ['ratio two / one', `${r.ratio}x`, `target >= ${REPLICAS.targetRatio}x: ${met(r.ratio >= REPLICAS.targetRatio)}`, '', ''],
+    ]),
+  );
+}
+
 const asked = process.argv.slice(2);
 const unknown = asked.filter((a) => !(BENCHES as readonly string[]).includes(a));
 if (unknown.length) {
@@ -219,7 +236,7 @@ if (unknown.length) {
 const selected: BenchName[] = asked.length ? (asked as BenchName[]) : [...BENCHES];
 
 console.log(`Aether Panel benchmarks: node ${process.version}, ${availableParallelism()} CPUs, ${new Date().toISOString()}`);
-const summary: { node: string; cpus: number; loginFlood?: LoginFloodResult; login2fa?: Login2faResult; throughput?: ThroughputResult; oauth?: OAuthBenchResult; analyze?: AnalyzeBenchResult; alerts?: AlertsBenchResult; servers?: ServersBenchResult; sftp?: SftpBenchResult; backup?: BackupBenchResult } = {
+const summary: { node: string; cpus: number; loginFlood?: LoginFloodResult; login2fa?: Login2faResult; throughput?: ThroughputResult; oauth?: OAuthBenchResult; analyze?: AnalyzeBenchResult; alerts?: AlertsBenchResult; servers?: ServersBenchResult; sftp?: SftpBenchResult; backup?: BackupBenchResult; replicas?: ReplicasResult } = {
   node: process.version,
   cpus: availableParallelism(),
 };
@@ -258,5 +275,9 @@ if (selected.includes('sftp')) {
 if (selected.includes('backup')) {
   summary.backup = await runBackupBench();
   printBackup(summary.backup);
+}
+if (selected.includes('replicas')) {
+  summary.replicas = await runReplicasBench(availableParallelism());
+  printReplicas(summary.replicas);
 }
 console.log(`\n${JSON.stringify(summary)}`);

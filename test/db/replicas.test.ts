@@ -1,6 +1,7 @@
 // Two panels on one MariaDB or PostgreSQL database, as two replicas behind one proxy: a session made on one works on
-// the other, and 1,000 audit events written at once through both verify as one chain, none lost and none forked.
-// With one Redis, their failed-login counters are one: a guesser split between them is blocked on both.
+// the other, so does an OAuth2 token (and its revocation), and 1,000 audit events written at once through both verify
+// as one chain, none lost and none forked. With one Redis, their failed-login counters are one: a guesser split
+// between them is blocked on both. Polling one outbox, they send each notification once.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { verifyAuditChain } from '../../src/audit/index.ts';
 import { TestClient } from '../helpers/client.ts';
 import { createTestDatabase, needsEngine, SERVER_ENGINES } from '../helpers/databases.ts';
 import { ADMIN, setupAdmin } from '../helpers/fixtures.ts';
+import { bearer, oauthPost, requestToken } from '../helpers/oauth.ts';
 import { needs } from '../helpers/require-component.ts';
 import { eventually, startMailServer } from '../helpers/mail-server.ts';
 import { startPanel } from '../helpers/panel.ts';
@@ -43,7 +45,21 @@ for (const engine of SERVER_ENGINES) {
     assert.equal(viaB.status, 204, await viaB.text());
     // Each replica keeps a session it read for a second at most (sessions.service.ts): then A sees it is gone.
     await eventually(async () => (await onA.get('/api/v1/users/me')).status === 401, 'the session ended on the other replica', 10_000);
-    assert.equal((await new TestClient(a.url).login(ADMIN.username, ADMIN.password)).status, 200);
+    const admin = new TestClient(a.url);
+    assert.equal((await admin.login(ADMIN.username, ADMIN.password)).status, 200);
+
+    // An OAuth2 client made on A gets a token from B that works on A; revoked through B, it stops working on A (each
+    // replica keeps a token it read for a second at most).
+    const made = await admin.post('/api/v1/clients', { name: 'replicated', scopes: ['users.view'] });
+    assert.equal(made.status, 201, made.text);
+    const creds = { clientId: made.body.clientId as string, clientSecret: made.body.clientSecret as string };
+    const issued = await requestToken(b.url, creds);
+    assert.equal(issued.status, 200, issued.text);
+    const token = issued.body.access_token as string;
+    assert.equal((await bearer(a.url, token, 'GET', '/api/v1/users')).status, 200);
+    assert.equal((await oauthPost(b.url, '/token/revocation', creds, { token })).status, 200);
+    await eventually(async () => (await bearer(a.url, token, 'GET', '/api/v1/users')).status === 401, 'the token refused on the other replica', 10_000);
+    assert.deepEqual((await oauthPost(a.url, '/token/introspection', creds, { token })).body, { active: false });
 
     // 1,000 events at once, half through each replica's audit service.
     const before = (await verifyAuditChain(a.db)).count;
