@@ -16,13 +16,13 @@ import {
   createTwoFactorService,
   createUsersService,
 } from './auth/index.ts';
-import { auditEventAlert, createAlerting, detectionAlert } from './alerts/index.ts';
+import { auditEventAlert, createAlerting, detectionAlert, type AlertChange } from './alerts/index.ts';
 import { Redis } from 'ioredis';
 import { ConfigError, type LoadedConfig } from './config/index.ts';
 import type { Db } from './db/index.ts';
 import type { Services } from './http/services.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
-import { createBanSync, createBansService, createMonitorService, exportBans, loadRules, SHIPPED_RULES_DIR } from './monitor/index.ts';
+import { createBansService, createMonitorService, exportBans, loadRules, SHIPPED_RULES_DIR } from './monitor/index.ts';
 import { createOAuth } from './oauth/index.ts';
 import { createSftpCredentials } from './auth/sftp-credentials.service.ts';
 import { createFilesService } from './files/index.ts';
@@ -35,6 +35,7 @@ import { createResourcesService, loadResourceRules, SHIPPED_RESOURCE_RULES_DIR }
 import { createConsoleTickets, createNodesService, createServersService, createTemplatesService } from './servers/index.ts';
 import { addressKey, parseCidr } from './shared/cidr.ts';
 import { loadOrCreateKey } from './shared/key-file.ts';
+import { createReplicaChannel } from './shared/replica-channel.ts';
 import { createSecretBox } from './shared/secret-box.ts';
 import type { Logger } from './shared/logger.ts';
 
@@ -43,7 +44,7 @@ export type CoreServices = Services & {
   sink: AuditSink;
   /** The shared Redis of the replicas (redis.url), closed with the panel. */
   redis: Redis | null;
-  /** Ends the connections that hear other replicas (ban announcements). */
+  /** Ends the connection that hears other replicas' changes. */
   stopShared: () => void;
 };
 
@@ -87,6 +88,9 @@ export function createServices(deps: {
   const redis = config.redis.url ? new Redis(config.redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 5000 }) : null;
   redis?.on('error', (err: Error) => logger.warn({ err: { message: err.message } }, 'redis'));
   const limits = createRateLimits(config.rateLimits, redis ? { redis, prefix: config.redis.keyPrefix } : null);
+  // This process among the replicas: its name in the evaluator lease and on the channel they tell each other changes on.
+  const instance = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const replicas = redis ? createReplicaChannel({ redis, prefix: config.redis.keyPrefix, instance, logger }) : null;
   const allowlist = createAllowlistService({ db, clock, audit, configured: config.security.adminAllowlist });
   // Maintenance mode is the lockdown's (made below, once OAuth2 exists); a login asks it when it runs.
   const login = createLoginService({ users, hasher, limits, allowlist, audit, maintenance: () => lockdown.maintenance() });
@@ -141,14 +145,16 @@ export function createServices(deps: {
     adminAllowlist: async () => (await allowlist.entries()).map((e) => parseCidr(e.cidr)),
     // SECURITY: a rule never bans the address an administrator is signed in from (a shared office NAT, a mistake).
     ...(config.monitor.banExportFile ? { onChange: exportBans(config.monitor.banExportFile, logger) } : {}),
-    announce: () => banSync?.announce(),
+    announce: () => replicas?.publish('bans', null),
     adminSessionFrom: async (ipKey) => {
       const rows = (await db('sessions').whereNotNull('user_id').andWhere('expires_at', '>', clock.now()).select('user_id', 'ip')) as Array<{ user_id: string; ip: string | null }>;
       for (const r of rows) if (r.ip && addressKey(r.ip) === ipKey && (await users.grantsOf(r.user_id)).global.has('admin')) return true;
       return false;
     },
   });
-  const banSync = redis ? createBanSync({ redis, prefix: config.redis.keyPrefix, reload: () => bans.load(), logger: logger.child({ module: 'monitor' }) }) : null;
+  replicas?.subscribe('bans', () => {
+    bans.load().catch((err: unknown) => logger.warn({ err }, 'reloading bans failed'));
+  });
   // A bad rule file stops start-up with its file, line and reason (RuleLoadError).
   const rules = config.monitor.enabled ? loadRules(config.monitor.rulesDir ?? SHIPPED_RULES_DIR) : [];
   // SECURITY: channel configs hold SMTP passwords, signing secrets and webhook URLs with tokens: encrypted with a key file.
@@ -156,6 +162,7 @@ export function createServices(deps: {
     db,
     clock,
     audit,
+    ...(replicas ? { announce: (change: AlertChange) => replicas.publish('alerts', change) } : {}),
     logger: logger.child({ module: 'alerts' }),
     box: createSecretBox(loadOrCreateKey(keysDir, 'alerts').subarray(0, 32)),
     publicUrl: config.http.publicUrl ?? null,
@@ -179,6 +186,7 @@ export function createServices(deps: {
       revokeClientTokens: (caller, ownerId) => oauth.clients.revokeForOwner(caller, ownerId),
     },
   });
+  replicas?.subscribe('alerts', (change) => alerting.alerts.hear(change as AlertChange));
   // Events that are alerts by themselves (a crashed server, a failed backup), as they are recorded.
   bus.subscribe((event) => {
     const alert = auditEventAlert(event);
@@ -192,7 +200,7 @@ export function createServices(deps: {
     bans,
     rules,
     logger: logger.child({ module: 'monitor' }),
-    shared: redis && !deps.command ? { redis, prefix: config.redis.keyPrefix, instance: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}` } : null,
+    shared: redis && !deps.command ? { redis, prefix: config.redis.keyPrefix, instance } : null,
     onAlert: async (d, stored) => {
       await alerting.alerts.raise(detectionAlert(d, stored));
     },
@@ -264,7 +272,7 @@ export function createServices(deps: {
   return {
     db,
     redis,
-    stopShared: () => banSync?.stop(),
+    stopShared: () => replicas?.stop(),
     clock,
     audit,
     users,

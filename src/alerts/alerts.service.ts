@@ -83,7 +83,16 @@ const SEVERITY_ORDER = "case severity when 'critical' then 4 when 'high' then 3 
 
 export type AlertsService = ReturnType<typeof createAlertsService>;
 
-export function createAlertsService(deps: { db: Db; clock: Clock; audit: AuditService; logger: Logger; outbox: Outbox; alertUrl: (id: number) => string | null }) {
+export function createAlertsService(deps: {
+  db: Db;
+  clock: Clock;
+  audit: AuditService;
+  logger: Logger;
+  outbox: Outbox;
+  alertUrl: (id: number) => string | null;
+  /** Tells the other replicas' live inboxes about a change made here. */
+  announce?: (change: AlertChange) => void;
+}) {
   const { db, clock, audit, logger, outbox } = deps;
   const listeners = new Set<(change: AlertChange) => void>();
 
@@ -117,6 +126,11 @@ export function createAlertsService(deps: { db: Db; clock: Clock; audit: AuditSe
 
   function emit(type: AlertChange['type'], r: AlertRow): void {
     const change = { type, alert: summary(r) };
+    deps.announce?.(change);
+    notify(change);
+  }
+
+  function notify(change: AlertChange): void {
     for (const l of listeners) {
       try {
         l(change);
@@ -371,6 +385,10 @@ export function createAlertsService(deps: { db: Db; clock: Clock; audit: AuditSe
       const before = clock.now() - retentionMs;
       await db('notifications').whereIn('status', ['delivered', 'failed', 'expired']).andWhere('created_at', '<', before).delete();
       return db('alerts').where({ status: 'resolved' }).andWhere('resolved_at', '<', before).delete();
+    },
+    /** A change another replica made: to this replica's live inboxes. */
+    hear(change: AlertChange): void {
+      notify(change);
     },
     /** Live changes, for the inbox's stream; returns the unsubscribe function. */
     subscribe(listener: (change: AlertChange) => void): () => void {

@@ -4,7 +4,7 @@ import type { Db } from '../db/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { SecretBox } from '../shared/secret-box.ts';
-import { createAlertsService, type AlertsService } from './alerts.service.ts';
+import { createAlertsService, type AlertChange, type AlertsService } from './alerts.service.ts';
 import { createChannelsService } from './channels.service.ts';
 import { createOutbox, type OutboxOptions } from './outbox.ts';
 import { createResponder, type ResponderDeps } from './responses.ts';
@@ -30,6 +30,8 @@ export function createAlerting(deps: {
   publicUrl: string | null;
   outbox: OutboxOptions;
   responders: Omit<ResponderDeps, 'alerts'>;
+  /** Tells the other replicas' live inboxes about a change made here. */
+  announce?: (change: AlertChange) => void;
 }) {
   const base = deps.publicUrl ? deps.publicUrl.replace(/\/+$/, '') : null;
   const inboxUrl = base ? `${base}/alerts` : null;
@@ -59,7 +61,7 @@ export function createAlerting(deps: {
       await alerts!.resolveByKey(`system:channel:${channel.id}`, `The channel "${channel.name}" delivered again.`);
     },
   });
-  alerts = createAlertsService({ db: deps.db, clock: deps.clock, audit: deps.audit, logger: deps.logger, outbox, alertUrl: (id) => (base ? `${base}/alerts/${id}` : null) });
+  alerts = createAlertsService({ db: deps.db, clock: deps.clock, audit: deps.audit, logger: deps.logger, outbox, alertUrl: (id) => (base ? `${base}/alerts/${id}` : null), ...(deps.announce ? { announce: deps.announce } : {}) });
   const responder = createResponder({ ...deps.responders, alerts });
   return { alerts, channels, outbox, responder };
 }

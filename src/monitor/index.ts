@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url';
 
 export { createBansService, type Ban, type BansService } from './bans.service.ts';
 export { exportBans } from './ban-export.ts';
-export { createBanSync, type BanSync } from './ban-sync.ts';
 export type { Detection } from './engine/engine.ts';
 export type { HttpInfo, MonitorEvent } from './event.ts';
 export { createMonitorService, type MonitorService, type StoredDetection } from './monitor.service.ts';

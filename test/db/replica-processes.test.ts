@@ -13,6 +13,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createDb } from '../../src/db/index.ts';
 import { TestClient } from '../helpers/client.ts';
+import { cleanups } from '../helpers/cleanup.ts';
 import { createTestDatabase, needsEngine } from '../helpers/databases.ts';
 import { eventually } from '../helpers/mail-server.ts';
 import { FAST_HASHING } from '../helpers/panel.ts';
@@ -67,14 +68,15 @@ test('two panel processes on one MariaDB and one Redis: a brute force split betw
   const redisUrl = process.env.AETHER_TEST_REDIS_URL;
   if (!needs(t, 'Redis', Boolean(redisUrl), 'server not given: AETHER_TEST_REDIS_URL is unset (eval "$(scripts/test-databases.sh)" as root starts Debian\'s redis-server)')) return;
   if (!needsEngine(t, 'mysql')) return;
+  const defer = cleanups(t);
   const database = await createTestDatabase('mysql');
-  t.after(() => database.drop());
+  defer(() => database.drop());
   const shared = mkdtempSync(join(tmpdir(), 'aether-replica-procs-'));
-  t.after(() => rmSync(shared, { recursive: true, force: true }));
+  defer(() => rmSync(shared, { recursive: true, force: true }));
 
   const keyPrefix = `aether-test-${randomBytes(4).toString('hex')}:`;
   const replicas: Replica[] = [];
-  t.after(async () => {
+  defer(async () => {
     for (const r of replicas) await r.stop();
   });
   // Both start at the same moment on an empty database: one migrates it, the other waits for that.
@@ -124,7 +126,7 @@ test('two panel processes on one MariaDB and one Redis: a brute force split betw
 
   // Detected once: one detection, one ban, one alert, whichever replica evaluated it.
   const db = createDb(database.config, null);
-  t.after(() => db.destroy());
+  defer(() => db.destroy());
   const detections = (await db('detections').where({ rule: 'panel-login-brute-force' })) as Array<{ ip: string; count: number }>;
   assert.equal(detections.length, 1, JSON.stringify(detections));
   assert.equal(detections[0]!.ip, attacker);

@@ -4,12 +4,14 @@
 // between them is blocked on both. Polling one outbox, they send each notification once.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { verifyAuditChain } from '../../src/audit/index.ts';
 import { TestClient } from '../helpers/client.ts';
+import { cleanups } from '../helpers/cleanup.ts';
 import { createTestDatabase, needsEngine, SERVER_ENGINES } from '../helpers/databases.ts';
 import { ADMIN, setupAdmin } from '../helpers/fixtures.ts';
 import { bearer, oauthPost, requestToken } from '../helpers/oauth.ts';
@@ -20,17 +22,18 @@ import { startPanel } from '../helpers/panel.ts';
 for (const engine of SERVER_ENGINES) {
   test(`two replicas on one ${engine} database: shared sessions, one audit chain`, { timeout: 180_000 }, async (t) => {
     if (!needsEngine(t, engine)) return;
+    const defer = cleanups(t);
     const database = await createTestDatabase(engine);
-    t.after(() => database.drop());
+    defer(() => database.drop());
     // Replicas share the database and the data directory (its keys sign cookies, CSRF tokens and OAuth2 tokens);
     // each keeps its own logs.
     const shared = mkdtempSync(join(tmpdir(), 'aether-replicas-'));
-    t.after(() => rmSync(shared, { recursive: true, force: true }));
+    defer(() => rmSync(shared, { recursive: true, force: true }));
     const replica = (name: string) => startPanel({ database: database.config, dataDir: join(shared, 'data'), logDir: join(shared, `logs-${name}`) });
     const a = await replica('a');
-    t.after(() => a.close());
+    defer(() => a.close());
     const b = await replica('b');
-    t.after(() => b.close());
+    defer(() => b.close());
 
     // Signed in on one replica, the session cookie works on the other (the proxy may send any request anywhere).
     const onA = await setupAdmin(a);
@@ -78,23 +81,24 @@ for (const engine of SERVER_ENGINES) {
   });
 }
 
-test('two replicas with one Redis count failed logins together: the block made on one holds on the other', { timeout: 120_000 }, async (t) => {
+test('two replicas with one Redis: failed logins counted together, alerts heard live and bans in force on both', { timeout: 120_000 }, async (t) => {
   const url = process.env.AETHER_TEST_REDIS_URL;
   if (!needs(t, 'Redis', Boolean(url), 'server not given: AETHER_TEST_REDIS_URL is unset (eval "$(scripts/test-databases.sh)" as root starts Debian\'s redis-server)')) return;
   const engine = SERVER_ENGINES[0]!;
   if (!needsEngine(t, engine)) return;
+  const defer = cleanups(t);
   const database = await createTestDatabase(engine);
-  t.after(() => database.drop());
+  defer(() => database.drop());
   const shared = mkdtempSync(join(tmpdir(), 'aether-replicas-'));
-  t.after(() => rmSync(shared, { recursive: true, force: true }));
+  defer(() => rmSync(shared, { recursive: true, force: true }));
   // A key prefix of this test's own in the shared Redis.
   const redis = { url, keyPrefix: `aether-test-${randomBytes(4).toString('hex')}` };
   const rateLimits = { loginPerIpAccount: { points: 4, durationSeconds: 900, blockSeconds: 60 } };
   const replica = (name: string) => startPanel({ database: database.config, dataDir: join(shared, 'data'), logDir: join(shared, `logs-${name}`), redis, rateLimits });
   const a = await replica('a');
-  t.after(() => a.close());
+  defer(() => a.close());
   const b = await replica('b');
-  t.after(() => b.close());
+  defer(() => b.close());
   await setupAdmin(a);
 
   // Four wrong passwords for one account from one address, split between the replicas: the limit is 4 in all, not 4
@@ -106,12 +110,41 @@ test('two replicas with one Redis count failed logins together: the block made o
   const onA = await attempt(a, ADMIN.password);
   assert.equal(onA.status, 429, 'the block B set holds on A');
   assert.ok(Number(onA.headers['retry-after']) > 0);
+
+  // An inbox open on B hears of an alert raised on A and of its acknowledgement there, as they happen.
+  const admin = new TestClient(a.url, { localAddress: '127.0.0.3' });
+  assert.equal((await admin.login(ADMIN.username, ADMIN.password)).status, 200);
+  const heard: string[] = [];
+  const stream = request(new URL('/api/v1/alerts/stream', b.url), { headers: { Cookie: admin.cookieHeader() }, localAddress: '127.0.0.3' });
+  const opened = new Promise<void>((resolve, reject) => {
+    stream.on('response', (res) => {
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        heard.push(chunk);
+        if (chunk.includes('event: ready')) resolve();
+      });
+    });
+    stream.on('error', reject);
+  });
+  stream.end();
+  defer(() => stream.destroy());
+  await opened;
+  const { alert } = await a.services.alerts.raise({ source: 'security', severity: 'high', dedupKey: 'replicas:stream', title: 'Raised on A', summary: 'Seen on B.', ip: null });
+  await eventually(() => heard.join('').includes(`"id":${alert.id}`), 'the alert heard on the other replica');
+  assert.equal((await admin.post(`/api/v1/alerts/${alert.id}/ack`, {})).status, 200);
+  await eventually(() => heard.join('').includes('"status":"acknowledged"'), 'the acknowledgement heard on the other replica');
+
+  // A ban made on A is in force on B (announced through Redis; without it B reads the list again within two seconds).
+  const banned = await admin.post('/api/v1/monitor/bans', { ip: '198.51.100.77', reason: 'replica test' });
+  assert.equal(banned.status, 201, banned.text);
+  await eventually(() => b.services.bans.isBanned('198.51.100.77'), 'the ban in force on the other replica', 10_000);
 });
 
 test('with its Redis unreachable, a panel still signs people in and still limits guessing, in its own memory', async (t) => {
   // Nothing listens on port 1: every Redis command fails at once.
+  const defer = cleanups(t);
   const panel = await startPanel({ redis: { url: 'redis://127.0.0.1:1', keyPrefix: 'aether-down' }, rateLimits: { loginPerIpAccount: { points: 3, durationSeconds: 900, blockSeconds: 60 } } });
-  t.after(() => panel.close());
+  defer(() => panel.close());
   await setupAdmin(panel);
   assert.equal((await new TestClient(panel.url).login(ADMIN.username, ADMIN.password)).status, 200);
   for (let i = 1; i <= 3; i += 1) assert.equal((await new TestClient(panel.url).login(ADMIN.username, `Wrong-Guess-${i}x`)).status, 401);
@@ -128,19 +161,20 @@ test('with its Redis unreachable, a panel still signs people in and still limits
 test('two replicas sending one outbox: every notification is mailed once', { timeout: 180_000 }, async (t) => {
   const engine = SERVER_ENGINES.find((e) => process.env[e === 'postgres' ? 'AETHER_TEST_POSTGRES_URL' : 'AETHER_TEST_MYSQL_URL']) ?? SERVER_ENGINES[0]!;
   if (!needsEngine(t, engine)) return;
+  const defer = cleanups(t);
   const database = await createTestDatabase(engine);
-  t.after(() => database.drop());
+  defer(() => database.drop());
   const shared = mkdtempSync(join(tmpdir(), 'aether-replicas-'));
-  t.after(() => rmSync(shared, { recursive: true, force: true }));
+  defer(() => rmSync(shared, { recursive: true, force: true }));
   const mail = await startMailServer();
-  t.after(() => mail.close());
+  defer(() => mail.close());
   // Both poll the outbox every 100 ms: each due row is seen by both, and only the claim decides who sends it.
   const alerts = { retryBaseSeconds: 0.1, retryMaxSeconds: 0.5, pollSeconds: 0.1, sendTimeoutSeconds: 5 };
   const replica = (name: string) => startPanel({ database: database.config, dataDir: join(shared, 'data'), logDir: join(shared, `logs-${name}`), alerts });
   const a = await replica('a');
-  t.after(() => a.close());
+  defer(() => a.close());
   const b = await replica('b');
-  t.after(() => b.close());
+  defer(() => b.close());
   const admin = await setupAdmin(a);
   const channel = await admin.post('/api/v1/alerts/channels', {
     type: 'email',
