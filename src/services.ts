@@ -16,7 +16,7 @@ import {
   createTwoFactorService,
   createUsersService,
 } from './auth/index.ts';
-import { auditEventAlert, createAlerting, detectionAlert, type AlertChange } from './alerts/index.ts';
+import { auditEventAlert, auditEventResolves, createAlerting, detectionAlert, type AlertChange } from './alerts/index.ts';
 import { Redis } from 'ioredis';
 import { ConfigError, type LoadedConfig } from './config/index.ts';
 import type { Db } from './db/index.ts';
@@ -191,6 +191,8 @@ export function createServices(deps: {
   bus.subscribe((event) => {
     const alert = auditEventAlert(event);
     if (alert) alerting.alerts.raise(alert).catch((err: unknown) => logger.error({ err, type: event.type }, 'raising an alert failed'));
+    const resolves = auditEventResolves(event);
+    if (resolves) alerting.alerts.resolveByKey(resolves, `Resolved by ${event.type}.`).catch((err: unknown) => logger.error({ err, type: event.type }, 'resolving an alert failed'));
   });
   const monitor = createMonitorService({
     db,

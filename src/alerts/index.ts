@@ -10,7 +10,7 @@ import { createOutbox, type OutboxOptions } from './outbox.ts';
 import { createResponder, type ResponderDeps } from './responses.ts';
 
 export { detectionAlert } from './from-detection.ts';
-export { auditEventAlert } from './from-audit.ts';
+export { auditEventAlert, auditEventResolves } from './from-audit.ts';
 export { RESPONSES, RESPONSE_SCOPE, type ResponseAction, type Responder } from './responses.ts';
 export { DEFAULT_RATE_LIMIT, type ChannelsService, type PublicChannel, type ChannelInput, type ChannelPatch } from './channels.service.ts';
 export type { AlertsService, Alert, AlertDetail, AlertQuery, AlertChange, TimelineEntry } from './alerts.service.ts';

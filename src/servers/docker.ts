@@ -55,13 +55,20 @@ export function isUnreachable(err: unknown): boolean {
   return /socket hang up|timeout|timed out|connect ETIMEDOUT|All configured authentication methods failed|Host denied/i.test(e.message ?? '');
 }
 
+/** 503 docker_unreachable: the engine of that node (or, without one, of every node) does not answer. */
+export function engineUnreachable(node: string | null, cause?: unknown): AppError {
+  const whose = node === null ? 'No node\'s Docker Engine answers' : `The Docker Engine of node "${node}" does not answer`;
+  return new AppError(503, 'docker_unreachable', `${whose}. The panel keeps trying; try again shortly.`, {
+    headers: { 'Retry-After': '10' },
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
+/** True for the panel's own "engine does not answer" error (as calls through a node throw it). */
+export const isEngineUnreachable = (err: unknown): boolean => err instanceof AppError && err.code === 'docker_unreachable';
+
 /** Rethrows a Docker failure as the panel's error: unreachable engines as 503, the rest as they are (logged as 500s). */
 export function dockerFailure(err: unknown, node: string): never {
-  if (isUnreachable(err)) {
-    throw new AppError(503, 'docker_unreachable', `The Docker Engine of node "${node}" does not answer. The panel keeps trying; try again shortly.`, {
-      headers: { 'Retry-After': '10' },
-      cause: err,
-    });
-  }
+  if (isUnreachable(err)) throw engineUnreachable(node, err);
   throw err;
 }

@@ -1,5 +1,6 @@
-// Docker nodes: the local engine (created at first start) and remote ones, each with a client, a health check and the
-// address and port range its servers publish on.
+// Docker nodes: the local engine (created at first start) and remote ones, each with a client, a health check (every
+// 15 s once followed; calls to an engine that just failed one fail at once), its free capacity, and the address and
+// port range its servers publish on.
 import type { AuditService } from '../audit/index.ts';
 import { auditFrom, type Caller } from '../auth/caller.ts';
 import type { Db } from '../db/index.ts';
@@ -7,7 +8,11 @@ import type { Clock } from '../shared/clock.ts';
 import { conflict, notFound } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import type { SecretBox } from '../shared/secret-box.ts';
-import { closeDockerClient, dockerClient, dockerFailure, type Docker, type NodeConnection } from './docker.ts';
+import { closeDockerClient, dockerClient, dockerFailure, engineUnreachable, isUnreachable, type Docker, type NodeConnection } from './docker.ts';
+import { capacityOf, NO_ALLOCATION, type Allocation, type NodeCapacity } from './node-capacity.ts';
+import { createNodeHealth, HEALTH_INTERVAL_MS, type HealthChange, type NodeHealth } from './node-health.ts';
+
+export type { NodeHealth } from './node-health.ts';
 
 type NodeRow = {
   id: string;
@@ -22,9 +27,8 @@ type NodeRow = {
   updated_at: number | string;
 };
 
-export type NodeHealth = { reachable: boolean; checkedAt: string; version: string | null; error: string | null };
-
-export type PublicNode = {
+/** A node as the servers service uses it. */
+export type NodeInfo = {
   id: string;
   name: string;
   kind: NodeConnection['kind'];
@@ -34,7 +38,10 @@ export type PublicNode = {
   health: NodeHealth | null;
 };
 
-export type LiveNode = PublicNode & { docker: Docker };
+/** A node as administrators see it: with its free capacity (null until its engine has answered once). */
+export type PublicNode = NodeInfo & { capacity: NodeCapacity | null };
+
+export type LiveNode = NodeInfo & { docker: Docker };
 
 export const LOCAL_NODE_ID = 'local';
 
@@ -45,7 +52,8 @@ export type NewNode = { name: string; connection: Exclude<NodeConnection, { kind
 export function createNodesService(deps: { db: Db; clock: Clock; audit: AuditService; box: SecretBox; local: { socketPath: string; publicIp: string; portMin: number; portMax: number } }) {
   const { db, clock, box, audit } = deps;
   const clients = new Map<string, { docker: Docker; sealed: string }>();
-  const health = new Map<string, NodeHealth>();
+  const health = createNodeHealth({ clock });
+  let followTimer: NodeJS.Timeout | null = null;
 
   const redact = (c: NodeConnection): Record<string, unknown> =>
     c.kind === 'socket'
@@ -54,7 +62,7 @@ export function createNodesService(deps: { db: Db; clock: Clock; audit: AuditSer
         ? { host: c.host, port: c.port }
         : { host: c.host, port: c.port, username: c.username, hostKeyFingerprint: c.hostKeyFingerprint };
 
-  function present(r: NodeRow): PublicNode {
+  function present(r: NodeRow): NodeInfo {
     return {
       id: r.id,
       name: r.name,
@@ -62,8 +70,27 @@ export function createNodesService(deps: { db: Db; clock: Clock; audit: AuditSer
       connection: JSON.parse(r.connection_public) as Record<string, unknown>,
       publicIp: r.public_ip,
       portRange: { min: r.port_min, max: r.port_max },
-      health: health.get(r.id) ?? null,
+      health: health.get(r.id),
     };
+  }
+
+  /** What the servers on each node were promised (memory and CPU limits summed, servers counted), by node id. */
+  async function allocations(): Promise<Map<string, Allocation>> {
+    const rows = (await db('servers').select('node_id').sum('memory_mb as memory').sum('cpu as cpus').count('* as servers').groupBy('node_id')) as Array<{
+      node_id: string;
+      memory: number | string | null;
+      cpus: number | string | null;
+      servers: number | string;
+    }>;
+    return new Map(rows.map((r) => [r.node_id, { memoryMb: Number(r.memory ?? 0), cpus: Number(r.cpus ?? 0), servers: Number(r.servers) }]));
+  }
+
+  async function withCapacity(rows: NodeRow[]): Promise<PublicNode[]> {
+    const allocated = await allocations();
+    return rows.map((r) => {
+      const engine = health.resources(r.id);
+      return { ...present(r), capacity: engine ? capacityOf(engine, allocated.get(r.id) ?? NO_ALLOCATION) : null };
+    });
   }
 
   /** Forgets a node's client, ending the connections it keeps open. */
@@ -88,19 +115,24 @@ export function createNodesService(deps: { db: Db; clock: Clock; audit: AuditSer
     return r;
   }
 
-  async function check(r: NodeRow): Promise<NodeHealth> {
-    const at = new Date(clock.now()).toISOString();
-    try {
-      const v = (await clientOf(r).version()) as { Version?: string };
-      const h = { reachable: true, checkedAt: at, version: v.Version ?? null, error: null };
-      health.set(r.id, h);
-      return h;
-    } catch (err) {
-      const h = { reachable: false, checkedAt: at, version: null, error: (err as Error).message.slice(0, 200) };
-      health.set(r.id, h);
-      return h;
-    }
+  const check = (r: NodeRow): Promise<NodeHealth> => health.check(r.id, () => clientOf(r));
+
+  /** Every node checked at once (each waits at most a few seconds for its engine). */
+  async function checkAll(): Promise<NodeRow[]> {
+    const rows = (await db<NodeRow>('nodes').orderBy('name')) as NodeRow[];
+    await Promise.all(rows.map(check));
+    return rows;
   }
+
+  /** One round of the periodic checks at a time: a round that waits on a silent engine is not stacked on. */
+  let round: Promise<unknown> | null = null;
+  const followRound = () => {
+    round ??= checkAll()
+      .catch(() => undefined)
+      .finally(() => {
+        round = null;
+      });
+  };
 
   return {
     /** The local engine is a node from the first start on (its settings follow the config). */
@@ -141,7 +173,7 @@ export function createNodesService(deps: { db: Db; clock: Clock; audit: AuditSer
       await audit.record({ type: 'node.created', ...auditFrom(caller), target: { type: 'node', id, name: input.name }, outcome: 'success', details: { kind: input.connection.kind, ...redact(input.connection) } });
       const r = await row(id);
       await check(r);
-      return present(r);
+      return (await withCapacity([r]))[0]!;
     },
     async remove(caller: Caller, id: string): Promise<void> {
       const r = await row(id);
@@ -149,39 +181,58 @@ export function createNodesService(deps: { db: Db; clock: Clock; audit: AuditSer
       if (await db('servers').where({ node_id: id }).first('id')) throw conflict('node_in_use', 'Servers still run on this node: move or delete them first.');
       await db('nodes').where({ id }).delete();
       drop(id);
-      health.delete(id);
+      health.forget(id);
       await audit.record({ type: 'node.deleted', ...auditFrom(caller), target: { type: 'node', id, name: r.name }, outcome: 'success' });
     },
-    /** Ends every connection to every engine (SSH logins); the panel is stopping. */
+    /** Checks every node every intervalMs from now on (until stop); a node that starts or stops answering is told to onHealthChange. */
+    follow(intervalMs = HEALTH_INTERVAL_MS): void {
+      if (followTimer) return;
+      followTimer = setInterval(followRound, intervalMs);
+      followTimer.unref();
+    },
+    /** Told when a node's engine stops answering, or answers again. */
+    onHealthChange(listener: HealthChange): () => void {
+      return health.onChange(listener);
+    },
+    /** Ends every connection to every engine (SSH logins) and the periodic checks; the panel is stopping. */
     stop(): void {
+      if (followTimer) clearInterval(followTimer);
+      followTimer = null;
       for (const id of [...clients.keys()]) drop(id);
     },
+    /** The nodes with their last health and their free capacity (no engine is asked). */
     async list(): Promise<PublicNode[]> {
-      return ((await db<NodeRow>('nodes').orderBy('name')) as NodeRow[]).map(present);
+      return withCapacity((await db<NodeRow>('nodes').orderBy('name')) as NodeRow[]);
     },
     async get(id: string): Promise<PublicNode> {
-      return present(await row(id));
+      return (await withCapacity([await row(id)]))[0]!;
     },
     /** A node with its Docker client, for the servers service. */
     async live(id: string): Promise<LiveNode> {
       const r = await row(id);
       return { ...present(r), docker: clientOf(r) };
     },
-    /** Asks every node's engine for its version; the answers are what node health shows. */
+    /** Asks every node's engine now (at most a few seconds each, all at once); the answers are what node health and capacity show. */
     async checkAll(): Promise<PublicNode[]> {
-      const rows = (await db<NodeRow>('nodes')) as NodeRow[];
-      await Promise.all(rows.map(check));
-      return rows.map(present);
+      return withCapacity(await checkAll());
     },
     async check(id: string): Promise<NodeHealth> {
       return check(await row(id));
     },
-    /** Runs a call against a node's engine; an engine that does not answer becomes 503 docker_unreachable. */
-    async call<T>(id: string, fn: (docker: Docker, node: PublicNode) => Promise<T>): Promise<T> {
+    /**
+     * Runs a call against a node's engine; an engine that does not answer becomes 503 docker_unreachable. An engine
+     * that failed its last check is not waited for: within a few seconds of that check the call fails at once, later
+     * the engine is checked again (briefly) first. A call that finds the engine gone has it checked now, so its
+     * servers show unknown without waiting for the next periodic check.
+     */
+    async call<T>(id: string, fn: (docker: Docker, node: NodeInfo) => Promise<T>): Promise<T> {
       const r = await row(id);
+      const first = health.before(id);
+      if (first === 'fail' || (first === 'check' && !(await check(r)).reachable)) throw engineUnreachable(r.name);
       try {
         return await fn(clientOf(r), present(r));
       } catch (err) {
+        if (isUnreachable(err)) void check(r);
         return dockerFailure(err, r.name);
       }
     },

@@ -1,6 +1,8 @@
-// Servers: each one a hardened container of its own on a node, with its own network and data directory. Create, start,
-// stop (the template's stop command, then a kill after its timeout), restart, kill, delete; state reconciled from
-// Docker at start; a container that dies on its own is a crash (audited, optionally restarted with a growing delay).
+// Servers: each one a hardened container of its own on a node (named, or the one with the most free capacity), with its
+// own network and data directory. Create, start, stop (the template's stop command, then a kill after its timeout),
+// restart, kill, delete; state reconciled from Docker at start and whenever a node answers again (its servers show
+// unknown while it does not); a container that dies on its own is a crash (audited, optionally restarted with a
+// growing delay).
 import { chmodSync, chownSync, lchownSync, lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -9,14 +11,16 @@ import { auditFrom, systemCaller, type Caller } from '../auth/caller.ts';
 import { can, type Actor } from '../auth/permissions.ts';
 import type { Db } from '../db/index.ts';
 import type { Clock } from '../shared/clock.ts';
-import { badRequest, conflict, notFound } from '../shared/errors.ts';
+import { AppError, badRequest, conflict, notFound } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createConsoleHub } from './console.ts';
 import { containerSpec } from './container-spec.ts';
 import { resolveEnv } from './templates/index.ts';
-import { dockerStatus, isUnreachable, type Docker } from './docker.ts';
-import type { NodesService } from './nodes.service.ts';
+import { dockerStatus, engineUnreachable, isUnreachable, type Docker } from './docker.ts';
+import { createNodeStates, LABEL_SERVER } from './node-states.ts';
+import type { LiveNode, NodesService } from './nodes.service.ts';
+import { choosePlacement, type PlacementCandidate } from './placement.ts';
 import { directorySize, serverReadings, serverStats, type ServerReadings, type ServerStats } from './stats.ts';
 import type { TemplatesService } from './templates.service.ts';
 
@@ -76,7 +80,8 @@ export type PublicServer = {
 export type NewServer = {
   name: string;
   template: string;
-  node: string;
+  /** The node's id; null: the reachable node with the most free capacity that fits the server. */
+  node: string | null;
   ownerId: string | null;
   limits?: Partial<{ memoryMb: number; cpu: number; pids: number; diskMb: number }>;
   env?: Record<string, string>;
@@ -87,7 +92,6 @@ export type NewServer = {
 export type PowerAction = 'start' | 'stop' | 'restart' | 'kill';
 
 const iso = (v: number | string | null): string | null => (v === null ? null : new Date(Number(v)).toISOString());
-const LABEL_SERVER = 'io.aether.server';
 /** The global scope that suspends servers, and reaches suspended ones. */
 export const SUSPEND_SCOPE = 'servers.suspend';
 const MIB = 1024 * 1024;
@@ -165,6 +169,12 @@ export function createServersService(deps: {
     await db('servers').where({ id }).update({ state, updated_at: clock.now(), ...extra });
     for (const l of stateListeners) l(id, state);
   };
+  /** Sets the state only if it is still `from` (a power action that changed it meanwhile wins); true when it did. */
+  const setStateFrom = async (id: string, from: ServerState, state: ServerState): Promise<boolean> => {
+    const n = await db('servers').where({ id, state: from }).update({ state, updated_at: clock.now() });
+    if (n) for (const l of stateListeners) l(id, state);
+    return n > 0;
+  };
 
   const record = (caller: Caller, type: string, r: Pick<ServerRow, 'id' | 'name'>, details: Record<string, unknown> = {}, outcome: 'success' | 'failure' = 'success') =>
     audit.record({ type, ...auditFrom(caller), target: { type: 'server', id: r.id, name: r.name }, outcome, details });
@@ -209,6 +219,40 @@ export function createServersService(deps: {
       out.push({ name: w.name, container: w.env ? hostPort : w.container, protocol: w.protocol, hostIp: publicIp, hostPort });
     }
     return out;
+  }
+
+  /**
+   * The node a server goes to when none is named: every engine asked now (briefly), then the reachable node with the
+   * most free capacity that fits its limits and has its ports. None reachable: 503 docker_unreachable; none fits: 409
+   * no_capacity naming each node's reason. Returns the node and the decision, for the audit trail.
+   */
+  async function placeByCapacity(
+    wanted: Parameters<typeof allocatePorts>[3],
+    limits: { memoryMb: number; cpu: number },
+    asked: Record<string, number>,
+  ): Promise<{ node: LiveNode; placement: Record<string, unknown> }> {
+    const all = await nodes.checkAll();
+    if (!all.some((n) => n.health?.reachable)) throw engineUnreachable(null);
+    const candidates: PlacementCandidate[] = [];
+    for (const n of all) {
+      let refused = n.health?.reachable ? null : 'its Docker Engine does not answer';
+      if (!refused) {
+        try {
+          await allocatePorts(n.id, n.portRange, n.publicIp, wanted, asked);
+        } catch (err) {
+          // A port the template does not have is wrong on every node; a taken or out-of-range port rules out this one.
+          if (!(err instanceof AppError) || err.code === 'unknown_port') throw err;
+          refused = err.message;
+        }
+      }
+      candidates.push({ id: n.id, name: n.name, capacity: n.capacity, refused });
+    }
+    const { chosen, refused } = choosePlacement(candidates, limits);
+    const others = refused.map((r) => ({ node: r.name, reason: r.reason }));
+    if (!chosen) {
+      throw new AppError(409, 'no_capacity', `No node can take this server: ${refused.map((r) => `${r.name}: ${r.reason}`).join('; ')}.`, { details: { nodes: others } });
+    }
+    return { node: await nodes.live(chosen.id), placement: { mode: 'automatic', reason: chosen.reason, refused: others } };
   }
 
   function dataDirOf(id: string): string {
@@ -449,6 +493,9 @@ export function createServersService(deps: {
     });
   }
 
+  const nodeStates = createNodeStates({ db, audit, logger, nodes, setStateFrom, watch });
+  const unfollowNodes = nodes.onHealthChange(nodeStates.onNodeHealth);
+
   type DockerEvent = { status?: string; Action?: string; id?: string; timeNano?: number; Actor?: { Attributes?: Record<string, string> } };
   const oomSeen = new Set<string>();
   /** Events already handled (a reconnection replays from a second before it was cut). */
@@ -509,7 +556,10 @@ export function createServersService(deps: {
       const template = await templates.get(input.template);
       const limits = { ...template.limits, ...input.limits };
       checkLimits(limits);
-      const node = await nodes.live(input.node);
+      const { node, placement } =
+        input.node === null
+          ? await placeByCapacity(template.ports, limits, input.ports ?? {})
+          : { node: await nodes.live(input.node), placement: { mode: 'named', reason: 'the node named in the request' } };
       const ports = await allocatePorts(node.id, node.portRange, node.publicIp, template.ports, input.ports ?? {});
       // The server's own values are kept; the full environment (defaults, port variables) is built from them, here to
       // refuse bad values before anything is made, and again for the container.
@@ -568,7 +618,7 @@ export function createServersService(deps: {
         throw err;
       }
       watch(node.id);
-      await record(caller, 'server.created', base, { template: template.id, node: node.id, limits, ports: ports.map((p) => `${p.hostIp}:${p.hostPort}/${p.protocol}`) });
+      await record(caller, 'server.created', base, { template: template.id, node: node.id, nodeName: node.name, placement, limits, ports: ports.map((p) => `${p.hostIp}:${p.hostPort}/${p.protocol}`) });
       return present(await row(id));
     },
     async power(caller: Caller, id: string, action: PowerAction): Promise<PublicServer> {
@@ -719,35 +769,16 @@ export function createServersService(deps: {
       });
       await record(caller, 'server.console.command', r, { command: line.slice(0, 200) });
     },
-    /** The state of every server as Docker has it (the panel may have been down while containers ran or died). */
+    /**
+     * The state of every server as Docker has it (the panel may have been down while containers ran or died): every
+     * engine asked at once and briefly, so a node that does not answer holds nothing up (its servers show unknown).
+     * From then on every node's health is followed: a node that stops answering or answers again is handled at once.
+     */
     async reconcile(): Promise<{ checked: number; changed: number }> {
-      let checked = 0;
-      let changed = 0;
-      for (const node of await nodes.list()) {
-        const rows = (await db<ServerRow>('servers').where({ node_id: node.id })) as ServerRow[];
-        if (rows.length === 0) continue;
-        let running: Map<string, boolean>;
-        try {
-          const containers = await (await nodes.live(node.id)).docker.listContainers({ all: true, filters: { label: [LABEL_SERVER] } });
-          running = new Map(containers.map((c) => [c.Labels[LABEL_SERVER] ?? '', c.State === 'running']));
-        } catch (err) {
-          if (!isUnreachable(err)) throw err;
-          // The engine is away: its servers' state is unknown until it answers again.
-          await db('servers').where({ node_id: node.id }).update({ state: 'unknown', updated_at: clock.now() });
-          continue;
-        }
-        for (const r of rows) {
-          checked += 1;
-          const isRunning = running.get(r.id);
-          const state: ServerState = isRunning === undefined ? (r.container_id ? 'unknown' : 'stopped') : isRunning ? 'running' : r.state === 'crashed' ? 'crashed' : 'stopped';
-          if (state !== r.state) {
-            changed += 1;
-            await setState(r.id, state);
-          }
-        }
-        watch(node.id);
-      }
-      return { checked, changed };
+      nodes.follow();
+      const all = await nodes.checkAll();
+      const results = await Promise.all(all.map((n) => nodeStates.reconcileNode(n.id)));
+      return results.reduce((a, b) => ({ checked: a.checked + b.checked, changed: a.changed + b.changed }), { checked: 0, changed: 0 });
     },
     /** CPU, memory, network and data-directory use now. */
     async stats(id: string): Promise<ServerStats> {
@@ -817,6 +848,7 @@ export function createServersService(deps: {
     },
     checkDisks,
     stop(): void {
+      unfollowNodes();
       if (diskTimer) clearInterval(diskTimer);
       diskTimer = null;
       hub.stop();

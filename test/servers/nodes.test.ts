@@ -1,8 +1,10 @@
 // Remote Docker nodes through the API: added with TLS client certificates (kept encrypted, never shown again), their
-// health checked, an unreachable one answering 503 docker_unreachable, removal rules.
+// health checked, an unreachable one answering 503 docker_unreachable, one that never answers given up on after a few
+// seconds and then not waited for, removal rules.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -57,6 +59,29 @@ describe('Docker nodes', () => {
     assert.equal(dup.status, 409);
     assert.equal((await admin.del(`/api/v1/nodes/${node.id}`)).status, 204);
     assert.equal((await admin.del('/api/v1/nodes/local')).body.error.code, 'local_node');
+  });
+
+  test('an engine that takes connections and never answers: unreachable after the check\'s timeout, then calls fail at once', async (t) => {
+    if (!needs(t, 'openssl', OPENSSL, 'not found: apt-get install openssl (it makes the test certificates)')) return;
+    // A host that accepts the connection and then says nothing (a hung engine, a firewall that swallows packets).
+    const held = new Set<Socket>();
+    const silent = createServer((socket) => held.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    t.after(() => {
+      for (const s of held) s.destroy();
+      silent.close();
+    });
+    const port = (silent.address() as AddressInfo).port;
+    const res = await admin.post('/api/v1/nodes', { name: 'silent', connection: { kind: 'tcp', host: '127.0.0.1', port, ca: cert, cert, key }, publicIp: '192.0.2.12', portRange: { min: 30020, max: 30030 } });
+    assert.equal(res.status, 201, res.text);
+    assert.deepEqual([res.body.node.health.reachable, res.body.node.health.error], [false, 'no answer within 5 s']);
+    assert.equal(res.body.node.capacity, null, 'an engine that never answered has no known capacity');
+    const started = Date.now();
+    const server = await admin.post('/api/v1/servers', { name: 'On the silent node', template: 'test-server', node: res.body.node.id });
+    t.diagnostic(`a server named onto the silent node: ${server.status} in ${Date.now() - started} ms`);
+    assert.equal(server.status, 503, server.text);
+    assert.equal(server.body.error.code, 'docker_unreachable');
+    assert.equal((await admin.del(`/api/v1/nodes/${res.body.node.id}`)).status, 204);
   });
 
   test('bad node input is a 4xx; only nodes.edit may add nodes', async () => {

@@ -4,48 +4,22 @@
 // answers with another SSH key is an engine that does not answer.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, type AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import type { TestClient } from '../helpers/client.ts';
-import { DOCKER_SOCKET, needsDocker } from '../helpers/docker.ts';
+import { DOCKER_SOCKET, HAS_OPENSSL, makeCa, needsDocker, tlsEngineEndpoint } from '../helpers/docker.ts';
 import { panelWithAdmin } from '../helpers/fixtures.ts';
 import type { TestPanel } from '../helpers/panel.ts';
 import { needs } from '../helpers/require-component.ts';
 import { HAS_SSHD, SSHD_MISSING, startSshd } from '../helpers/sshd.ts';
 
-const OPENSSL = spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0;
-
-const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
-
-/** A CA, and a certificate it signs for `cn` (with IP 127.0.0.1 for a server). */
-function makeCa(dir: string, name: string): { ca: string; issue(cn: string, server: boolean): { cert: string; key: string } } {
-  const caKey = join(dir, `${name}-ca.key`);
-  const caCert = join(dir, `${name}-ca.pem`);
-  openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', `/CN=${name} CA`, '-keyout', caKey, '-out', caCert);
-  return {
-    ca: readFileSync(caCert, 'utf8'),
-    issue(cn, server) {
-      const key = join(dir, `${name}-${cn}.key`);
-      const csr = join(dir, `${name}-${cn}.csr`);
-      const cert = join(dir, `${name}-${cn}.pem`);
-      const ext = join(dir, `${name}-${cn}.ext`);
-      writeFileSync(ext, server ? 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' : 'extendedKeyUsage=clientAuth\n');
-      openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', `/CN=${cn}`, '-keyout', key, '-out', csr);
-      openssl('x509', '-req', '-in', csr, '-CA', caCert, '-CAkey', caKey, '-CAcreateserial', '-days', '1', '-extfile', ext, '-out', cert);
-      return { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') };
-    },
-  };
-}
-
 describe('remote nodes on a real Docker Engine', () => {
   let panel: TestPanel;
   let admin: TestClient;
   const dir = mkdtempSync(join(tmpdir(), 'aether-remote-nodes-'));
-  let tls: TlsServer | null = null;
+  let tls: { port: number; close(): void } | null = null;
   let sshd: ChildProcess | null = null;
   const made: string[] = [];
 
@@ -92,23 +66,14 @@ describe('remote nodes on a real Docker Engine', () => {
 
   test('TLS with client certificates: a server lives its whole life through the node; a certificate from another CA is refused', async (t) => {
     if (!needsDocker(t)) return;
-    if (!needs(t, 'openssl', OPENSSL, 'not found: apt-get install openssl (it makes the test certificates)')) return;
+    if (!needs(t, 'openssl', HAS_OPENSSL, 'not found: apt-get install openssl (it makes the test certificates)')) return;
     const trusted = makeCa(dir, 'engine');
     const server = trusted.issue('engine', true);
     const client = trusted.issue('panel', false);
     const stranger = makeCa(dir, 'stranger').issue('panel', false);
     // The engine's TLS endpoint: only clients with a certificate of its CA get through to the engine.
-    tls = createTlsServer({ key: server.key, cert: server.cert, ca: trusted.ca, requestCert: true, rejectUnauthorized: true }, (socket) => {
-      const engine = connect(DOCKER_SOCKET);
-      socket.pipe(engine).pipe(socket);
-      // Either side gone ends the other (an events stream the panel closes must not stay open to the engine).
-      socket.on('close', () => engine.destroy());
-      engine.on('close', () => socket.destroy());
-      socket.on('error', () => engine.destroy());
-      engine.on('error', () => socket.destroy());
-    });
-    await new Promise<void>((resolve) => tls!.listen(0, '127.0.0.1', resolve));
-    const port = (tls.address() as AddressInfo).port;
+    tls = await tlsEngineEndpoint(DOCKER_SOCKET, { ca: trusted.ca, ...server });
+    const port = tls.port;
 
     const node = await addNode('tls-engine', { kind: 'tcp', host: '127.0.0.1', port, ca: trusted.ca, cert: client.cert, key: client.key });
     assert.equal(node.health?.reachable, true, JSON.stringify(node.health));

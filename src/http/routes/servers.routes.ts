@@ -65,6 +65,14 @@ const nodeSchema = z.object({
   publicIp: z.string(),
   portRange: z.object({ min: z.number().int(), max: z.number().int() }),
   health: z.object({ reachable: z.boolean(), checkedAt: z.string(), version: z.string().nullable(), error: z.string().nullable() }).nullable(),
+  capacity: z
+    .object({
+      memoryMb: z.object({ total: z.number(), allocated: z.number(), free: z.number() }),
+      cpus: z.object({ total: z.number(), allocated: z.number(), free: z.number() }),
+      servers: z.number().int(),
+    })
+    .nullable()
+    .describe('The engine\'s memory and CPUs (docker info) against the limits of the servers placed on it; free below 0 when servers named onto it promise more. null until its engine has answered.'),
 });
 
 const pem = z.string().max(20_000).regex(/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/, 'must be a PEM certificate');
@@ -88,13 +96,19 @@ export const serversRoutes = (s: Services): AnyRoute[] => [
   defineRoute({
     method: 'POST',
     path: '/servers',
-    summary: 'Create a server from a template on a node: its own container, network and data directory (not started). Its owner gets the server-owner role on it.',
+    summary:
+      'Create a server from a template on a node (named, or the reachable one with the most free memory that fits its limits and has its ports): its own container, network and data directory (not started). Its owner gets the server-owner role on it.',
     tag: 'servers',
     access: { scope: 'server.create' },
     body: z.strictObject({
       name: z.string().trim().min(1).max(64),
       template: z.string().min(1).max(64),
-      node: z.string().min(1).max(64).default('local'),
+      node: z
+        .string()
+        .min(1)
+        .max(64)
+        .default('auto')
+        .describe('A node\'s id, or "auto" (the default): the reachable node with the most free memory that fits the server\'s limits and has its ports; the choice and why are in the server.created audit event.'),
       ownerId: z.string().min(1).max(64).nullable().optional().describe('Default: the caller (a user).'),
       limits: z
         .strictObject({ memoryMb: z.number().int().min(16).optional(), cpu: z.number().min(0.01).max(256).optional(), pids: z.number().int().min(16).max(32_768).optional(), diskMb: z.number().int().min(16).optional() })
@@ -107,8 +121,8 @@ export const serversRoutes = (s: Services): AnyRoute[] => [
       201: { description: 'Created', schema: z.object({ server: serverSchema }) },
       400: { description: 'invalid_env, unknown_port, port_out_of_range, limit_too_high' },
       404: { description: 'No such template, node or owner' },
-      409: { description: 'port_in_use, no_free_port, image_unavailable' },
-      503: { description: 'docker_unreachable' },
+      409: { description: 'port_in_use, no_free_port, image_unavailable; no_capacity (automatic placement: no reachable node fits, each node\'s reason in the message and details.nodes)' },
+      503: { description: 'docker_unreachable (the named node\'s engine, or with "auto" every node\'s, does not answer)' },
     },
     handler: async (ctx, { body }) => {
       const actor = ctx.state.actor!;
@@ -117,7 +131,7 @@ export const serversRoutes = (s: Services): AnyRoute[] => [
       const server = await s.servers.create(ctx.state.caller, {
         name: body.name,
         template: body.template,
-        node: body.node,
+        node: body.node === 'auto' ? null : body.node,
         ownerId,
         ...(body.limits ? { limits: Object.fromEntries(Object.entries(body.limits).filter(([, v]) => v !== undefined)) } : {}),
         ...(body.env ? { env: body.env } : {}),
@@ -393,7 +407,7 @@ export const serversRoutes = (s: Services): AnyRoute[] => [
   defineRoute({
     method: 'GET',
     path: '/nodes',
-    summary: 'Docker nodes with their health (each engine asked now).',
+    summary: 'Docker nodes with their health and free capacity (each engine asked now, a few seconds at most; one that does not answer holds up no other).',
     tag: 'servers',
     access: { scope: 'nodes.view' },
     responses: { 200: { description: 'Nodes', schema: z.object({ items: z.array(nodeSchema) }) } },

@@ -108,11 +108,23 @@ export type DockerNode = {
   publicIp: string;
   portRange: { min: number; max: number };
   health: { reachable: boolean; checkedAt: string; version: string | null; error: string | null } | null;
+  /** The engine's memory and CPUs against the limits of the servers placed on it (null until its engine answered). */
+  capacity: NodeCapacity | null;
 };
+
+export type NodeCapacity = {
+  memoryMb: { total: number; allocated: number; free: number };
+  cpus: { total: number; allocated: number; free: number };
+  servers: number;
+};
+
+/** The node choice that lets the panel place a server: the reachable node with the most free capacity. */
+export const AUTO_NODE = 'auto';
 
 export type NewServerInput = {
   name: string;
   template: string;
+  /** A node's id, or AUTO_NODE (the default). */
   node?: string;
   limits?: Partial<ServerLimits>;
   env?: Record<string, string>;

@@ -1,9 +1,10 @@
-// Dashboard card: each Docker node and whether its engine answers (asked when the dashboard opens).
+// Dashboard card: each Docker node, whether its engine answers (asked when the dashboard opens) and its free capacity.
 import { listNodes } from '../../api/servers.api.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { Loading } from '../../components/loading.tsx';
 import { TimeText } from '../../components/time-text.tsx';
 import { useLoad } from '../../hooks/use-load.ts';
+import { capacityText } from './server-format.ts';
 
 export function NodesCard() {
   const nodes = useLoad(listNodes);
@@ -27,6 +28,11 @@ export function NodesCard() {
                 </span>
               )}
               {node.health && !node.health.reachable && node.health.error ? <div class="muted small">{node.health.error}</div> : null}
+              {node.capacity ? (
+                <div class="muted small" data-testid="node-capacity">
+                  {capacityText(node.capacity)}
+                </div>
+              ) : null}
               {node.health ? (
                 <div class="muted small">
                   Checked <TimeText iso={node.health.checkedAt} withSeconds />

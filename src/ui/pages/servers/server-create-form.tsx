@@ -1,19 +1,21 @@
-// Form to create a server from a template: name, template (with what it runs), node, limits, the template's variables
-// as fields fitting their rules, host ports and restart policy; the server's objections appear next to their fields.
+// Form to create a server from a template: name, template (with what it runs), node (automatic by default: the one with
+// the most free capacity), limits, the template's variables as fields fitting their rules, host ports and restart
+// policy; the server's objections appear next to their fields.
 import type { TargetedSubmitEvent } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, describeError } from '../../api/api-error.ts';
 import { createServer } from '../../api/servers.api.ts';
-import type { DockerNode, RestartPolicy, Server, ServerLimits, Template } from '../../api/servers.types.ts';
+import { AUTO_NODE, type DockerNode, type RestartPolicy, type Server, type ServerLimits, type Template } from '../../api/servers.types.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { SelectField } from '../../components/select-field.tsx';
 import { TextField } from '../../components/text-field.tsx';
 import { EnvField, envFieldId } from './env-field.tsx';
 import { buildNewServer, draftFor, envProblemsOf, MAX_NAME, type ServerDraft } from './server-draft.ts';
+import { capacityText } from './server-format.ts';
 
 type ServerCreateFormProps = {
   templates: Template[];
-  /** The nodes to choose from; null when the user may not list them (the server goes to the local node). */
+  /** The nodes to choose from; null when the user may not list them (the panel places the server). */
   nodes: DockerNode[] | null;
   onCreated: (server: Server) => void;
   onCancel: () => void;
@@ -32,10 +34,12 @@ const limitFields: Array<{ key: keyof ServerLimits; label: string; hint: string;
 ];
 
 const nodeLabel = (n: DockerNode) =>
-  `${n.name} (${n.publicIp}, ports ${n.portRange.min}–${n.portRange.max})${n.health && !n.health.reachable ? ' — not reachable' : ''}`;
+  `${n.name} (${n.publicIp}, ports ${n.portRange.min}–${n.portRange.max})${n.health && !n.health.reachable ? ' — not reachable' : n.capacity ? ` — ${capacityText(n.capacity)}` : ''}`;
+
+const AUTO_LABEL = 'Automatic (most free capacity)';
 
 export function ServerCreateForm({ templates, nodes, onCreated, onCancel }: ServerCreateFormProps) {
-  const [draft, setDraft] = useState<ServerDraft>(() => draftFor(templates[0], { name: '', node: nodes?.[0]?.id ?? 'local', restartPolicy: 'never' }));
+  const [draft, setDraft] = useState<ServerDraft>(() => draftFor(templates[0], { name: '', node: AUTO_NODE, restartPolicy: 'never' }));
   const [error, setError] = useState<string | null>(null);
   /** The server's objection to each variable, by name. */
   const [problems, setProblems] = useState<Record<string, string>>({});
@@ -99,12 +103,18 @@ export function ServerCreateForm({ templates, nodes, onCreated, onCancel }: Serv
             testId="server-form-template"
           />
           {nodes ? (
-            <SelectField label="Node" value={draft.node} onValue={(v) => set('node', v)} options={nodes.map((n) => ({ value: n.id, label: nodeLabel(n) }))} testId="server-form-node" />
+            <SelectField
+              label="Node"
+              value={draft.node}
+              onValue={(v) => set('node', v)}
+              options={[{ value: AUTO_NODE, label: AUTO_LABEL }, ...nodes.map((n) => ({ value: n.id, label: nodeLabel(n) }))]}
+              testId="server-form-node"
+            />
           ) : (
             <div class="field">
               <p class="field-label">Node</p>
               <p class="field-static" data-testid="server-form-node-fixed">
-                local <span class="muted small">(the panel's own Docker Engine)</span>
+                Automatic <span class="muted small">(the node with the most free capacity)</span>
               </p>
             </div>
           )}

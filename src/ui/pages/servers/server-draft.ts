@@ -1,11 +1,12 @@
 // The create-server form's values as typed, filled from a template, and turned into the API's request (or a message).
-import type { EnvProblem, NewServerInput, RestartPolicy, ServerLimits, Template, TemplateEnvVar } from '../../api/servers.types.ts';
+import { AUTO_NODE, type EnvProblem, type NewServerInput, type RestartPolicy, type ServerLimits, type Template, type TemplateEnvVar } from '../../api/servers.types.ts';
 
 export type LimitsDraft = Record<keyof ServerLimits, string>;
 
 export type ServerDraft = {
   name: string;
   template: string;
+  /** A node's id, or AUTO_NODE: the panel picks the node with the most free capacity. */
   node: string;
   limits: LimitsDraft;
   /** Each variable's value as typed ("true"/"false" for a checkbox). */
@@ -73,7 +74,7 @@ export function buildNewServer(draft: ServerDraft, template: Template): { value:
     value: {
       name,
       template: template.id,
-      node: draft.node || 'local',
+      node: draft.node || AUTO_NODE,
       limits,
       ...(Object.keys(env).length ? { env } : {}),
       ...(Object.keys(ports).length ? { ports } : {}),

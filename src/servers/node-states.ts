@@ -1,0 +1,84 @@
+// Servers' states following their node's engine: read back from Docker (at start, and when a node answers again), shown
+// unknown while it does not answer; each time a node stops or starts answering is audited once.
+import type { AuditService } from '../audit/index.ts';
+import { auditFrom, systemCaller } from '../auth/caller.ts';
+import type { Db } from '../db/index.ts';
+import type { Logger } from '../shared/logger.ts';
+import { isEngineUnreachable } from './docker.ts';
+import type { NodeHealth, NodesService } from './nodes.service.ts';
+import type { ServerState } from './servers.service.ts';
+
+/** The label every server's container and network carry: the server's id. */
+export const LABEL_SERVER = 'io.aether.server';
+
+type StateRow = { id: string; state: ServerState; container_id: string | null };
+
+export function createNodeStates(deps: {
+  db: Db;
+  audit: AuditService;
+  logger: Logger;
+  nodes: NodesService;
+  /** Sets a server's state only if it is still `from` (a power action that changed it meanwhile wins). */
+  setStateFrom: (id: string, from: ServerState, to: ServerState) => Promise<boolean>;
+  /** Follows the node's container events (crashes). */
+  watch: (nodeId: string) => void;
+}) {
+  const { db, audit, logger, nodes, setStateFrom } = deps;
+  const system = systemCaller('nodes');
+
+  const rowsOf = async (nodeId: string) => (await db('servers').where({ node_id: nodeId }).select('id', 'state', 'container_id')) as StateRow[];
+
+  /** The node's engine does not answer: what its servers do is unknown until it answers again. */
+  async function markUnknown(rows: StateRow[]): Promise<number> {
+    let changed = 0;
+    for (const r of rows) if (r.state !== 'unknown' && (await setStateFrom(r.id, r.state, 'unknown'))) changed += 1;
+    return changed;
+  }
+
+  /** A node's servers' state as its engine has it; an engine that does not answer leaves them unknown. */
+  async function reconcileNode(nodeId: string): Promise<{ checked: number; changed: number }> {
+    const rows = await rowsOf(nodeId);
+    if (rows.length === 0) return { checked: 0, changed: 0 };
+    let running: Map<string, boolean>;
+    try {
+      const containers = await nodes.call(nodeId, (docker) => docker.listContainers({ all: true, filters: { label: [LABEL_SERVER] } }));
+      running = new Map(containers.map((c) => [c.Labels[LABEL_SERVER] ?? '', c.State === 'running']));
+    } catch (err) {
+      if (!isEngineUnreachable(err)) throw err;
+      return { checked: 0, changed: await markUnknown(rows) };
+    }
+    let changed = 0;
+    for (const r of rows) {
+      const isRunning = running.get(r.id);
+      const state: ServerState = isRunning === undefined ? (r.container_id ? 'unknown' : 'stopped') : isRunning ? 'running' : r.state === 'crashed' ? 'crashed' : 'stopped';
+      if (state !== r.state && (await setStateFrom(r.id, r.state, state))) changed += 1;
+    }
+    deps.watch(nodeId);
+    return { checked: rows.length, changed };
+  }
+
+  /** Health changes handled one after another, so a node that flaps ends in the state it was last seen in. */
+  let queue: Promise<void> = Promise.resolve();
+
+  /** A node stopped or started answering: its servers shown unknown, or their real state read back; audited once. */
+  function onNodeHealth(nodeId: string, now: NodeHealth): void {
+    queue = queue
+      .then(async () => {
+        const node = await nodes.get(nodeId).catch(() => null);
+        if (!node) return;
+        const rows = await rowsOf(nodeId);
+        const target = { type: 'node', id: node.id, name: node.name };
+        if (now.reachable) {
+          const { changed } = await reconcileNode(nodeId);
+          await audit.record({ type: 'node.reachable', ...auditFrom(system), target, outcome: 'success', details: { servers: rows.length, statesRestored: changed } });
+        } else {
+          const changed = await markUnknown(rows);
+          const reason = now.error ?? 'its Docker Engine does not answer';
+          await audit.record({ type: 'node.unreachable', ...auditFrom(system), target, outcome: 'failure', details: { reason, servers: rows.length, markedUnknown: changed } });
+        }
+      })
+      .catch((err: unknown) => logger.error({ err, node: nodeId }, 'handling a node that stopped or started answering failed'));
+  }
+
+  return { reconcileNode, onNodeHealth };
+}
