@@ -316,7 +316,7 @@ export function createServices(deps: {
       httpsUrl: config.http.publicUrl?.startsWith('https://') ? config.http.publicUrl : null,
     },
     sftpEndpoint: { enabled: config.sftp.enabled, host: config.http.publicUrl ? new URL(config.http.publicUrl).hostname : null, port: null, hostKeyFingerprint: null },
-    consoleTickets: createConsoleTickets(clock),
+    consoleTickets: createConsoleTickets({ db, clock }),
     csrfKey,
     bus,
     sink,

@@ -12,6 +12,7 @@ import * as m008 from './migrations/008-server-history.ts';
 import * as m009 from './migrations/009-sftp-credentials.ts';
 import * as m010 from './migrations/010-server-suspension.ts';
 import * as m011 from './migrations/011-lockdown.ts';
+import * as m012 from './migrations/012-console-tickets.ts';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -27,6 +28,7 @@ const MIGRATIONS: ReadonlyArray<[string, Migration]> = [
   ['009-sftp-credentials', m009],
   ['010-server-suspension', m010],
   ['011-lockdown', m011],
+  ['012-console-tickets', m012],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {

@@ -115,11 +115,15 @@ export function createConsoleSockets(s: Services & { bus: EventBus }, opts: { tr
       stopWatching?.();
       unState?.();
     });
-    // Listening before anything is awaited: a command sent right after the handshake is not lost.
+    // Listening before anything is awaited: a command sent right after the handshake is not lost. It goes to the
+    // server once its output is followed, so what the command prints is seen too.
+    let following!: () => void;
+    const ready = new Promise<void>((resolve) => (following = resolve));
     let windowStart = Date.now();
     let sent = 0;
     ws.on('message', (raw, isBinary) => {
       void (async () => {
+        await ready;
         let msg: { type?: unknown; command?: unknown };
         try {
           msg = isBinary ? {} : (JSON.parse(raw.toString()) as typeof msg);
@@ -166,6 +170,8 @@ export function createConsoleSockets(s: Services & { bus: EventBus }, opts: { tr
       send(ws, { type: 'history', lines: watched.history });
     } catch (err) {
       send(ws, { type: 'error', code: isAppError(err) ? err.code : 'console_unavailable', message: isAppError(err) ? err.message : 'The console cannot be followed now.' });
+    } finally {
+      following();
     }
     send(ws, { type: 'state', state: (await s.servers.get(serverId)).state });
 
@@ -202,7 +208,7 @@ export function createConsoleSockets(s: Services & { bus: EventBus }, opts: { tr
           // SECURITY: a cross-site page cannot open the socket even with a ticket: the browser's Origin must be ours.
           const expected = opts.publicUrl ? new URL(opts.publicUrl).origin : `${secure ? 'https' : 'http'}://${req.headers.host ?? ''}`;
           if (req.headers.origin !== expected) return refuse(socket, 403, 'csrf_failed', 'Cross-origin console connection refused.');
-          const ticket = s.consoleTickets.take(url.searchParams.get('ticket') ?? '');
+          const ticket = await s.consoleTickets.take(url.searchParams.get('ticket') ?? '');
           if (!ticket || ticket.serverId !== serverId || addressKey(ticket.ip) !== addressKey(ip)) return closeWith(req, socket, head, CLOSE.unauthenticated, 'invalid ticket');
           // The session is the cookie the browser sends with the handshake (its id may have changed since the ticket
           // was made: sessions get a new id when privileges change); it must still be the ticket's user's.

@@ -51,6 +51,12 @@ for (const engine of SERVER_ENGINES) {
     const admin = new TestClient(a.url);
     assert.equal((await admin.login(ADMIN.username, ADMIN.password)).status, 200);
 
+    // A console ticket asked of A opens the socket on B, once (the proxy may send the two requests apart).
+    const userId = (await admin.get('/api/v1/users/me')).body.user.id as string;
+    const ticket = await a.services.consoleTickets.issue({ userId, serverId: 'some-server', ip: '127.0.0.1' });
+    assert.deepEqual(await b.services.consoleTickets.take(ticket.ticket), { userId, serverId: 'some-server', ip: '127.0.0.1', expiresAt: ticket.expiresAt });
+    assert.equal(await a.services.consoleTickets.take(ticket.ticket), null, 'used once, on any replica');
+
     // An OAuth2 client made on A gets a token from B that works on A; revoked through B, it stops working on A (each
     // replica keeps a token it read for a second at most).
     const made = await admin.post('/api/v1/clients', { name: 'replicated', scopes: ['users.view'] });

@@ -129,7 +129,9 @@ describe('server console WebSocket on a real Docker Engine', () => {
     const { ws, frames } = await openConsole(panel, serverId, { bearer: token.body.access_token });
     try {
       ws.send(JSON.stringify({ type: 'command', command: 'say from a script' }));
-      await eventually(() => outputOf(frames).includes('> say from a script'), 'the command echoed');
+      await eventually(() => outputOf(frames).includes('> say from a script'), 'the command echoed').catch((err: Error) => {
+        throw new Error(`${err.message}: ${JSON.stringify(frames.filter((f) => f.type !== 'stats')).slice(0, 1500)}`);
+      });
     } finally {
       ws.close();
     }

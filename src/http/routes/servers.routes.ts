@@ -240,7 +240,7 @@ export const serversRoutes = (s: Services): AnyRoute[] => [
       if (ctx.state.authMethod !== 'session' || actor.type !== 'user' || !ctx.state.sessionKey) {
         throw badRequest('session_required', 'Tickets are for browser sessions; open the socket with your bearer token instead.');
       }
-      const t = s.consoleTickets.issue({ userId: actor.id, serverId: params.id, ip: ctx.state.ip });
+      const t = await s.consoleTickets.issue({ userId: actor.id, serverId: params.id, ip: ctx.state.ip });
       ctx.status = 201;
       ctx.body = { ticket: t.ticket, expiresAt: new Date(t.expiresAt).toISOString() };
     },
