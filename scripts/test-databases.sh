@@ -29,6 +29,8 @@ do \$\$ begin
     create role $USER_NAME login createdb password '$PASSWORD';
   end if;
 end \$\$;
+-- Dropping a throwaway database ends the connections still on it (drop database ... with (force)).
+grant pg_signal_backend to $USER_NAME;
 SQL
 
 mariadb >&2 <<SQL

@@ -1,7 +1,8 @@
 // Backups of the panel: made by hand (CLI, API) or on schedule (daily: database, config, keys; weekly: the same and
 // every server's files), encrypted to the configured age recipients or with AETHER_BACKUP_PASSPHRASE, kept in the
 // backup directory (and copied to an off-site one), pruned by the retention policy, and tested by a scheduled
-// restore into a temporary directory. A failed backup or restore test is audited, which raises an alert.
+// restore into a temporary directory. A failed backup or restore test is audited, which raises an alert. The database
+// goes in as a SQLite file whatever its engine (SQLite, MySQL/MariaDB, PostgreSQL), so the restore test opens SQLite.
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import { AppError, conflict, notFound } from '../shared/errors.ts';
 import { loadOrCreateSecretFile } from '../shared/key-file.ts';
 import type { Logger } from '../shared/logger.ts';
 import { decryptStream, newIdentity, recipientOf, type Opening, type Sealing } from './age.ts';
+import { writeDatabaseEntry } from './database-entry.ts';
 import { restoreServerFiles } from './server-restore.ts';
 import { copyToSftp, removeFromSftp } from './offsite-sftp.ts';
 import { BACKUP_EXTENSION, backupFileName, type Manifest } from './format.ts';
@@ -128,6 +130,9 @@ export function createBackupService(deps: {
   };
   const sealing = async (): Promise<Sealing | null> => (config.backup.recipients.length > 0 ? toRecipients() : deps.passphrase ? { passphrase: deps.passphrase } : null);
   const ownOpening = async (): Promise<Opening> => ({ identities: [(await hostIdentity()).identity], passphrases: deps.passphrase ? [deps.passphrase] : [] });
+  /** The panel's database as of one moment, written into a new SQLite file (the backup's database entry). */
+  const databaseEntry = (dest: string) =>
+    writeDatabaseEntry(config.database.client === 'sqlite' ? { engine: 'sqlite', sqlitePath: config.paths.database! } : { engine: config.database.client, db }, dest);
 
   const list = (): BackupFile[] => listBackupFiles(dir);
 
@@ -211,7 +216,6 @@ export function createBackupService(deps: {
     if (!configured()) {
       throw new AppError(409, 'backup_not_configured', 'Backups need an age recipient (backup.recipients in the configuration; aether backup keygen makes one) or AETHER_BACKUP_PASSPHRASE.');
     }
-    if (config.database.client !== 'sqlite') throw new AppError(409, 'backup_unsupported', 'The panel backs up its own SQLite database; back up a MySQL or PostgreSQL database with its own tools.');
     const now = new Date(clock.now());
     const out = opts.out ?? join(dir, backupFileName(now, `${opts.label}${opts.withFiles ? '-files' : ''}`));
     return startJob(
@@ -224,7 +228,7 @@ export function createBackupService(deps: {
         const written = await writeBackup(
           {
             kind: 'panel',
-            panel: { configPath: config.configPath, keysDir: join(config.paths.dataDir, 'keys'), sqlitePath: config.paths.database!, logDir: config.paths.logDir, migration: await migration() },
+            panel: { configPath: config.configPath, keysDir: join(config.paths.dataDir, 'keys'), logDir: config.paths.logDir, migration: await migration(), database: databaseEntry },
             servers: opts.withFiles ? known.map((s) => ({ ...s, files: () => deps.servers.files(s.id) })) : [],
             knownServers: known,
             panelVersion: deps.panelVersion,
@@ -250,6 +254,8 @@ export function createBackupService(deps: {
             bytes: written.bytes,
             sha256: written.sha256,
             entries: written.manifest.entries.length,
+            // The engine the database was read from, and its rows per table as the snapshot held them.
+            database: written.database,
             encryptedTo: 'passphrase' in seal ? 'passphrase' : `${seal.recipients.length - 1} recipient(s) and the panel's restore-test key`,
             offsite: [config.backup.offsiteDir ? 'directory' : null, sftp && !offsiteError ? 'sftp' : null].filter(Boolean).join(', ') || 'none',
           },
@@ -321,7 +327,8 @@ export function createBackupService(deps: {
     else {
       const temp = mkdtempSync(join(tmpdir(), 'aether-restore-test-'));
       try {
-        const restored = await restoreBackup(join(dir, newest.name), await ownOpening(), { dataDir: join(temp, 'data'), sqlitePath: join(temp, 'data', 'database.db'), configPath: join(temp, 'config.json'), logDir: join(temp, 'logs'), serversDir: join(temp, 'data', 'servers') }, { force: false, now: new Date(at) });
+        // Into SQLite whatever engine the panel runs on: the backup holds its database as a SQLite file.
+        const restored = await restoreBackup(join(dir, newest.name), await ownOpening(), { dataDir: join(temp, 'data'), database: { sqlitePath: join(temp, 'data', 'database.db') }, configPath: join(temp, 'config.json'), logDir: join(temp, 'logs'), serversDir: join(temp, 'data', 'servers') }, { force: false, now: new Date(at) });
         const tdb = createDb({ client: 'sqlite', filename: join(temp, 'data', 'database.db'), busyTimeoutMs: 5000 }, join(temp, 'data', 'database.db'));
         try {
           const chain = await verifyAuditChain(tdb);

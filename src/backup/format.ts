@@ -33,6 +33,10 @@ export const manifestSchema = z.strictObject({
   kind: z.enum(['panel', 'server']),
   /** The newest database migration the backup's database has. */
   migration: z.string().nullable(),
+  /**
+   * How the database entry is kept: always a SQLite file (ENTRY.sqlite), whichever engine the panel ran on (a backup
+   * of a MySQL or PostgreSQL database restores onto any engine, and reads as before everywhere). Null in server backups.
+   */
   database: z.enum(['sqlite']).nullable(),
   includesServerFiles: z.boolean(),
   servers: z.array(z.strictObject({ id: z.string(), name: z.string(), shortId: z.string() })),

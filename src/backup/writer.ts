@@ -1,7 +1,8 @@
-// Writes one backup: the panel's state (a consistent snapshot of the database, config.json, its keys, audit.log) and,
-// if asked, the servers' files, as a tar archive, gzip-compressed and age-encrypted, ending with a manifest of every
-// entry's SHA-256. Streamed from start to end (memory stays flat whatever the size); the file appears under its name
-// only when whole (written as a temporary file, fsync-ed, renamed), with mode 0600.
+// Writes one backup: the panel's state (a consistent snapshot of its database as a SQLite file, whatever the engine,
+// config.json, its keys, audit.log) and, if asked, the servers' files, as a tar archive, gzip-compressed and
+// age-encrypted, ending with a manifest of every entry's SHA-256. Streamed from start to end (memory stays flat
+// whatever the size); the file appears under its name only when whole (written as a temporary file, fsync-ed,
+// renamed), with mode 0600.
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { open, rename, type FileHandle } from 'node:fs/promises';
@@ -10,9 +11,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import tar from 'tar-stream';
-import { snapshotSqlite } from '../db/index.ts';
 import type { ConfinedFs } from '../files/index.ts';
 import { encryptStream, type Sealing } from './age.ts';
+import type { DatabaseCopy } from './database-entry.ts';
 import { BACKUP_FORMAT, BACKUP_VERSION, ENTRY, MANIFEST_ENTRY, tap, type Manifest, type ManifestEntry } from './format.ts';
 
 export type BackupProgress = { phase: 'preparing' | 'writing' | 'finishing'; doneBytes: number; totalBytes: number };
@@ -21,8 +22,11 @@ export type BackupServer = { id: string; name: string; shortId: string; files: (
 
 export type BackupSources = {
   kind: 'panel' | 'server';
-  /** config.json, its keys directory, the SQLite file and the log directory (panel backups). */
-  panel: { configPath: string; keysDir: string; sqlitePath: string; logDir: string; migration: string | null } | null;
+  /**
+   * config.json, its keys directory and the log directory (panel backups), and `database`, which writes a snapshot of
+   * the panel's database into a new SQLite file.
+   */
+  panel: { configPath: string; keysDir: string; logDir: string; migration: string | null; database: (dest: string) => Promise<DatabaseCopy> } | null;
   /** Servers whose files go in (all of them with --files; one for a server backup). */
   servers: readonly BackupServer[];
   /** Servers listed in the manifest (all the panel has), whether or not their files are in. */
@@ -30,7 +34,7 @@ export type BackupSources = {
   panelVersion: string;
 };
 
-export type WrittenBackup = { file: string; bytes: number; sha256: string; manifest: Manifest };
+export type WrittenBackup = { file: string; bytes: number; sha256: string; manifest: Manifest; database: DatabaseCopy | null };
 
 type Item = { name: string; type: 'file' | 'directory'; mode: number; mtime: Date; size: number; read?: () => Promise<FileHandle> };
 
@@ -100,13 +104,14 @@ export async function writeBackup(sources: BackupSources, opts: { out: string; s
   mkdirSync(staging, { mode: 0o700 });
   try {
     const items: Item[] = [];
+    let database: DatabaseCopy | null = null;
     if (sources.panel) {
       const p = sources.panel;
       // audit.log before the database: every event the copy holds is then in the snapshot too.
       const auditCopy = join(staging, 'audit.log');
       const hasLog = await copyWholeLines(join(p.logDir, 'audit.log'), auditCopy);
       const dbCopy = join(staging, 'database.sqlite');
-      await snapshotSqlite(p.sqlitePath, dbCopy);
+      database = await p.database(dbCopy);
       items.push(fileItem(ENTRY.sqlite, dbCopy), fileItem(ENTRY.config, p.configPath), ...keyItems(p.keysDir));
       if (hasLog) items.push(fileItem(ENTRY.auditLog, auditCopy));
     }
@@ -197,7 +202,7 @@ export async function writeBackup(sources: BackupSources, opts: { out: string; s
     await fh.sync();
     await fh.close();
     await rename(partial, opts.out);
-    return { file: opts.out, bytes, sha256: fileHash.digest('hex'), manifest };
+    return { file: opts.out, bytes, sha256: fileHash.digest('hex'), manifest, database };
   } catch (err) {
     rmSync(partial, { force: true });
     throw err;

@@ -1,5 +1,5 @@
 // Backup commands: make one (and wait for it), list them, check one, make an age identity, and restore a backup into a
-// data directory (with the panel stopped).
+// data directory and the configured database, SQLite, MySQL/MariaDB or PostgreSQL (with the panel stopped).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { verifyAuditChain } from '../audit/index.ts';
@@ -102,7 +102,7 @@ export const backupKeygenCommand: Command = {
 
 export const restoreCommand: Command = {
   name: 'restore',
-  summary: 'Restore a panel backup into the data directory (empty, or --force to move what is there aside); every session is ended.',
+  summary: 'Restore a panel backup (the panel stopped) into the data directory (empty, or --force to move what is there aside) and the configured database (on MySQL/PostgreSQL its rows are replaced; --force saves them first); every session is ended.',
   usage: 'aether restore FILE [--data-dir DIR] [--force] [--identity FILE] [--config FILE]',
   options: { 'data-dir': { type: 'string' }, force: { type: 'boolean' }, identity: { type: 'string' } },
   positionals: true,
@@ -112,13 +112,19 @@ export const restoreCommand: Command = {
     if (!existsSync(file)) throw new UsageError(`${file} does not exist.`);
     const config = ctx.config();
     const dataDir = typeof v['data-dir'] === 'string' ? resolve(v['data-dir']) : config.paths.dataDir;
-    if (config.database.client !== 'sqlite') throw new UsageError('aether restore restores the panel\'s SQLite database; this configuration uses another database.');
-    const sqlitePath = isAbsolute(config.database.filename) ? config.database.filename : join(dataDir, config.database.filename);
+    const sqlitePath = config.database.client === 'sqlite' ? (isAbsolute(config.database.filename) ? config.database.filename : join(dataDir, config.database.filename)) : null;
     const logDir = config.logDir ? config.paths.logDir : join(dataDir, 'logs');
     const result = await restoreBackup(
       file,
       openingFrom(ctx, v.identity),
-      { dataDir, sqlitePath, configPath: config.configPath, logDir, serversDir: config.servers.dataDir ? resolve(config.servers.dataDir) : join(dataDir, 'servers') },
+      {
+        dataDir,
+        // The backup holds a SQLite file: it becomes the panel's, or its rows replace those of the MySQL/PostgreSQL database.
+        database: config.database.client === 'sqlite' ? { sqlitePath: sqlitePath! } : { server: config.database },
+        configPath: config.configPath,
+        logDir,
+        serversDir: config.servers.dataDir ? resolve(config.servers.dataDir) : join(dataDir, 'servers'),
+      },
       { force: v.force === true, now: new Date() },
     );
     // The restored database: brought up to this version's migrations, every session of the backup ended, the
@@ -135,7 +141,7 @@ export const restoreCommand: Command = {
         ...auditFrom(cli),
         target: { type: 'backup', id: null, name: file },
         outcome: 'success',
-        details: { createdAt: result.manifest.createdAt, files: result.files, sessionsEnded: ended, movedAside: result.movedAside.length },
+        details: { createdAt: result.manifest.createdAt, files: result.files, sessionsEnded: ended, movedAside: result.movedAside.length, database: config.database.client, rows: result.rowsRestored },
       });
       await sink.close();
       // Server files belong to their containers' users again (when restored where the configuration puts them).
@@ -145,9 +151,16 @@ export const restoreCommand: Command = {
       }
       const chain = await verifyAuditChain(db);
       ctx.io.out(`Restored ${file} (made ${result.manifest.createdAt}) into ${dataDir}: ${result.files} file(s).`);
+      if (result.rowsRestored !== null && config.database.client !== 'sqlite') ctx.io.out(`  The rows of the ${config.database.client} database "${config.database.database}" were replaced by the backup's: ${result.rowsRestored} row(s).`);
       ctx.io.out(`  ${ended} session(s) from the backup were ended: everyone signs in again.`);
       if (result.movedAside.length) ctx.io.out(`  Moved aside: ${result.movedAside.join(', ')}`);
-      if (result.configWritten && result.configWritten !== config.configPath) ctx.io.out(`  The backup's config.json is at ${result.configWritten}; ${config.configPath} was left as it was (--force replaces it).`);
+      if (result.configWritten && result.configWritten !== config.configPath) {
+        ctx.io.out(
+          result.configNamesOtherDatabase
+            ? `  The backup's config.json is at ${result.configWritten}: it names another database than the one restored into, so ${config.configPath} was left as it was.`
+            : `  The backup's config.json is at ${result.configWritten}; ${config.configPath} was left as it was (--force replaces it).`,
+        );
+      }
       if (!chain.ok) {
         ctx.io.err(`The restored audit chain is broken at event ${chain.badId}: ${chain.reason}.`);
         return EXIT.failure;

@@ -1,7 +1,9 @@
 // Backup and restore end to end, with the CLI as an administrator uses it: a panel with users, an API client, signed-in
 // sessions and a server with files (a real container) is backed up while it runs; its data directory is wiped; the
 // backup is restored; the panel comes back with the same users, client and server files, no old session is valid,
-// and the audit chain verifies. Debian's age tool decrypts the backup; a damaged one is refused whole.
+// and the audit chain verifies. Debian's age tool decrypts the backup; a damaged one is refused whole. Under
+// AETHER_TEST_DATABASE=postgres|mysql the panel runs on that server, which keeps its rows when the data directory is
+// lost: the restore replaces them only with --force.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -9,6 +11,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { main } from '../../src/cli/main.ts';
 import { TestClient } from '../helpers/client.ts';
+import { createTestDatabase, suiteEngine } from '../helpers/databases.ts';
 import { needsDocker } from '../helpers/docker.ts';
 import { ADMIN, createUser, setupAdmin } from '../helpers/fixtures.ts';
 import { requestToken } from '../helpers/oauth.ts';
@@ -28,7 +31,9 @@ async function cli(args: string[], env: Record<string, string> = {}) {
 test('backup while running, wipe, restore: same users, client and files; old sessions dead; the audit chain verifies', { timeout: 180_000 }, async (t) => {
   if (!needsDocker(t)) return;
   const base = 47000 + Math.floor(Math.random() * 500) * 10;
-  const panels = restartablePanel({ servers: { portRange: { min: base, max: base + 9 } } });
+  const engine = suiteEngine();
+  const database = engine ? await createTestDatabase(engine) : null;
+  const panels = restartablePanel({ servers: { portRange: { min: base, max: base + 9 } }, ...(database ? { database: database.config } : {}) });
   let panel: TestPanel | null = await panels.start();
   let serverId = '';
   t.after(async () => {
@@ -39,6 +44,7 @@ test('backup while running, wipe, restore: same users, client and files; old ses
     }
     await panel?.close();
     panels.remove();
+    await database?.drop();
   });
   const configPath = panels.config.configPath;
   const dataDir = panels.config.paths.dataDir;
@@ -118,11 +124,18 @@ test('backup while running, wipe, restore: same users, client and files; old ses
   assert.equal(readFileSync(join(dataDir, 'something.txt'), 'utf8'), 'keep me');
   rmSync(join(dataDir, 'something.txt'));
 
-  const restored = await cli(['restore', file, '--config', configPath], env);
+  // On a database server the rows outlive the data directory: they are replaced only with --force (and saved first).
+  if (engine) {
+    const held = await cli(['restore', file, '--config', configPath], env);
+    assert.equal(held.code, 1, held.out);
+    assert.match(held.err, /holds \d+ row\(s\) already: pass --force/);
+  }
+  const restored = await cli(['restore', file, '--config', configPath, ...(engine ? ['--force'] : [])], env);
   assert.equal(restored.code, 0, restored.err);
   assert.match(restored.out, /session\(s\) from the backup were ended/);
   assert.match(restored.out, /Audit chain OK/);
-  assert.ok(readdirSync(panels.dir).some((n) => n.startsWith('config.json.restored-')), 'the config in place was kept, the backup\'s put beside it');
+  if (engine) assert.ok(readdirSync(panels.dir).some((n) => n.startsWith('config.json.before-restore-')), 'with --force the config in place was moved aside');
+  else assert.ok(readdirSync(panels.dir).some((n) => n.startsWith('config.json.restored-')), 'the config in place was kept, the backup\'s put beside it');
   assert.equal(readFileSync(join(serverDir, 'world', 'level.dat'), 'utf8'), 'the world\n');
   if (process.getuid?.() === 0) assert.equal(statSync(join(serverDir, 'world', 'level.dat')).uid, 1000, 'server files belong to the container\'s user again');
 

@@ -55,7 +55,7 @@ test('entry names: only the known parts, relative, without "." or ".." parts', (
 test('a crafted backup is refused whole: escaping names, links, unlisted or altered entries; nothing is written', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'aether-hostile-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const target = (name: string) => ({ dataDir: join(dir, name, 'data'), sqlitePath: join(dir, name, 'data', 'database.db'), configPath: join(dir, name, 'config.json'), logDir: join(dir, name, 'logs'), serversDir: join(dir, name, 'data', 'servers') });
+  const target = (name: string) => ({ dataDir: join(dir, name, 'data'), database: { sqlitePath: join(dir, name, 'data', 'database.db') }, configPath: join(dir, name, 'config.json'), logDir: join(dir, name, 'logs'), serversDir: join(dir, name, 'data', 'servers') });
   const cases: Array<[string, Awaited<ReturnType<typeof craft>>, RegExp]> = [
     ['escape', await craft(dir, [{ name: 'keys/../../../escaped.txt', body: 'x' }]), /a name a backup never has/],
     ['absolute', await craft(dir, [{ name: '/tmp/escaped.txt', body: 'x' }]), /a name a backup never has/],
