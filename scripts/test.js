@@ -30,11 +30,13 @@ if (files.length === 0) {
 ensureUi();
 await ensureAnalyzer();
 console.log(`Container test image: ${ensureTestImage()}`);
-// A test stuck for two minutes fails. No --test-force-exit: with several files at once it can drop the last verdicts
+// A test (or a test file) stuck for five minutes fails. No --test-force-exit: with several files at once it can drop the last verdicts
 // of a file and still exit 0 (nodejs/node#64833), so a failure could go unseen. Test files close what they open; one
 // that hangs stops the whole run after RUN_LIMIT_MS with a clear message instead.
 const RUN_LIMIT_MS = 30 * 60_000;
-const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-timeout=120000', '--test-reporter=spec', ...files], {
+// Test files wait on containers, browsers, mail and database servers more than they compute: several run at once.
+const concurrency = Number(process.env.AETHER_TEST_CONCURRENCY) || 3;
+const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000', '--test-reporter=spec', ...files], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, NODE_ENV: 'test' },

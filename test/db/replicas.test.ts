@@ -8,32 +8,39 @@ import { request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { verifyAuditChain } from '../../src/audit/index.ts';
 import { TestClient } from '../helpers/client.ts';
 import { cleanups } from '../helpers/cleanup.ts';
-import { createTestDatabase, needsEngine, SERVER_ENGINES } from '../helpers/databases.ts';
+import { createTestDatabase, needsEngine, SERVER_ENGINES, type ServerEngine } from '../helpers/databases.ts';
 import { ADMIN, setupAdmin } from '../helpers/fixtures.ts';
 import { bearer, oauthPost, requestToken } from '../helpers/oauth.ts';
 import { needs } from '../helpers/require-component.ts';
 import { eventually, startMailServer } from '../helpers/mail-server.ts';
-import { startPanel } from '../helpers/panel.ts';
+import { startPanel, type TestPanel } from '../helpers/panel.ts';
+
+/**
+ * Two replicas on one throwaway database of `engine`, sharing the data directory (its keys sign cookies, CSRF tokens
+ * and OAuth2 tokens), each with its own logs; stopped before the database is dropped.
+ */
+async function twoReplicas(t: TestContext, engine: ServerEngine, overrides: Record<string, unknown> = {}): Promise<[TestPanel, TestPanel]> {
+  const defer = cleanups(t);
+  const database = await createTestDatabase(engine);
+  defer(() => database.drop());
+  const shared = mkdtempSync(join(tmpdir(), 'aether-replicas-'));
+  defer(() => rmSync(shared, { recursive: true, force: true }));
+  const replica = (name: string) => startPanel({ database: database.config, dataDir: join(shared, 'data'), logDir: join(shared, `logs-${name}`), ...overrides });
+  const a = await replica('a');
+  defer(() => a.close());
+  const b = await replica('b');
+  defer(() => b.close());
+  return [a, b];
+}
 
 for (const engine of SERVER_ENGINES) {
   test(`two replicas on one ${engine} database: shared sessions, one audit chain`, { timeout: 180_000 }, async (t) => {
     if (!needsEngine(t, engine)) return;
-    const defer = cleanups(t);
-    const database = await createTestDatabase(engine);
-    defer(() => database.drop());
-    // Replicas share the database and the data directory (its keys sign cookies, CSRF tokens and OAuth2 tokens);
-    // each keeps its own logs.
-    const shared = mkdtempSync(join(tmpdir(), 'aether-replicas-'));
-    defer(() => rmSync(shared, { recursive: true, force: true }));
-    const replica = (name: string) => startPanel({ database: database.config, dataDir: join(shared, 'data'), logDir: join(shared, `logs-${name}`) });
-    const a = await replica('a');
-    defer(() => a.close());
-    const b = await replica('b');
-    defer(() => b.close());
+    const [a, b] = await twoReplicas(t, engine);
 
     // Signed in on one replica, the session cookie works on the other (the proxy may send any request anywhere).
     const onA = await setupAdmin(a);
@@ -93,18 +100,10 @@ test('two replicas with one Redis: failed logins counted together, alerts heard 
   const engine = SERVER_ENGINES[0]!;
   if (!needsEngine(t, engine)) return;
   const defer = cleanups(t);
-  const database = await createTestDatabase(engine);
-  defer(() => database.drop());
-  const shared = mkdtempSync(join(tmpdir(), 'aether-replicas-'));
-  defer(() => rmSync(shared, { recursive: true, force: true }));
   // A key prefix of this test's own in the shared Redis.
   const redis = { url, keyPrefix: `aether-test-${randomBytes(4).toString('hex')}` };
   const rateLimits = { loginPerIpAccount: { points: 4, durationSeconds: 900, blockSeconds: 60 } };
-  const replica = (name: string) => startPanel({ database: database.config, dataDir: join(shared, 'data'), logDir: join(shared, `logs-${name}`), redis, rateLimits });
-  const a = await replica('a');
-  defer(() => a.close());
-  const b = await replica('b');
-  defer(() => b.close());
+  const [a, b] = await twoReplicas(t, engine, { redis, rateLimits });
   await setupAdmin(a);
 
   // Four wrong passwords for one account from one address, split between the replicas: the limit is 4 in all, not 4
@@ -167,20 +166,11 @@ test('with its Redis unreachable, a panel still signs people in and still limits
 test('two replicas sending one outbox: every notification is mailed once', { timeout: 180_000 }, async (t) => {
   const engine = SERVER_ENGINES.find((e) => process.env[e === 'postgres' ? 'AETHER_TEST_POSTGRES_URL' : 'AETHER_TEST_MYSQL_URL']) ?? SERVER_ENGINES[0]!;
   if (!needsEngine(t, engine)) return;
-  const defer = cleanups(t);
-  const database = await createTestDatabase(engine);
-  defer(() => database.drop());
-  const shared = mkdtempSync(join(tmpdir(), 'aether-replicas-'));
-  defer(() => rmSync(shared, { recursive: true, force: true }));
   const mail = await startMailServer();
-  defer(() => mail.close());
+  t.after(() => mail.close());
   // Both poll the outbox every 100 ms: each due row is seen by both, and only the claim decides who sends it.
   const alerts = { retryBaseSeconds: 0.1, retryMaxSeconds: 0.5, pollSeconds: 0.1, sendTimeoutSeconds: 5 };
-  const replica = (name: string) => startPanel({ database: database.config, dataDir: join(shared, 'data'), logDir: join(shared, `logs-${name}`), alerts });
-  const a = await replica('a');
-  defer(() => a.close());
-  const b = await replica('b');
-  defer(() => b.close());
+  const [a, b] = await twoReplicas(t, engine, { alerts });
   const admin = await setupAdmin(a);
   const channel = await admin.post('/api/v1/alerts/channels', {
     type: 'email',

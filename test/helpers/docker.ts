@@ -1,6 +1,7 @@
 // Container tests need a real Docker Engine and the local test image (npm run test:image): skip loudly without them,
 // fail under AETHER_TEST_REQUIRE_ALL=1. Tests of several nodes start a throwaway second engine and put a TLS endpoint
 // with client certificates in front of an engine, as a remote node has.
+import { randomBytes } from 'node:crypto';
 import { execFileSync, spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type AddressInfo, type Socket } from 'node:net';
@@ -48,11 +49,18 @@ export type ThrowawayEngine = {
 
 /**
  * A second Docker Engine on this host, beside the usual one: its own data root, exec root (with the containerd it
- * starts), pid file and socket; no default bridge and no iptables rules (the host's engine owns those), networks from
- * its own address pool, and live-restore so that its containers outlive the daemon as on a node that goes away.
+ * starts), pid file and socket; a default bridge of its own (made here: an engine started without one deletes the
+ * host's docker0) and no iptables rules (the host's engine owns those), networks from its own address pool, and
+ * live-restore so that its containers outlive the daemon as on a node that goes away.
  */
-export function throwawayEngine(dir: string, opts: { addressPool: string }): ThrowawayEngine {
+export function throwawayEngine(dir: string, opts: { addressPool: string; bridgeCidr: string }): ThrowawayEngine {
   const socket = join(dir, 'docker.sock');
+  const bridge = `aeth${randomBytes(4).toString('hex')}`;
+  const ip = (...args: string[]) => spawnSync('ip', args, { encoding: 'utf8' });
+  const made = ip('link', 'add', bridge, 'type', 'bridge');
+  if (made.status !== 0) throw new Error(`ip link add ${bridge} failed: ${made.stderr}`);
+  ip('addr', 'add', opts.bridgeCidr, 'dev', bridge);
+  ip('link', 'set', bridge, 'up');
   const configFile = join(dir, 'daemon.json');
   // Its own (empty) daemon.json: the host's settings (hosts, data root) are not this engine's.
   writeFileSync(configFile, '{}\n');
@@ -79,7 +87,7 @@ export function throwawayEngine(dir: string, opts: { addressPool: string }): Thr
         `--exec-root=${join(dir, 'exec')}`,
         `--pidfile=${join(dir, 'dockerd.pid')}`,
         `--host=unix://${socket}`,
-        '--bridge=none',
+        `--bridge=${bridge}`,
         '--iptables=false',
         '--ip6tables=false',
         '--ip-masq=false',
@@ -132,6 +140,7 @@ export function throwawayEngine(dir: string, opts: { addressPool: string }): Thr
         .filter((m) => m === dir || m.startsWith(`${dir}/`))
         .reverse();
       for (const m of mounts) spawnSync('umount', ['-l', m]);
+      ip('link', 'del', bridge);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -78,7 +78,7 @@ describe('several Docker Engines as nodes', () => {
 
   test('servers without a node go to the node with the most free memory; none fitting is 409 no_capacity', async (t) => {
     if (!canRun(t)) return;
-    engine = throwawayEngine(engineDir, { addressPool: '10.213.0.0/16' });
+    engine = throwawayEngine(engineDir, { addressPool: '10.213.0.0/16', bridgeCidr: '10.214.0.1/24' });
     await engine.start();
     copyImage(TEST_IMAGE, engine, dir);
     const ca = makeCa(dir, 'second');

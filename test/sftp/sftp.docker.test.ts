@@ -159,12 +159,17 @@ describe('SFTP with the OpenSSH client', () => {
     /** A session held open (the client waits for commands), and a promise of its exit. */
     const hold = (user: string, auth: { password?: string; key?: string }) => {
       const child = spawn('sftp', [...sftpArgs(dir, port, auth), `${user}@127.0.0.1`], { env: askpassEnv(dir, auth.password), stdio: ['pipe', 'ignore', 'ignore'] });
+      // A client still waiting when the test fails would keep the test file running.
+      t.after(() => child.kill('SIGKILL'));
       return { child, exited: new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1))) };
     };
     const endedFor = async (userId: string, reason: string, what: string) => {
       await eventually(() => !panel.sftp!.sessions().some((s) => s.userId === userId), what, 10_000, 100);
-      const ended = (await admin.get('/api/v1/audit?type=sftp.session_ended&limit=200')).body.items as Array<{ actor: { id: string }; details: { reason: string } }>;
-      assert.ok(ended.some((e) => e.actor.id === userId && e.details.reason === reason), `${what}: ${reason}`);
+      // The end is audited as the session closes: the event may follow a moment later.
+      await eventually(async () => {
+        const ended = (await admin.get('/api/v1/audit?type=sftp.session_ended&limit=200')).body.items as Array<{ actor: { id: string }; details: { reason: string } }>;
+        return ended.some((e) => e.actor.id === userId && e.details.reason === reason);
+      }, `${what}: audited as ${reason}`, 10_000, 100);
     };
 
     // A key removed.
@@ -209,14 +214,17 @@ describe('SFTP with the OpenSSH client', () => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    t.after(() => child.kill('SIGKILL'));
     const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
     await eventually(() => panel.sftp!.sessions().some((s) => s.userId === victim.id), 'the session to open', 20_000, 100);
     assert.equal((await admin.patch(`/api/v1/users/${victim.id}`, { disabled: true })).status, 200);
     await eventually(() => !panel.sftp!.sessions().some((s) => s.userId === victim.id), 'the session to end', 10_000, 100);
     child.stdin.end();
     await exited;
-    const ended = (await admin.get('/api/v1/audit?type=sftp.session_ended')).body.items as Array<{ details: { reason: string } }>;
-    assert.ok(ended.some((e) => e.details.reason === 'user_disabled'), out);
+    await eventually(async () => {
+      const ended = (await admin.get('/api/v1/audit?type=sftp.session_ended')).body.items as Array<{ details: { reason: string } }>;
+      return ended.some((e) => e.details.reason === 'user_disabled');
+    }, `the end audited as user_disabled (${out})`, 10_000, 100);
 
     for (let i = 0; i < 3; i += 1) assert.notEqual((await sftp(user, ['ls'], { password: 'wrong password' })).code, 0);
     const failures = (await admin.get('/api/v1/audit?type=sftp.auth.failure')).body.items as Array<{ ip: string; details: { reason: string } }>;
