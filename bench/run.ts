@@ -222,7 +222,16 @@ function printReplicas(r: ReplicasResult): void {
       ['setup', 'req/s (median round)', 'req/s by round', 'non-2xx', 'errors'],
       ['one replica', String(r.oneMedian), r.one.join(' / '), String(r.non2xx.one), String(r.errors.one)],
       ['two replicas', String(r.twoMedian), r.two.join(' / '), String(r.non2xx.two), String(r.errors.two)],
-      ['ratio two / one', `${r.ratio}x`, `target >= ${REPLICAS.targetRatio}x: ${met(r.ratio >= REPLICAS.targetRatio)}`, '', ''],
+      ['ratio two / one', `${r.ratio}x`, '', '', ''],
+    ]),
+  );
+  console.log(
+    table([
+      ['requests per CPU-second of the panel processes', 'value', 'target'],
+      [`one replica, ${s.connections} connections`, String(r.perCpuSecond.one), ''],
+      [`one replica, ${s.connections / 2} connections (each replica's share below)`, String(r.perCpuSecond.half), ''],
+      [`two replicas, ${s.connections / 2} connections each`, String(r.perCpuSecond.two), ''],
+      ['ratio two / one at the same load per replica', `${r.efficiency}x`, `>= ${REPLICAS.targetEfficiency}x: ${met(r.efficiency >= REPLICAS.targetEfficiency)}`],
     ]),
   );
 }
