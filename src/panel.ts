@@ -1,4 +1,6 @@
 // The panel as one object: config -> database -> services -> HTTP server, with start and stop.
+import { existsSync, renameSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -37,6 +39,17 @@ export type Panel = {
   sftpPort(): number | null;
   stop(): Promise<void>;
 };
+
+/**
+ * Where this host's read positions in the log files it follows are kept: one file per host, as replicas on several
+ * hosts share the data directory and each follows its own host's logs. A file of the name used before is taken over.
+ */
+function positionsFile(dataDir: string): string {
+  const file = join(dataDir, `monitor-positions.${hostname()}.json`);
+  const older = join(dataDir, 'monitor-positions.json');
+  if (!existsSync(file) && existsSync(older)) renameSync(older, file);
+  return file;
+}
 
 export async function createPanel(opts: { config: LoadedConfig; logger: Logger; clock?: Clock; uiRoot?: string }): Promise<Panel> {
   const { config, logger } = opts;
@@ -101,7 +114,7 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
 
   const logSources = createLogSources({
     sources: config.monitor.enabled ? config.monitor.sources : [],
-    positionsFile: join(config.paths.dataDir, 'monitor-positions.json'),
+    positionsFile: positionsFile(config.paths.dataDir),
     pollMs: config.monitor.pollIntervalMs,
     feed: (ev) => services.monitor.feed(ev),
     logger: logger.child({ module: 'monitor' }),
