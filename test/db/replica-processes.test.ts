@@ -1,9 +1,10 @@
 // Two panel processes (`aether start`, as a host runs them) on one MariaDB database and one Redis, started at the same
-// moment: a password brute force split between them is detected once, by the replica evaluating the rules for both,
+// moment: a session made on one works on the other; a thousand audited changes sent through both at once form one
+// chain; a password brute force split between them is detected once, by the replica evaluating the rules for both,
 // and the address is banned on both (neither sees enough on its own to detect it). When the evaluating replica stops,
 // the other takes over.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { verifyAuditChain } from '../../src/audit/index.ts';
 import { createDb } from '../../src/db/index.ts';
 import { TestClient } from '../helpers/client.ts';
 import { cleanups } from '../helpers/cleanup.ts';
@@ -20,6 +22,7 @@ import { FAST_HASHING } from '../helpers/panel.ts';
 import { needs } from '../helpers/require-component.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ADMIN_PASSWORD = 'Quiet-Harbor-Lamp-42';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -64,7 +67,7 @@ async function healthy(r: Replica): Promise<boolean> {
   }
 }
 
-test('two panel processes on one MariaDB and one Redis: a brute force split between them is detected once and banned on both', { timeout: 240_000 }, async (t) => {
+test('two panel processes on one MariaDB and one Redis: one session, one audit chain, a split brute force detected once and banned on both', { timeout: 240_000 }, async (t) => {
   const redisUrl = process.env.AETHER_TEST_REDIS_URL;
   if (!needs(t, 'Redis', Boolean(redisUrl), 'server not given: AETHER_TEST_REDIS_URL is unset (eval "$(scripts/test-databases.sh)" as root starts Debian\'s redis-server)')) return;
   if (!needsEngine(t, 'mysql')) return;
@@ -76,6 +79,7 @@ test('two panel processes on one MariaDB and one Redis: a brute force split betw
 
   const keyPrefix = `aether-test-${randomBytes(4).toString('hex')}:`;
   const replicas: Replica[] = [];
+  const configs: string[] = [];
   defer(async () => {
     for (const r of replicas) await r.stop();
   });
@@ -96,14 +100,51 @@ test('two panel processes on one MariaDB and one Redis: a brute force split betw
         redis: { url: redisUrl, keyPrefix },
         passwordHashing: FAST_HASHING,
         security: { require2fa: 'none' },
+        // The administrator below sends a thousand requests in a few seconds.
+        rateLimits: { apiPerIp: { points: 100_000, durationSeconds: 60, blockSeconds: 0 }, apiPerPrincipal: { points: 100_000, durationSeconds: 60, blockSeconds: 0 } },
         resources: { enabled: false },
         sftp: { enabled: false },
       }),
     );
     replicas.push(startReplica(configPath, port));
+    configs.push(configPath);
   }
   const [a, b] = replicas as [Replica, Replica];
   await eventually(async () => (await healthy(a)) && (await healthy(b)), 'both replicas answer', 120_000, 250);
+  const db = createDb(database.config, null);
+  defer(() => db.destroy());
+
+  // An administrator made with the command line on the shared database signs in on A; the session works on B.
+  const made = spawnSync(process.execPath, [join(ROOT, 'bin/aether.js'), 'user', 'create', '--username', 'warden', '--email', 'warden@example.test', '--admin', '--config', configs[0]!], {
+    cwd: ROOT,
+    env: { ...process.env, AETHER_PASSWORD: ADMIN_PASSWORD },
+    encoding: 'utf8',
+  });
+  assert.equal(made.status, 0, made.stderr);
+  const admin = new TestClient(a.url);
+  assert.equal((await admin.login('warden', ADMIN_PASSWORD)).status, 200);
+  const onB = await fetch(`${b.url}/api/v1/users/me`, { headers: { Cookie: admin.cookieHeader() } });
+  assert.equal(onB.status, 200);
+  assert.equal(((await onB.json()) as { user: { username: string } }).user.username, 'warden');
+  // The same session (cookie and CSRF token) sent to B, as a proxy would.
+  const adminOnB = new TestClient(b.url);
+  for (const [name, value] of admin.jar) adminOnB.jar.set(name, value);
+  adminOnB.csrf = admin.csrf;
+
+  // A thousand audited changes at once, half through each process (each ban is one event): one chain, none lost.
+  const before = (await verifyAuditChain(db)).count;
+  const banning: Array<Promise<{ status: number; text: string }>> = [];
+  for (let i = 0; i < 1000; i += 1) {
+    const client = i % 2 === 0 ? admin : adminOnB;
+    banning.push(client.post('/api/v1/monitor/bans', { ip: `198.18.${Math.floor(i / 250)}.${i % 250}`, durationMinutes: 10, reason: `replica ${i % 2}` }));
+  }
+  const answers = await Promise.all(banning);
+  assert.deepEqual([...new Set(answers.map((r) => r.status))], [201], answers.find((r) => r.status !== 201)?.text);
+  const chain = await verifyAuditChain(db);
+  assert.equal(chain.ok, true, JSON.stringify(chain));
+  assert.ok(chain.count >= before + 1000, `${chain.count} events after ${before}`);
+  const created = (await db('audit_events').where({ type: 'monitor.ban.created' }).count({ n: '*' }).first()) as { n: number | string };
+  assert.equal(Number(created.n), 1000, 'every ban audited once');
 
   // Ten failed sign-ins from one address, five on each replica, alternating: the rule panel-login-brute-force fires
   // at ten. The login limit per address and account turns some into 429s; the rule counts those too.
@@ -125,8 +166,6 @@ test('two panel processes on one MariaDB and one Redis: a brute force split betw
   assert.notEqual(bystander.status, 403);
 
   // Detected once: one detection, one ban, one alert, whichever replica evaluated it.
-  const db = createDb(database.config, null);
-  defer(() => db.destroy());
   const detections = (await db('detections').where({ rule: 'panel-login-brute-force' })) as Array<{ ip: string; count: number }>;
   assert.equal(detections.length, 1, JSON.stringify(detections));
   assert.equal(detections[0]!.ip, attacker);
