@@ -99,7 +99,18 @@ export function createSharedFeed(deps: {
     return (await redis.get(keys.cursor)) ?? `${Date.now() - FIRST_LOOK_BACK_MS}-0`;
   }
 
-  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+  // A pause the stop ends at once.
+  let wake: (() => void) | null = null;
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => {
+      wake = null;
+    });
 
   async function loop(): Promise<void> {
     let cursor = '';
@@ -158,6 +169,7 @@ export function createSharedFeed(deps: {
     },
     async stop() {
       stopped = true;
+      wake?.();
       await this.flush().catch(() => undefined);
       reader.disconnect();
       await running.catch(() => undefined);
