@@ -97,17 +97,8 @@ step() { printf '\n== %s\n' "$*"; }
 [[ -z "$FIREWALL" || "$FIREWALL" == ufw || "$FIREWALL" == firewalld ]] || die "--firewall must be ufw or firewalld"
 if [[ "$DRY_RUN" -eq 0 && "${EUID}" -ne 0 ]]; then die "must run as root (sudo), or with --dry-run"; fi
 
-CHANGES=0
-# Runs a command that changes the system, or only prints it in dry-run mode.
-run() {
-  CHANGES=$((CHANGES + 1))
-  if [[ "$DRY_RUN" -eq 1 ]]; then
-    printf 'would run: %s\n' "$*"
-  else
-    printf 'running: %s\n' "$*"
-    "$@"
-  fi
-}
+# shellcheck source=run-or-print.sh
+source "$(dirname "${BASH_SOURCE[0]}")/run-or-print.sh"
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT

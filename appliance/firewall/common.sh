@@ -35,17 +35,9 @@ if [[ "$DRY_RUN" -eq 0 && "${EUID}" -ne 0 ]]; then
   exit 1
 fi
 
-CHANGES=0
 # Runs a command that changes the firewall, or only prints it in dry-run mode.
-run() {
-  CHANGES=$((CHANGES + 1))
-  if [[ "$DRY_RUN" -eq 1 ]]; then
-    printf 'would run: %s\n' "$*"
-  else
-    printf 'running: %s\n' "$*"
-    "$@"
-  fi
-}
+# shellcheck source=../run-or-print.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../run-or-print.sh"
 
 # True when an SSH server answers with its banner ("SSH-...") on the given address.
 ssh_answers() {
@@ -53,4 +45,17 @@ ssh_answers() {
   # shellcheck disable=SC2016 # $0 and $1 are expanded by the inner bash, which gets host and port as arguments
   banner="$(timeout 3 bash -c 'exec 3<>"/dev/tcp/$0/$1"; head -c 4 <&3' "$1" "$2" 2>/dev/null || true)"
   [[ "$banner" == "SSH-" ]]
+}
+
+# Whether port 22 may be closed now: not with --keep-22, and only while sshd answers on 2022 (else a loud warning
+# says why it stays open, so nobody is locked out).
+should_close_22() {
+  if [[ "$KEEP_22" -eq 1 ]]; then
+    say "--keep-22: port 22 stays open"
+    return 1
+  fi
+  if ssh_answers "$SSH_CHECK_HOST" "$SSH_CHECK_PORT"; then return 0; fi
+  loud "NOTHING ANSWERS SSH ON $SSH_CHECK_HOST:$SSH_CHECK_PORT. Port 22 stays OPEN so you are not locked out.
+    Install appliance/ssh/aether-sshd.conf, check it with 'sshd -t', reload sshd, log in on port 2022, then run this again."
+  return 1
 }

@@ -64,14 +64,7 @@ while IFS= read -r line; do
 done < <(grep -E '^ufw (allow|limit) (in )?(22|22/tcp|ssh|ssh/tcp|OpenSSH)$' <<<"$added" || true)
 
 close_22=0
-if [[ "$KEEP_22" -eq 1 ]]; then
-  say "--keep-22: port 22 stays open"
-elif ssh_answers "$SSH_CHECK_HOST" "$SSH_CHECK_PORT"; then
-  close_22=1
-else
-  loud "NOTHING ANSWERS SSH ON $SSH_CHECK_HOST:$SSH_CHECK_PORT. Port 22 stays OPEN so you are not locked out.
-    Install appliance/ssh/aether-sshd.conf, check it with 'sshd -t', reload sshd, log in on port 2022, then run this again."
-fi
+if should_close_22; then close_22=1; fi
 
 if [[ "$close_22" -eq 1 ]]; then
   say "sshd answers on $SSH_CHECK_HOST:$SSH_CHECK_PORT: closing port 22"
