@@ -4,14 +4,13 @@
 // restore into a temporary directory. A failed backup or restore test is audited, which raises an alert. The database
 // goes in as a SQLite file whatever its engine (SQLite, MySQL/MariaDB, PostgreSQL), so the restore test opens SQLite.
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, createReadStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { verifyAuditChain, type AuditService } from '../audit/index.ts';
+import type { AuditService } from '../audit/index.ts';
 import { auditFrom, systemCaller, type Caller } from '../auth/caller.ts';
 import type { LoadedConfig } from '../config/index.ts';
-import { createDb, type Db } from '../db/index.ts';
+import type { Db } from '../db/index.ts';
 import type { ConfinedFs } from '../files/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError, conflict, notFound } from '../shared/errors.ts';
@@ -23,7 +22,7 @@ import { restoreServerFiles } from './server-restore.ts';
 import { copyToSftp, removeFromSftp } from './offsite-sftp.ts';
 import { BACKUP_EXTENSION, backupFileName, type Manifest } from './format.ts';
 import { readBackup } from './reader.ts';
-import { restoreBackup } from './restore.ts';
+import { testRestore, type RestoreTestResult } from './restore-test.ts';
 import { backupsToKeep } from './retention.ts';
 import { writeBackup, type BackupProgress } from './writer.ts';
 
@@ -48,7 +47,6 @@ export type BackupJob = {
 
 export type ServerBackupFile = { name: string; bytes: number; createdAt: string };
 
-export type RestoreTestResult = { at: string; ok: boolean; backup: string | null; detail: string; users: number | null; auditEvents: number | null };
 
 const NAME = /^aether-(\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z)-(manual|daily|weekly)(-files)?\.tar\.gz\.age$/;
 const SERVER_NAME = /^aether-(\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z)-server\.tar\.gz\.age$/;
@@ -320,31 +318,8 @@ export function createBackupService(deps: {
 
   /** Restores the newest backup into a temporary directory and checks it: database, audit chain, users. */
   async function restoreTest(): Promise<RestoreTestResult> {
-    const at = new Date(clock.now()).toISOString();
     const newest = list()[0];
-    let result: RestoreTestResult;
-    if (!newest) result = { at, ok: false, backup: null, detail: 'There is no backup to test.', users: null, auditEvents: null };
-    else {
-      const temp = mkdtempSync(join(tmpdir(), 'aether-restore-test-'));
-      try {
-        // Into SQLite whatever engine the panel runs on: the backup holds its database as a SQLite file.
-        const restored = await restoreBackup(join(dir, newest.name), await ownOpening(), { dataDir: join(temp, 'data'), database: { sqlitePath: join(temp, 'data', 'database.db') }, configPath: join(temp, 'config.json'), logDir: join(temp, 'logs'), serversDir: join(temp, 'data', 'servers') }, { force: false, now: new Date(at) });
-        const tdb = createDb({ client: 'sqlite', filename: join(temp, 'data', 'database.db'), busyTimeoutMs: 5000 }, join(temp, 'data', 'database.db'));
-        try {
-          const chain = await verifyAuditChain(tdb);
-          const users = Number(((await tdb('users').count('* as n').first()) as { n: number | string }).n);
-          result = chain.ok
-            ? { at, ok: true, backup: newest.name, detail: `Restored ${restored.files} file(s); the database passes SQLite's integrity check and its audit chain verifies.`, users, auditEvents: chain.count }
-            : { at, ok: false, backup: newest.name, detail: `The restored audit chain is broken at event ${chain.badId}: ${chain.reason}.`, users, auditEvents: chain.count };
-        } finally {
-          await tdb.destroy();
-        }
-      } catch (err) {
-        result = { at, ok: false, backup: newest.name, detail: err instanceof Error ? err.message : String(err), users: null, auditEvents: null };
-      } finally {
-        rmSync(temp, { recursive: true, force: true });
-      }
-    }
+    const result = await testRestore(newest ? join(dir, newest.name) : null, newest?.name ?? null, ownOpening, new Date(clock.now()).toISOString());
     lastRestoreTest = result;
     await audit.record({
       type: result.ok ? 'restore_test.passed' : 'restore_test.failed',

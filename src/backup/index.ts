@@ -1,5 +1,6 @@
 // Encrypted backups: writing, reading and checking, restoring, retention, and the panel's backup service.
-export { createBackupService, lastSlot, listBackupFiles, type BackupService, type BackupFile, type BackupJob, type BackupLabel, type RestoreTestResult } from './backup.service.ts';
+export { createBackupService, lastSlot, listBackupFiles, type BackupService, type BackupFile, type BackupJob, type BackupLabel } from './backup.service.ts';
+export type { RestoreTestResult } from './restore-test.ts';
 export { decryptStream, encryptStream, isRecipient, newIdentity, type Opening, type Sealing } from './age.ts';
 export { BACKUP_EXTENSION, type Manifest } from './format.ts';
 export { readBackup } from './reader.ts';

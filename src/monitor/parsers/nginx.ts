@@ -1,5 +1,4 @@
 // nginx (and Apache) "combined" access log lines: address, user, time, request, status, size, user agent.
-import type { MonitorEvent } from '../event.ts';
 import { MALFORMED, type LineParser } from './sshd.ts';
 
 const MONTHS: Record<string, string> = { Jan: '01', Feb: '02', Mar: '03', Apr: '04', May: '05', Jun: '06', Jul: '07', Aug: '08', Sep: '09', Oct: '10', Nov: '11', Dec: '12' };
