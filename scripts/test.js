@@ -1,7 +1,7 @@
 // Runs every test file under test/ with node's test runner (through tsx), after building the web UI the browser tests
 // use, the bundled analyzer the aether binary runs and the container test image (once, before test files start).
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureAnalyzer } from './analyzer-build.js';
@@ -34,17 +34,32 @@ console.log(`Container test image: ${ensureTestImage()}`);
 // of a file and still exit 0 (nodejs/node#64833), so a failure could go unseen. Test files close what they open; one
 // that hangs stops the whole run after RUN_LIMIT_MS with a clear message instead.
 const RUN_LIMIT_MS = 30 * 60_000;
-// Test files wait on containers, browsers, mail and database servers more than they compute: several run at once.
-const concurrency = Number(process.env.AETHER_TEST_CONCURRENCY) || 3;
-const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000', '--test-reporter=spec', ...files], {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, NODE_ENV: 'test' },
-  timeout: RUN_LIMIT_MS,
-  killSignal: 'SIGKILL',
-});
-if (res.error?.code === 'ETIMEDOUT') {
-  console.error(`The test run did not end within ${RUN_LIMIT_MS / 60_000} minutes: a test file keeps a handle open (a server, a timer) or a test hangs.`);
-  process.exit(1);
+
+/** Runs these files, `concurrency` at a time; true when every test passed. */
+function runFiles(group, concurrency) {
+  if (group.length === 0) return true;
+  const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000', '--test-reporter=spec', ...group], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'test' },
+    timeout: RUN_LIMIT_MS,
+    killSignal: 'SIGKILL',
+  });
+  if (res.error?.code === 'ETIMEDOUT') {
+    console.error(`The test run did not end within ${RUN_LIMIT_MS / 60_000} minutes: a test file keeps a handle open (a server, a timer) or a test hangs.`);
+    return false;
+  }
+  return res.status === 0;
 }
-process.exit(res.status ?? 1);
+
+// Test files wait on containers, browsers, mail and database servers more than they compute: several run at once.
+// The tests that drive Chromium run after the others, one at a time: Chromium drops its requests (net::ERR_NETWORK_CHANGED) when
+// a network interface comes or goes, as the Docker tests' networks do.
+const concurrency = Number(process.env.AETHER_TEST_CONCURRENCY) || 3;
+const usesBrowser = (f) => /helpers\/browser|playwright-core/.test(readFileSync(join(root, f), 'utf8'));
+const browser = files.filter(usesBrowser);
+const others = files.filter((f) => !usesBrowser(f));
+const othersPassed = runFiles(others, concurrency);
+if (browser.length > 0) console.log(`\nTests in Chromium, one file at a time (${browser.length} files)`);
+const browserPassed = runFiles(browser, 1);
+process.exit(othersPassed && browserPassed ? 0 : 1);

@@ -72,7 +72,9 @@ export function createNodeStates(deps: {
           const { changed } = await reconcileNode(nodeId);
           await audit.record({ type: 'node.reachable', ...auditFrom(system), target, outcome: 'success', details: { servers: rows.length, statesRestored: changed } });
         } else {
-          const changed = await markUnknown(rows);
+          // Handled late (the queue was busy) after the node answered again: its servers are not marked unknown then;
+          // the answer that came since is handled next and reads their real state.
+          const changed = node.health?.reachable ? 0 : await markUnknown(rows);
           const reason = now.error ?? 'its Docker Engine does not answer';
           await audit.record({ type: 'node.unreachable', ...auditFrom(system), target, outcome: 'failure', details: { reason, servers: rows.length, markedUnknown: changed } });
         }
