@@ -389,6 +389,8 @@ export function createServersService(deps: {
     if (disk.over) {
       throw conflict('disk_limit_exceeded', `The server's files take ${mib(disk.usedBytes)} MiB of its ${r.disk_mb} MiB disk limit: delete files or raise the limit, then start it.`);
     }
+    // A new run: a stop asked for earlier belongs to the run before (its exit may never have been seen).
+    stopping.delete(r.id);
     await setState(r.id, 'starting');
     try {
       await docker.getContainer(r.container_id).start();
@@ -448,11 +450,13 @@ export function createServersService(deps: {
     let since: number | null = null;
     const connect = () => {
       if (closed) return;
+      let docker: Docker;
       nodes
         .live(nodeId)
-        .then((node) =>
-          node.docker.getEvents({ ...(since === null ? {} : { since }), filters: { type: ['container'], event: ['die', 'oom'], label: [LABEL_SERVER] } }),
-        )
+        .then((node) => {
+          docker = node.docker;
+          return docker.getEvents({ ...(since === null ? {} : { since }), filters: { type: ['container'], event: ['die', 'oom'], label: [LABEL_SERVER] } });
+        })
         .then((s) => {
           stream = s;
           since = Math.floor(clock.now() / 1000) - 1;
@@ -463,7 +467,7 @@ export function createServersService(deps: {
             while ((nl = buf.indexOf('\n')) >= 0) {
               const line = buf.slice(0, nl);
               buf = buf.slice(nl + 1);
-              if (line.trim()) onEvent(JSON.parse(line) as DockerEvent).catch((err: unknown) => logger.error({ err }, 'handling a container event failed'));
+              if (line.trim()) onEvent(JSON.parse(line) as DockerEvent, docker).catch((err: unknown) => logger.error({ err }, 'handling a container event failed'));
             }
           });
           // However the stream ends (the engine restarted, the connection cut), follow again shortly.
@@ -500,8 +504,16 @@ export function createServersService(deps: {
   const oomSeen = new Set<string>();
   /** Events already handled (a reconnection replays from a second before it was cut). */
   const seen = new Set<string>();
+  /** Per server, the exit last handled (its container's FinishedAt): one exit is one stop or one crash, however many
+   * events tell of it. */
+  const exitsHandled = new Map<string, string>();
 
-  async function onEvent(e: DockerEvent): Promise<void> {
+  /**
+   * A container of a server exited. The event only says that one did: the container as it is now says which exit
+   * this is, and with what code. A replayed event of an earlier run (the container runs again) is no crash, and an
+   * exit whose event was lost (Docker keeps only its latest events for a reconnection to replay) is still handled once.
+   */
+  async function onEvent(e: DockerEvent, docker: Docker): Promise<void> {
     const action = e.Action ?? e.status;
     const key = `${e.id ?? ''}:${action ?? ''}:${e.timeNano ?? ''}`;
     if (seen.has(key)) return;
@@ -515,9 +527,24 @@ export function createServersService(deps: {
     }
     if (action !== 'die') return;
     const r = (await db<ServerRow>('servers').where({ id: serverId }).first()) as ServerRow | undefined;
-    if (!r) return;
-    const exitCode = Number(e.Actor?.Attributes?.exitCode ?? -1);
-    const oom = oomSeen.delete(serverId);
+    // Deleted, or the container of before a reinstall.
+    if (!r || !e.id || r.container_id !== e.id) return;
+    let info: Awaited<ReturnType<ReturnType<Docker['getContainer']>['inspect']>>;
+    try {
+      info = await docker.getContainer(e.id).inspect();
+    } catch (err) {
+      // Gone meanwhile, or the engine with it (its servers' states are read again when it answers).
+      if (dockerStatus(err) !== 404 && !isUnreachable(err)) throw err;
+      return;
+    }
+    if (info.State.Running) {
+      oomSeen.delete(serverId);
+      return;
+    }
+    if (exitsHandled.get(serverId) === info.State.FinishedAt) return;
+    exitsHandled.set(serverId, info.State.FinishedAt);
+    const exitCode = info.State.ExitCode;
+    const oom = oomSeen.delete(serverId) || info.State.OOMKilled;
     if (stopping.delete(serverId)) {
       await setState(r.id, 'stopped', { last_exit_code: exitCode, last_exited_at: clock.now() });
       return;
@@ -710,6 +737,7 @@ export function createServersService(deps: {
         }
       });
       hub.forget(id);
+      exitsHandled.delete(id);
       await db('servers').where({ id }).delete();
       (await suspendedIds()).delete(id);
       if (!opts.keepData) rmSync(dataDirOf(id), { recursive: true, force: true });

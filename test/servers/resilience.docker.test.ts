@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,13 +14,19 @@ import { needsDocker } from '../helpers/docker.ts';
 import { panelWithAdmin } from '../helpers/fixtures.ts';
 import { eventually } from '../helpers/mail-server.ts';
 import type { TestPanel } from '../helpers/panel.ts';
+import { testPortRange } from '../helpers/ports.ts';
 
 const ENGINE = '/var/run/docker.sock';
 
-/** A Unix socket that forwards to the Docker Engine until cut, and again once restored. */
+/**
+ * A Unix socket that forwards to the Docker Engine until cut, and again once restored. It can also withhold the event
+ * stream alone (the panel's follow of container events), while every other call goes through.
+ */
 function engineLink(path: string) {
   let server: Server | null = null;
   const sockets = new Set<Socket>();
+  const eventStreams = new Set<Socket>();
+  let eventsWithheld = false;
   const up = () =>
     new Promise<void>((resolve, reject) => {
       // Already up: nothing to do (a second listener would leave the first one open for ever).
@@ -29,13 +36,28 @@ function engineLink(path: string) {
         const engine = connect(ENGINE);
         for (const s of [client, engine]) {
           sockets.add(s);
-          s.on('close', () => sockets.delete(s));
+          s.on('close', () => {
+            sockets.delete(s);
+            eventStreams.delete(s);
+          });
           s.on('error', () => {
             client.destroy();
             engine.destroy();
           });
         }
-        client.pipe(engine).pipe(client);
+        // A kept-alive connection carries one request after another: each is looked at.
+        client.on('data', (chunk: Buffer) => {
+          if (/(^|\r\n)GET [^ ]*\/events[? ]/.test(chunk.toString('latin1'))) {
+            if (eventsWithheld) {
+              client.destroy();
+              engine.destroy();
+              return;
+            }
+            eventStreams.add(client);
+          }
+          engine.write(chunk);
+        });
+        engine.pipe(client);
       });
       server.once('error', reject);
       server.listen(path, () => resolve());
@@ -47,7 +69,36 @@ function engineLink(path: string) {
       server.close(() => resolve());
       server = null;
     });
-  return { up, down };
+  /** Cuts the event streams now open and refuses new ones until allowed again. */
+  const withholdEvents = () => {
+    eventsWithheld = true;
+    for (const s of eventStreams) s.destroy();
+  };
+  const allowEvents = () => {
+    eventsWithheld = false;
+  };
+  return { up, down, withholdEvents, allowEvents };
+}
+
+/** Docker keeps only its latest events (256) for a follower that reconnects: this many events push older ones out. */
+async function floodEngineEvents(count: number): Promise<void> {
+  const call = (method: string, path: string, body?: unknown) =>
+    new Promise<void>((resolve, reject) => {
+      const req = httpRequest({ socketPath: ENGINE, method, path, headers: { 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode! < 300 ? resolve() : reject(new Error(`${method} ${path}: ${res.statusCode}`))));
+      });
+      req.on('error', reject);
+      req.end(body === undefined ? undefined : JSON.stringify(body));
+    });
+  const names = Array.from({ length: Math.ceil(count / 2) }, (_, i) => `aether-flood-${process.pid}-${i}`);
+  // Each volume made and removed is two events.
+  for (let i = 0; i < names.length; i += 10) {
+    await Promise.all(names.slice(i, i + 10).map(async (name) => {
+      await call('POST', '/volumes/create', { Name: name });
+      await call('DELETE', `/volumes/${name}`);
+    }));
+  }
 }
 
 describe('servers under failure on a real Docker Engine', () => {
@@ -60,13 +111,14 @@ describe('servers under failure on a real Docker Engine', () => {
 
   before(async () => {
     await link.up();
-    const base = 46000 + Math.floor(Math.random() * 300) * 10;
-    ({ panel, admin } = await panelWithAdmin({ servers: { dockerSocket: join(dir, 'docker.sock'), portRange: { min: base, max: base + 9 }, diskCheckSeconds: 1 } }));
+    const ports = testPortRange();
+    ({ panel, admin } = await panelWithAdmin({ servers: { dockerSocket: join(dir, 'docker.sock'), portRange: ports, diskCheckSeconds: 1 } }));
   });
   after(async () => {
     await link.up().catch(() => undefined);
     for (const id of created) await admin.del(`/api/v1/servers/${id}`).catch(() => undefined);
-    await panel.close();
+    // The link is cut even when the panel never started, or the open listener keeps this file running.
+    await panel?.close().catch(() => undefined);
     await link.down();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -157,5 +209,51 @@ describe('servers under failure on a real Docker Engine', () => {
     await eventually(() => spawnSync('docker', ['logs', `aether-${shortId}`], { encoding: 'utf8' }).stdout.split('listening on port').length > 2, 'the second start');
     await admin.post(`/api/v1/servers/${id}/console`, { command: 'crash' });
     await eventually(async () => (await admin.get(`/api/v1/servers/${id}`)).body.server.state === 'crashed', 'the crash after the engine came back', 30_000, 250);
+  });
+
+  test('a stop whose exit event was lost does not make the next crash look like a stop, and an old exit replayed is no crash', async (t) => {
+    if (!needsDocker(t) || !dockerOk) return;
+    const res = await admin.post('/api/v1/servers', { name: 'Forgetful', template: 'test-server' });
+    assert.equal(res.status, 201, res.text);
+    const { id, shortId } = res.body.server;
+    created.push(id);
+    const crashes = async () => (await admin.get('/api/v1/audit?type=server.crashed')).body.items.filter((e: { target: { id: string } }) => e.target.id === id).length;
+    const logs = () => spawnSync('docker', ['logs', `aether-${shortId}`], { encoding: 'utf8' }).stdout.split('listening on port').length - 1;
+    assert.equal((await admin.post(`/api/v1/servers/${id}/power`, { action: 'start' })).status, 200);
+    await eventually(() => logs() === 1, 'the first start');
+
+    // The panel stops the server while it does not hear the engine's events, and the engine forgets that exit.
+    link.withholdEvents();
+    const since = Math.floor(Date.now() / 1000) - 1;
+    const stopped = await admin.post(`/api/v1/servers/${id}/power`, { action: 'stop' });
+    assert.equal(stopped.status, 200, stopped.text);
+    assert.equal(stopped.body.server.state, 'stopped');
+    await floodEngineEvents(600);
+    const replay = spawnSync('docker', ['events', '--since', String(since), '--until', String(Math.floor(Date.now() / 1000) + 1), '--filter', `container=aether-${shortId}`, '--filter', 'event=die'], { encoding: 'utf8' });
+    assert.equal(replay.stdout.trim(), '', 'the engine no longer replays the exit of the stop');
+
+    // Started again and crashed while the events are still withheld: the panel hears of it only when they come back.
+    assert.equal((await admin.post(`/api/v1/servers/${id}/power`, { action: 'start' })).status, 200);
+    await eventually(() => logs() === 2, 'the second start');
+    assert.equal((await admin.post(`/api/v1/servers/${id}/console`, { command: 'crash' })).status, 204);
+    await eventually(() => spawnSync('docker', ['inspect', '-f', '{{.State.Running}}', `aether-${shortId}`], { encoding: 'utf8' }).stdout.trim() === 'false', 'the container to exit');
+    link.allowEvents();
+    await eventually(async () => (await admin.get(`/api/v1/servers/${id}`)).body.server.state === 'crashed', 'the crash once the events came back', 30_000, 250);
+    assert.equal(await crashes(), 1, 'one crash, recorded once');
+
+    // The panel does not hear of a crash until after the server was started again: the exit, replayed when the
+    // events come back, belongs to the run before and is no crash of the new one.
+    link.withholdEvents();
+    assert.equal((await admin.post(`/api/v1/servers/${id}/power`, { action: 'start' })).status, 200);
+    await eventually(() => logs() === 3, 'the third start');
+    assert.equal((await admin.post(`/api/v1/servers/${id}/console`, { command: 'crash' })).status, 204);
+    await eventually(() => spawnSync('docker', ['inspect', '-f', '{{.State.Running}}', `aether-${shortId}`], { encoding: 'utf8' }).stdout.trim() === 'false', 'the container to exit');
+    assert.equal((await admin.post(`/api/v1/servers/${id}/power`, { action: 'start' })).status, 200);
+    await eventually(() => logs() === 4, 'the fourth start');
+    link.allowEvents();
+    // A crash of the running server now: its exit comes after the replayed one, on the same stream.
+    assert.equal((await admin.post(`/api/v1/servers/${id}/console`, { command: 'crash' })).status, 204);
+    await eventually(async () => (await admin.get(`/api/v1/servers/${id}`)).body.server.state === 'crashed', 'the last crash', 30_000, 250);
+    assert.equal(await crashes(), 2, 'the crash of the first run and the last one; the replayed exit is not counted');
   });
 });
