@@ -16,6 +16,7 @@ import { needsDocker } from '../helpers/docker.ts';
 import { ADMIN, createUser, setupAdmin } from '../helpers/fixtures.ts';
 import { requestToken } from '../helpers/oauth.ts';
 import { restartablePanel, type TestPanel } from '../helpers/panel.ts';
+import { testPortRange } from '../helpers/ports.ts';
 import { needs } from '../helpers/require-component.ts';
 
 const PASSPHRASE = 'backup passphrase for the test 42';
@@ -30,10 +31,10 @@ async function cli(args: string[], env: Record<string, string> = {}) {
 
 test('backup while running, wipe, restore: same users, client and files; old sessions dead; the audit chain verifies', { timeout: 180_000 }, async (t) => {
   if (!needsDocker(t)) return;
-  const base = 47000 + Math.floor(Math.random() * 500) * 10;
+  const ports = testPortRange();
   const engine = suiteEngine();
   const database = engine ? await createTestDatabase(engine) : null;
-  const panels = restartablePanel({ servers: { portRange: { min: base, max: base + 9 } }, ...(database ? { database: database.config } : {}) });
+  const panels = restartablePanel({ servers: { portRange: ports }, ...(database ? { database: database.config } : {}) });
   let panel: TestPanel | null = await panels.start();
   let serverId = '';
   t.after(async () => {

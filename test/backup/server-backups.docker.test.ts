@@ -10,11 +10,12 @@ import type { TestClient } from '../helpers/client.ts';
 import { needsDocker } from '../helpers/docker.ts';
 import { createUser, panelWithAdmin } from '../helpers/fixtures.ts';
 import { eventually } from '../helpers/mail-server.ts';
+import { testPortRange } from '../helpers/ports.ts';
 
 test('server backups: make, list, download, restore (stopped, whole, within the disk limit), delete; scopes', { timeout: 180_000 }, async (t) => {
   if (!needsDocker(t)) return;
-  const base = 42000 + Math.floor(Math.random() * 500) * 10;
-  const { panel, admin } = await panelWithAdmin({ servers: { portRange: { min: base, max: base + 9 } } });
+  const ports = testPortRange();
+  const { panel, admin } = await panelWithAdmin({ servers: { portRange: ports } });
   let serverId = '';
   t.after(async () => {
     if (serverId) await admin.del(`/api/v1/servers/${serverId}`);

@@ -15,6 +15,7 @@ import type { TestClient } from '../helpers/client.ts';
 import { needsDocker } from '../helpers/docker.ts';
 import { createUser, panelWithAdmin } from '../helpers/fixtures.ts';
 import type { TestPanel } from '../helpers/panel.ts';
+import { testPortRange } from '../helpers/ports.ts';
 
 const SECRET = 'host secret';
 
@@ -26,9 +27,9 @@ describe('server files over HTTP', () => {
   const outside = mkdtempSync(join(tmpdir(), 'aether-outside-'));
 
   before(async () => {
-    const base = 53000 + Math.floor(Math.random() * 500) * 10;
+    const ports = testPortRange();
     ({ panel, admin } = await panelWithAdmin({
-      servers: { portRange: { min: base, max: base + 9 } },
+      servers: { portRange: ports },
       files: { maxUploadBytes: 4 * 1024 * 1024, maxEditBytes: 64 * 1024, maxExtractBytes: 32 * 1024 * 1024 },
     }));
     writeFileSync(join(outside, 'secret.txt'), SECRET, { mode: 0o600 });

@@ -12,10 +12,11 @@ import { checkGatusConfig, gatusKey, type GatusConfig } from '../../src/gatus/in
 import { needsDocker } from '../helpers/docker.ts';
 import { panelWithAdmin } from '../helpers/fixtures.ts';
 import { eventually } from '../helpers/mail-server.ts';
+import { testPortRange } from '../helpers/ports.ts';
 
 test('the Gatus file follows the servers', { timeout: 120_000 }, async (t) => {
   if (!needsDocker(t)) return;
-  const base = 41000 + Math.floor(Math.random() * 500) * 10;
+  const ports = testPortRange();
   // Gatus's public routes as it documents them: the health badge's JSON and uptime ratios as plain text.
   const asked: string[] = [];
   const standIn = createServer((req, res) => {
@@ -28,7 +29,7 @@ test('the Gatus file follows the servers', { timeout: 120_000 }, async (t) => {
   await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve));
   t.after(() => standIn.close());
   const { panel, admin } = await panelWithAdmin({
-    servers: { portRange: { min: base, max: base + 9 } },
+    servers: { portRange: ports },
     sftp: { enabled: true },
     gatus: { configPath: 'gatus/config.yaml', alertUrl: 'http://aether:8080/gatus/alerts', serversHost: 'game-host', apiUrl: `http://127.0.0.1:${(standIn.address() as AddressInfo).port}` },
   });

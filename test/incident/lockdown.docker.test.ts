@@ -14,13 +14,14 @@ import { needsDocker } from '../helpers/docker.ts';
 import { ADMIN, createUser, panelWithAdmin } from '../helpers/fixtures.ts';
 import { eventually } from '../helpers/mail-server.ts';
 import { bearer, requestToken } from '../helpers/oauth.ts';
+import { testPortRange } from '../helpers/ports.ts';
 import { needs } from '../helpers/require-component.ts';
 import { askpassEnv, HAS_SFTP_CLIENT, sftpArgs } from '../helpers/sftp-client.ts';
 
 test('lockdown: tokens, secrets, other sessions and SFTP sessions fail; the caller stays; maintenance; new passwords', { timeout: 180_000 }, async (t) => {
   if (!needsDocker(t) || !needs(t, 'sftp', HAS_SFTP_CLIENT, 'not found: apt-get install openssh-client')) return;
-  const base = 44000 + Math.floor(Math.random() * 500) * 10;
-  const { panel, admin } = await panelWithAdmin({ servers: { portRange: { min: base, max: base + 9 } }, sftp: { enabled: true, recheckSeconds: 1 } });
+  const ports = testPortRange();
+  const { panel, admin } = await panelWithAdmin({ servers: { portRange: ports }, sftp: { enabled: true, recheckSeconds: 1 } });
   const dir = mkdtempSync(join(tmpdir(), 'aether-lockdown-'));
   let serverId = '';
   t.after(async () => {

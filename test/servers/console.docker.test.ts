@@ -9,6 +9,7 @@ import { eventually } from '../helpers/mail-server.ts';
 import { requestToken } from '../helpers/oauth.ts';
 import type { TestPanel } from '../helpers/panel.ts';
 import { openConsole, type Frame } from '../helpers/console-socket.ts';
+import { testPortRange } from '../helpers/ports.ts';
 
 /** The close code of a console the server refused after the handshake (it answers on the socket, so a browser sees why). */
 async function refusedWith(opening: ReturnType<typeof openConsole>): Promise<number> {
@@ -27,8 +28,8 @@ describe('server console WebSocket on a real Docker Engine', () => {
   let dockerOk = false;
 
   before(async () => {
-    const base = 48000 + Math.floor(Math.random() * 500) * 10;
-    ({ panel, admin } = await panelWithAdmin({ servers: { portRange: { min: base, max: base + 9 } } }));
+    const ports = testPortRange();
+    ({ panel, admin } = await panelWithAdmin({ servers: { portRange: ports } }));
   });
   after(async () => {
     if (serverId) await admin.del(`/api/v1/servers/${serverId}`);

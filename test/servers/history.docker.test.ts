@@ -10,6 +10,7 @@ import { needsDocker } from '../helpers/docker.ts';
 import { createUser, panelWithAdmin } from '../helpers/fixtures.ts';
 import { eventually } from '../helpers/mail-server.ts';
 import type { TestPanel } from '../helpers/panel.ts';
+import { testPortRange } from '../helpers/ports.ts';
 
 type History = { sampling: boolean; resolution: string; stepSeconds: number; ts: number[]; series: Record<string, Array<number | null>>; max: Record<string, Array<number | null>> | null };
 
@@ -21,14 +22,14 @@ describe('per-server history on a real Docker Engine', () => {
   let serverId = '';
 
   before(async () => {
-    const base = 52000 + Math.floor(Math.random() * 500) * 10;
+    const ports = testPortRange();
     // One server rule low enough for an idle server to cross at once: the readings reach the thresholds and the inbox.
     const rulesDir = mkdtempSync(join(tmpdir(), 'aether-server-rules-'));
     writeFileSync(
       join(rulesDir, 'servers.yml'),
       'rules:\n  - id: server-memory-any\n    metric: server_memory\n    above: 0.01\n    for: 4s\n    clear_below: 0.005\n    clear_for: 4s\n    severity: medium\n',
     );
-    ({ panel, admin } = await panelWithAdmin({ servers: { portRange: { min: base, max: base + 9 } }, resources: { enabled: true, intervalSeconds: 2, rulesDir } }));
+    ({ panel, admin } = await panelWithAdmin({ servers: { portRange: ports }, resources: { enabled: true, intervalSeconds: 2, rulesDir } }));
   });
   after(async () => {
     if (serverId) await admin.del(`/api/v1/servers/${serverId}`);
@@ -50,7 +51,8 @@ describe('per-server history on a real Docker Engine', () => {
     assert.equal(empty.sampling, true);
     assert.deepEqual(empty.ts, [], 'nothing before the server first runs');
 
-    assert.equal((await admin.post(`/api/v1/servers/${serverId}/power`, { action: 'start' })).status, 200);
+    const started = await admin.post(`/api/v1/servers/${serverId}/power`, { action: 'start' });
+    assert.equal(started.status, 200, started.text);
     // Two readings in two 10-second slots: the second has a CPU % (the first has no earlier reading to compare with).
     let h = empty;
     await eventually(async () => {

@@ -9,6 +9,7 @@ import type { TestClient } from '../helpers/client.ts';
 import { needsDocker } from '../helpers/docker.ts';
 import { eventually } from '../helpers/mail-server.ts';
 import type { TestPanel } from '../helpers/panel.ts';
+import { testPortRange } from '../helpers/ports.ts';
 
 const docker = (...args: string[]) => spawnSync('docker', args, { encoding: 'utf8' });
 const logs = (container: string) => {
@@ -36,8 +37,8 @@ describe('servers on a real Docker Engine', () => {
 
   before(async () => {
     // A port range of its own, so test files running at once do not compete for ports.
-    const base = 41000 + Math.floor(Math.random() * 500) * 10;
-    ({ panel, admin } = await panelWithAdmin({ servers: { portRange: { min: base, max: base + 9 }, restartBaseSeconds: 0.2 } }));
+    const ports = testPortRange();
+    ({ panel, admin } = await panelWithAdmin({ servers: { portRange: ports, restartBaseSeconds: 0.2 } }));
   });
   after(async () => {
     for (const id of created) await admin.del(`/api/v1/servers/${id}`).catch(() => undefined);

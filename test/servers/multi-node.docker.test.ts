@@ -13,6 +13,7 @@ import { CAN_START_ENGINE, copyImage, ENGINE_MISSING, HAS_OPENSSL, makeCa, needs
 import { panelWithAdmin } from '../helpers/fixtures.ts';
 import { eventually } from '../helpers/mail-server.ts';
 import type { TestPanel } from '../helpers/panel.ts';
+import { testPortRange } from '../helpers/ports.ts';
 import { needs } from '../helpers/require-component.ts';
 
 type Server = { id: string; shortId: string; name: string; node: string; state: string };
@@ -40,10 +41,10 @@ describe('several Docker Engines as nodes', () => {
   /** Set once the first test has both nodes up; the later ones build on it. */
   let ready = false;
   // Each node's servers publish on ports of their own: both engines share this host's ports.
-  const base = 48000 + Math.floor(Math.random() * 200) * 20;
+  const ports = testPortRange(20);
 
   before(async () => {
-    ({ panel, admin } = await panelWithAdmin({ servers: { portRange: { min: base, max: base + 9 }, maxLimits: { memoryMb: 100_000_000 } } }));
+    ({ panel, admin } = await panelWithAdmin({ servers: { portRange: { min: ports.min, max: ports.min + 9 }, maxLimits: { memoryMb: 100_000_000 } } }));
   });
   after(async () => {
     // The second engine back (if a test left it down), so its servers are deleted through the panel like the others.
@@ -88,7 +89,7 @@ describe('several Docker Engines as nodes', () => {
       name: 'second',
       connection: { kind: 'tcp', host: '127.0.0.1', port: endpoint.port, ca: ca.ca, ...client },
       publicIp: '127.0.0.1',
-      portRange: { min: base + 10, max: base + 19 },
+      portRange: { min: ports.min + 10, max: ports.max },
     });
     assert.equal(added.status, 201, added.text);
     second = added.body.node.id;

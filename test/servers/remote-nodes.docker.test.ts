@@ -12,6 +12,7 @@ import type { TestClient } from '../helpers/client.ts';
 import { DOCKER_SOCKET, HAS_OPENSSL, makeCa, needsDocker, tlsEngineEndpoint } from '../helpers/docker.ts';
 import { panelWithAdmin } from '../helpers/fixtures.ts';
 import type { TestPanel } from '../helpers/panel.ts';
+import { testPortRange } from '../helpers/ports.ts';
 import { needs } from '../helpers/require-component.ts';
 import { HAS_SSHD, SSHD_MISSING, startSshd } from '../helpers/sshd.ts';
 
@@ -36,8 +37,8 @@ describe('remote nodes on a real Docker Engine', () => {
 
   /** Adds a node; its port range is its own, so its servers do not meet those of other test files. */
   const addNode = async (name: string, connection: Record<string, unknown>) => {
-    const base = 56000 + Math.floor(Math.random() * 400) * 10;
-    const res = await admin.post('/api/v1/nodes', { name, connection, publicIp: '127.0.0.1', portRange: { min: base, max: base + 9 } });
+    const ports = testPortRange();
+    const res = await admin.post('/api/v1/nodes', { name, connection, publicIp: '127.0.0.1', portRange: ports });
     assert.equal(res.status, 201, res.text);
     return res.body.node as { id: string; health: { reachable: boolean; version?: string | null } | null; connection: Record<string, unknown> };
   };

@@ -8,13 +8,14 @@ import { needsDocker } from '../helpers/docker.ts';
 import { ADMIN, setupAdmin } from '../helpers/fixtures.ts';
 import { eventually } from '../helpers/mail-server.ts';
 import { restartablePanel } from '../helpers/panel.ts';
+import { testPortRange } from '../helpers/ports.ts';
 
 const running = (name: string) => spawnSync('docker', ['inspect', '-f', '{{.State.Running}}', name], { encoding: 'utf8' }).stdout.trim();
 
 test('servers keep running across a panel restart, and their state is read back from Docker', { timeout: 120_000 }, async (t) => {
   if (!needsDocker(t)) return;
-  const base = 49000 + Math.floor(Math.random() * 300) * 10;
-  const data = restartablePanel({ servers: { portRange: { min: base, max: base + 9 } } });
+  const ports = testPortRange();
+  const data = restartablePanel({ servers: { portRange: ports } });
   let panel = await data.start();
   const ids: string[] = [];
   try {

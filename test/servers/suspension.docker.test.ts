@@ -13,6 +13,7 @@ import { needsDocker } from '../helpers/docker.ts';
 import { createUser, panelWithAdmin } from '../helpers/fixtures.ts';
 import { eventually } from '../helpers/mail-server.ts';
 import type { TestPanel } from '../helpers/panel.ts';
+import { testPortRange } from '../helpers/ports.ts';
 import { needs } from '../helpers/require-component.ts';
 import { askpassEnv, HAS_SFTP_CLIENT, runSftp, sftpArgs } from '../helpers/sftp-client.ts';
 
@@ -25,8 +26,8 @@ describe('server suspension', () => {
   const dir = mkdtempSync(join(tmpdir(), 'aether-suspend-'));
 
   before(async () => {
-    const base = 46000 + Math.floor(Math.random() * 500) * 10;
-    ({ panel, admin } = await panelWithAdmin({ servers: { portRange: { min: base, max: base + 9 } }, sftp: { enabled: true, recheckSeconds: 1 } }));
+    const ports = testPortRange();
+    ({ panel, admin } = await panelWithAdmin({ servers: { portRange: ports }, sftp: { enabled: true, recheckSeconds: 1 } }));
   });
   after(async () => {
     if (serverId) await admin.del(`/api/v1/servers/${serverId}`);

@@ -12,6 +12,7 @@ import { needsDocker } from '../helpers/docker.ts';
 import { ADMIN, createUser, panelWithAdmin } from '../helpers/fixtures.ts';
 import { eventually } from '../helpers/mail-server.ts';
 import type { TestPanel } from '../helpers/panel.ts';
+import { testPortRange } from '../helpers/ports.ts';
 import { needs } from '../helpers/require-component.ts';
 import { askpassEnv, HAS_SFTP_CLIENT, runSftp, sftpArgs, type SftpAuth } from '../helpers/sftp-client.ts';
 import { SFTP_ALGORITHMS } from '../../src/sftp/sftp.server.ts';
@@ -29,8 +30,8 @@ describe('SFTP with the OpenSSH client', () => {
   const outside = join(dir, 'outside');
 
   before(async () => {
-    const base = 54000 + Math.floor(Math.random() * 500) * 10;
-    ({ panel, admin } = await panelWithAdmin({ servers: { portRange: { min: base, max: base + 9 } }, sftp: { enabled: true, recheckSeconds: 1 } }));
+    const ports = testPortRange();
+    ({ panel, admin } = await panelWithAdmin({ servers: { portRange: ports }, sftp: { enabled: true, recheckSeconds: 1 } }));
     port = panel.sftpPort()!;
     mkdirSync(outside);
     writeFileSync(join(outside, 'secret.txt'), SECRET);

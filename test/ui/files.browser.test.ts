@@ -15,6 +15,7 @@ import { TestClient } from '../helpers/client.ts';
 import { needsChromium, panelWithBrowser, screenshot, settled, setupAdminInBrowser, stepper, watchContext } from '../helpers/browser.ts';
 import { needsDocker } from '../helpers/docker.ts';
 import { ADMIN, createUser } from '../helpers/fixtures.ts';
+import { testPortRange } from '../helpers/ports.ts';
 import { needs } from '../helpers/require-component.ts';
 import { HAS_SFTP_CLIENT, runSftp } from '../helpers/sftp-client.ts';
 
@@ -31,8 +32,8 @@ test('Files in chromium: browse, drop several files with progress, download, edi
     const left = await api.get('/api/v1/servers').catch(() => null);
     for (const server of (left?.body?.items ?? []) as Array<{ id: string }>) await api.del(`/api/v1/servers/${server.id}`).catch(() => undefined);
   });
-  const base = 45000 + Math.floor(Math.random() * 500) * 10;
-  const { panel, browser } = await panelWithBrowser(t, { servers: { portRange: { min: base, max: base + 9 } }, sftp: { enabled: true, port: 0, recheckSeconds: 1 } });
+  const ports = testPortRange();
+  const { panel, browser } = await panelWithBrowser(t, { servers: { portRange: ports }, sftp: { enabled: true, port: 0, recheckSeconds: 1 } });
   const dir = mkdtempSync(join(tmpdir(), 'aether-files-ui-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, colorScheme: 'light', locale: 'en-GB', timezoneId: 'UTC', acceptDownloads: true });

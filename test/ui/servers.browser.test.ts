@@ -9,6 +9,7 @@ import { goTo, needsChromium, panelWithBrowser, screenshot, settled, setupAdminI
 import { needsDocker } from '../helpers/docker.ts';
 import { ADMIN } from '../helpers/fixtures.ts';
 import { eventually } from '../helpers/mail-server.ts';
+import { testPortRange } from '../helpers/ports.ts';
 
 // Page-side globals used by the functions passed to page.evaluate (the project compiles without the DOM library).
 declare const window: { aetherNoReload?: boolean };
@@ -27,9 +28,9 @@ test('Servers in chromium: create from a template, start, console command, live 
     for (const server of (left?.body?.items ?? []) as Array<{ id: string }>) await api.del(`/api/v1/servers/${server.id}`).catch(() => undefined);
   });
   // A port range of its own, so test files running at once do not compete for ports.
-  const base = 43000 + Math.floor(Math.random() * 500) * 10;
+  const ports = testPortRange();
   // Resource monitoring on (every 2 s): the server's history is sampled while it runs.
-  const { panel, browser } = await panelWithBrowser(t, { servers: { portRange: { min: base, max: base + 9 } }, resources: { enabled: true, intervalSeconds: 2 } });
+  const { panel, browser } = await panelWithBrowser(t, { servers: { portRange: ports }, resources: { enabled: true, intervalSeconds: 2 } });
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, colorScheme: 'light', locale: 'en-GB', timezoneId: 'UTC' });
   const problems = await watchContext(context);
   const page = await context.newPage();
@@ -107,11 +108,11 @@ test('Servers in chromium: create from a template, start, console command, live 
     assert.equal((await card.getByTestId('server-link').textContent())?.trim(), NAME);
     assert.equal((await card.getByTestId('server-state').textContent())?.trim(), 'Stopped');
     assert.equal((await card.getByTestId('server-template').textContent())?.trim(), 'Test server');
-    const ports = (await card.getByTestId('server-ports').textContent())?.trim() ?? '';
-    const m = /^[\d.]+:(\d+)\/tcp$/.exec(ports);
-    assert.ok(m, `ports read host:port/protocol: ${ports}`);
+    const shown = (await card.getByTestId('server-ports').textContent())?.trim() ?? '';
+    const m = /^[\d.]+:(\d+)\/tcp$/.exec(shown);
+    assert.ok(m, `ports read host:port/protocol: ${shown}`);
     hostPort = Number(m[1]);
-    assert.ok(hostPort >= base && hostPort <= base + 9, `the port ${hostPort} is in this panel's range`);
+    assert.ok(hostPort >= ports.min && hostPort <= ports.max, `the port ${hostPort} is in this panel's range`);
     assert.match((await card.getByTestId('usage-memory').textContent()) ?? '', /of 64 MiB/);
     assert.equal(await card.getByTestId('server-start').count(), 1, 'a stopped server offers Start');
     await shootThemes('servers-list');

@@ -9,6 +9,7 @@ import { TestClient } from '../helpers/client.ts';
 import { goTo, needsChromium, panelWithBrowser, screenshot, settled, setupAdminInBrowser, watchContext } from '../helpers/browser.ts';
 import { needsDocker } from '../helpers/docker.ts';
 import { ADMIN } from '../helpers/fixtures.ts';
+import { testPortRange } from '../helpers/ports.ts';
 
 test('Uptime on the dashboard and on server cards', { timeout: 120_000 }, async (t) => {
   if (!needsChromium(t) || !needsDocker(t)) return;
@@ -22,14 +23,14 @@ test('Uptime on the dashboard and on server cards', { timeout: 120_000 }, async 
   });
   await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve));
   t.after(() => standIn.close());
-  const base = 44000 + Math.floor(Math.random() * 500) * 10;
+  const ports = testPortRange();
   let api: TestClient | null = null;
   t.after(async () => {
     const left = await api?.get('/api/v1/servers').catch(() => null);
     for (const server of (left?.body?.items ?? []) as Array<{ id: string }>) await api!.del(`/api/v1/servers/${server.id}`).catch(() => undefined);
   });
   const { panel, browser } = await panelWithBrowser(t, {
-    servers: { portRange: { min: base, max: base + 9 } },
+    servers: { portRange: ports },
     sftp: { enabled: true },
     gatus: { apiUrl: `http://127.0.0.1:${(standIn.address() as AddressInfo).port}`, statusPageUrl: 'https://status.example.test/' },
   });
