@@ -1,8 +1,8 @@
 // Runs every test file under test/ with node's test runner (through tsx), after building the web UI the browser tests
 // use, the bundled analyzer the aether binary runs and the container test image (once, before test files start).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureAnalyzer } from './analyzer-build.js';
 import { ensureTestImage } from './test-image.js';
@@ -18,11 +18,48 @@ function find(dir) {
   });
 }
 
-const filters = process.argv.slice(2);
-const files = find(join(root, 'test'))
+/** The repository's own files a file imports (relative specifiers), statically or dynamically. */
+function importsOf(file) {
+  // Type-only imports run nothing.
+  const text = readFileSync(file, 'utf8').replace(/\bimport\s+type\s[^;]*?from\s*['"][^'"]+['"]/g, '');
+  const found = [];
+  for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}\/[^'"]+)['"]/g)) {
+    const target = resolve(dirname(file), m[1]);
+    if (existsSync(target)) found.push(target);
+  }
+  return found;
+}
+
+/** Whether a test file reaches the helper that puts test panels on AETHER_TEST_DATABASE's server (through any import). */
+const DATABASE_HELPER = join(root, 'test/helpers/databases.ts');
+function usesSuiteDatabase(file) {
+  const seen = new Set();
+  const stack = [join(root, file)];
+  while (stack.length > 0) {
+    const f = stack.pop();
+    if (f === DATABASE_HELPER) return true;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    stack.push(...importsOf(f));
+  }
+  return false;
+}
+
+const listOnly = process.argv.includes('--list');
+const filters = process.argv.slice(2).filter((a) => a !== '--list');
+const engine = process.env.AETHER_TEST_DATABASE;
+const all = find(join(root, 'test'))
   .map((f) => relative(root, f))
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();
+// On MariaDB or PostgreSQL, the files that never reach a test panel's database would run exactly as on SQLite: they
+// run in the SQLite pass only.
+const files = engine && engine !== 'sqlite' ? all.filter(usesSuiteDatabase) : all;
+if (files.length < all.length) console.log(`On ${engine}: ${files.length} of ${all.length} test files (the others open no database and ran on SQLite).`);
+if (listOnly) {
+  for (const f of files) console.log(f);
+  process.exit(0);
+}
 if (files.length === 0) {
   console.error('No test files matched.');
   process.exit(1);
@@ -56,7 +93,7 @@ function runFiles(group, concurrency) {
 // The tests that drive Chromium run after the others, one at a time: Chromium drops its requests (net::ERR_NETWORK_CHANGED) when
 // a network interface comes or goes, as the Docker tests' networks do.
 const concurrency = Number(process.env.AETHER_TEST_CONCURRENCY) || 3;
-const usesBrowser = (f) => /helpers\/browser|playwright-core/.test(readFileSync(join(root, f), 'utf8'));
+const usesBrowser = (f) => /helpers\/(browser|chromium)|playwright-core/.test(readFileSync(join(root, f), 'utf8'));
 const browser = files.filter(usesBrowser);
 const others = files.filter((f) => !usesBrowser(f));
 const othersPassed = runFiles(others, concurrency);

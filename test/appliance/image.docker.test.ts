@@ -18,7 +18,7 @@ import { dockerReachable, testImageCurrent } from '../../scripts/test-image.js';
 import { systemClock } from '../../src/shared/clock.ts';
 import { TestClient } from '../helpers/client.ts';
 import { enableTwoFactor } from '../helpers/two-factor.ts';
-import { launchChromium, needsChromium, screenshot } from '../helpers/browser.ts';
+import { launchChromium, needsChromium, screenshot } from '../helpers/chromium.ts';
 import { needs } from '../helpers/require-component.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
