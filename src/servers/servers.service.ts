@@ -17,6 +17,7 @@ import type { Logger } from '../shared/logger.ts';
 import { createConsoleHub } from './console.ts';
 import { containerSpec } from './container-spec.ts';
 import { resolveEnv } from './templates/index.ts';
+import { createContainerExits, type ContainerExit } from './container-exits.ts';
 import { dockerStatus, engineUnreachable, isUnreachable, type Docker } from './docker.ts';
 import { createNodeStates, LABEL_SERVER } from './node-states.ts';
 import type { LiveNode, NodesService } from './nodes.service.ts';
@@ -119,7 +120,6 @@ export function createServersService(deps: {
   /** Servers the panel itself is stopping: their container's exit is not a crash. */
   const stopping = new Set<string>();
   const restartTimers = new Map<string, NodeJS.Timeout>();
-  const watchers = new Map<string, { stop(): void }>();
   const system = systemCaller('servers');
   const hub = createConsoleHub({ logger });
   const stateListeners = new Set<(serverId: string, state: ServerState) => void>();
@@ -350,30 +350,37 @@ export function createServersService(deps: {
     stream.end();
   }
 
-  async function stopContainer(r: ServerRow, docker: Docker, kill: boolean): Promise<void> {
-    if (!r.container_id) return;
+  /**
+   * Stops a running server's container (its stop command, or the stop signal; killed after the template's timeout, or
+   * at once with `kill`) and waits for it to exit. Returns the exit code, or null when it was not running.
+   */
+  async function stopContainer(r: ServerRow, docker: Docker, kill: boolean): Promise<number | null> {
+    if (!r.container_id) return null;
+    const container = docker.getContainer(r.container_id);
     const template = await templates.get(r.template_id);
-    const info = await docker.getContainer(r.container_id).inspect();
-    if (!info.State.Running) return;
+    if (!(await container.inspect()).State.Running) return null;
     stopping.add(r.id);
     await setState(r.id, 'stopping');
     if (kill) {
-      await docker.getContainer(r.container_id).kill();
-      await waitExit(docker, r.container_id, 10_000);
-      return;
-    }
-    const timeoutMs = template.stop.timeoutSeconds * 1000;
-    if (template.stop.command) {
+      await container.kill();
+    } else if (template.stop.command) {
       await writeStdin(docker, r.container_id, template.stop.command);
-      if (await waitExit(docker, r.container_id, timeoutMs)) return;
-      logger.warn({ server: r.id }, 'server did not stop after its stop command: killing it');
-      await docker.getContainer(r.container_id).kill();
+      if (!(await waitExit(docker, r.container_id, template.stop.timeoutSeconds * 1000))) {
+        logger.warn({ server: r.id }, 'server did not stop after its stop command: killing it');
+        await container.kill();
+      }
     } else {
       // Docker sends the template's stop signal and kills after the timeout.
-      await docker.getContainer(r.container_id).stop({ t: template.stop.timeoutSeconds });
+      await container.stop({ t: template.stop.timeoutSeconds });
     }
     await waitExit(docker, r.container_id, 10_000);
+    // Known here, so the state turns to stopped with its exit code (the exit's event may come later).
+    const after = await container.inspect();
+    return after.State.Running ? null : after.State.ExitCode;
   }
+
+  /** The columns a stop sets: stopped, when, and with what exit code. */
+  const stoppedWith = (exitCode: number | null) => ({ last_exited_at: clock.now(), ...(exitCode === null ? {} : { last_exit_code: exitCode }) });
 
   /** The data directory's size against the disk limit (measured now, or as measured in the last 30 s). */
   async function diskUse(r: ServerRow, fresh: boolean): Promise<{ usedBytes: number; limitBytes: number; over: boolean }> {
@@ -422,8 +429,7 @@ export function createServersService(deps: {
         const disk = await diskUse(r, true);
         if (!disk.over) continue;
         try {
-          await nodes.call(r.node_id, (docker) => stopContainer(r, docker, false));
-          await setState(r.id, 'stopped', { last_exited_at: clock.now() });
+          await setState(r.id, 'stopped', stoppedWith(await nodes.call(r.node_id, (docker) => stopContainer(r, docker, false))));
           const reason = `its files take ${mib(disk.usedBytes)} MiB of its ${r.disk_mb} MiB disk limit`;
           await record(system, 'server.disk_exceeded', r, { usedBytes: disk.usedBytes, limitBytes: disk.limitBytes, reason }, 'failure');
         } catch (err) {
@@ -439,112 +445,20 @@ export function createServersService(deps: {
   }
   let diskTimer: NodeJS.Timeout | null = null;
 
-  /** Follows a node's container events: a managed container that dies while the panel did not stop it has crashed. */
-  function watch(nodeId: string): void {
-    if (watchers.has(nodeId)) return;
-    let closed = false;
-    let stream: NodeJS.ReadableStream | null = null;
-    let retry: NodeJS.Timeout | null = null;
-    /** Seconds since the epoch of the last moment the stream was known to be connected: a reconnection asks Docker
-     * for the events since then, so a crash while the engine was out of reach is not missed. */
-    let since: number | null = null;
-    const connect = () => {
-      if (closed) return;
-      let docker: Docker;
-      nodes
-        .live(nodeId)
-        .then((node) => {
-          docker = node.docker;
-          return docker.getEvents({ ...(since === null ? {} : { since }), filters: { type: ['container'], event: ['die', 'oom'], label: [LABEL_SERVER] } });
-        })
-        .then((s) => {
-          stream = s;
-          since = Math.floor(clock.now() / 1000) - 1;
-          let buf = '';
-          s.on('data', (chunk: Buffer) => {
-            buf += chunk.toString('utf8');
-            let nl: number;
-            while ((nl = buf.indexOf('\n')) >= 0) {
-              const line = buf.slice(0, nl);
-              buf = buf.slice(nl + 1);
-              if (line.trim()) onEvent(JSON.parse(line) as DockerEvent, docker).catch((err: unknown) => logger.error({ err }, 'handling a container event failed'));
-            }
-          });
-          // However the stream ends (the engine restarted, the connection cut), follow again shortly.
-          let ended = false;
-          const again = () => {
-            if (ended) return;
-            ended = true;
-            stream = null;
-            since = Math.floor(clock.now() / 1000) - 1;
-            if (!closed) retry = setTimeout(connect, 5_000);
-          };
-          s.on('end', again);
-          s.on('error', again);
-          s.on('close', again);
-        })
-        .catch(() => {
-          if (!closed) retry = setTimeout(connect, 5_000);
-        });
-    };
-    connect();
-    watchers.set(nodeId, {
-      stop: () => {
-        closed = true;
-        if (retry) clearTimeout(retry);
-        (stream as unknown as { destroy?: () => void } | null)?.destroy?.();
-      },
-    });
-  }
-
-  const nodeStates = createNodeStates({ db, audit, logger, nodes, setStateFrom, watch });
+  const exits = createContainerExits({
+    clock,
+    logger,
+    nodes,
+    containerOf: async (serverId) => ((await db<ServerRow>('servers').where({ id: serverId }).first()) as ServerRow | undefined)?.container_id ?? null,
+    onExit,
+  });
+  const nodeStates = createNodeStates({ db, audit, logger, nodes, setStateFrom, watch: exits.follow });
   const unfollowNodes = nodes.onHealthChange(nodeStates.onNodeHealth);
 
-  type DockerEvent = { status?: string; Action?: string; id?: string; timeNano?: number; Actor?: { Attributes?: Record<string, string> } };
-  const oomSeen = new Set<string>();
-  /** Events already handled (a reconnection replays from a second before it was cut). */
-  const seen = new Set<string>();
-  /** Per server, the exit last handled (its container's FinishedAt): one exit is one stop or one crash, however many
-   * events tell of it. */
-  const exitsHandled = new Map<string, string>();
-
-  /**
-   * A container of a server exited. The event only says that one did: the container as it is now says which exit
-   * this is, and with what code. A replayed event of an earlier run (the container runs again) is no crash, and an
-   * exit whose event was lost (Docker keeps only its latest events for a reconnection to replay) is still handled once.
-   */
-  async function onEvent(e: DockerEvent, docker: Docker): Promise<void> {
-    const action = e.Action ?? e.status;
-    const key = `${e.id ?? ''}:${action ?? ''}:${e.timeNano ?? ''}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    if (seen.size > 10_000) seen.clear();
-    const serverId = e.Actor?.Attributes?.[LABEL_SERVER];
-    if (!serverId) return;
-    if (action === 'oom') {
-      oomSeen.add(serverId);
-      return;
-    }
-    if (action !== 'die') return;
+  /** A server's container exited: a stop the panel asked for, or else a crash (restarted if its policy says so). */
+  async function onExit({ serverId, exitCode, oomKilled: oom }: ContainerExit): Promise<void> {
     const r = (await db<ServerRow>('servers').where({ id: serverId }).first()) as ServerRow | undefined;
-    // Deleted, or the container of before a reinstall.
-    if (!r || !e.id || r.container_id !== e.id) return;
-    let info: Awaited<ReturnType<ReturnType<Docker['getContainer']>['inspect']>>;
-    try {
-      info = await docker.getContainer(e.id).inspect();
-    } catch (err) {
-      // Gone meanwhile, or the engine with it (its servers' states are read again when it answers).
-      if (dockerStatus(err) !== 404 && !isUnreachable(err)) throw err;
-      return;
-    }
-    if (info.State.Running) {
-      oomSeen.delete(serverId);
-      return;
-    }
-    if (exitsHandled.get(serverId) === info.State.FinishedAt) return;
-    exitsHandled.set(serverId, info.State.FinishedAt);
-    const exitCode = info.State.ExitCode;
-    const oom = oomSeen.delete(serverId) || info.State.OOMKilled;
+    if (!r) return;
     if (stopping.delete(serverId)) {
       await setState(r.id, 'stopped', { last_exit_code: exitCode, last_exited_at: clock.now() });
       return;
@@ -644,7 +558,7 @@ export function createServersService(deps: {
         rmSync(dataDirOf(id), { recursive: true, force: true });
         throw err;
       }
-      watch(node.id);
+      exits.follow(node.id);
       await record(caller, 'server.created', base, { template: template.id, node: node.id, nodeName: node.name, placement, limits, ports: ports.map((p) => `${p.hostIp}:${p.hostPort}/${p.protocol}`) });
       return present(await row(id));
     },
@@ -662,8 +576,7 @@ export function createServersService(deps: {
           if (info?.State.Running) throw conflict('already_running', 'The server is running already.');
           await startContainer(r, docker);
         } else if (action === 'stop' || action === 'kill') {
-          await stopContainer(r, docker, action === 'kill');
-          await setState(r.id, 'stopped', { last_exited_at: clock.now() });
+          await setState(r.id, 'stopped', stoppedWith(await stopContainer(r, docker, action === 'kill')));
         } else {
           await stopContainer(r, docker, false);
           await startContainer(await row(id), docker);
@@ -737,7 +650,7 @@ export function createServersService(deps: {
         }
       });
       hub.forget(id);
-      exitsHandled.delete(id);
+      exits.forget(id);
       await db('servers').where({ id }).delete();
       (await suspendedIds()).delete(id);
       if (!opts.keepData) rmSync(dataDirOf(id), { recursive: true, force: true });
@@ -766,8 +679,7 @@ export function createServersService(deps: {
             .inspect()
             .catch(() => null);
           if (!info?.State.Running) return;
-          await stopContainer(r, docker, false);
-          await setState(r.id, 'stopped', { last_exited_at: clock.now() });
+          await setState(r.id, 'stopped', stoppedWith(await stopContainer(r, docker, false)));
           stopped = true;
         });
       }
@@ -880,8 +792,7 @@ export function createServersService(deps: {
       if (diskTimer) clearInterval(diskTimer);
       diskTimer = null;
       hub.stop();
-      for (const w of watchers.values()) w.stop();
-      watchers.clear();
+      exits.stop();
       for (const t of restartTimers.values()) clearTimeout(t);
       restartTimers.clear();
     },
