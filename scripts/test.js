@@ -90,13 +90,20 @@ function runFiles(group, concurrency) {
 }
 
 // Test files wait on containers, browsers, mail and database servers more than they compute: several run at once.
-// The tests that drive Chromium run after the others, one at a time: Chromium drops its requests (net::ERR_NETWORK_CHANGED) when
-// a network interface comes or goes, as the Docker tests' networks do.
-const concurrency = Number(process.env.AETHER_TEST_CONCURRENCY) || 3;
-const usesBrowser = (f) => /helpers\/(browser|chromium)|playwright-core/.test(readFileSync(join(root, f), 'utf8'));
+// The tests that drive Chromium run after the others: Chromium drops its requests (net::ERR_NETWORK_CHANGED) when a
+// network interface comes or goes, as the Docker tests' networks do. Those that need no Docker run two at a time, those
+// that do (and make networks themselves) one at a time, last.
+const concurrency = Number(process.env.AETHER_TEST_CONCURRENCY) || 5;
+const textOf = (f) => readFileSync(join(root, f), 'utf8');
+const usesBrowser = (f) => /helpers\/(browser|chromium)|playwright-core/.test(textOf(f));
+const usesDocker = (f) => f.endsWith('.docker.test.ts') || /helpers\/docker|needsDocker/.test(textOf(f));
 const browser = files.filter(usesBrowser);
 const others = files.filter((f) => !usesBrowser(f));
 const othersPassed = runFiles(others, concurrency);
-if (browser.length > 0) console.log(`\nTests in Chromium, one file at a time (${browser.length} files)`);
-const browserPassed = runFiles(browser, 1);
-process.exit(othersPassed && browserPassed ? 0 : 1);
+const browserOnly = browser.filter((f) => !usesDocker(f));
+const browserDocker = browser.filter(usesDocker);
+if (browserOnly.length > 0) console.log(`\nTests in Chromium, two files at a time (${browserOnly.length} files)`);
+const browserPassed = runFiles(browserOnly, 2);
+if (browserDocker.length > 0) console.log(`\nTests in Chromium with Docker, one file at a time (${browserDocker.length} files)`);
+const browserDockerPassed = runFiles(browserDocker, 1);
+process.exit(othersPassed && browserPassed && browserDockerPassed ? 0 : 1);
