@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { LoadedConfig } from './config/index.ts';
 import { createDb, migrateLatest, type Db } from './db/index.ts';
-import { withStartupLock } from './db/startup-lock.ts';
+import { withStartupLock } from './db/cluster-lock.ts';
 import { createApp } from './http/app.ts';
 import { createConsoleSockets } from './http/console-socket.ts';
 import { createLogSources, type LogSources } from './monitor/sources.ts';

@@ -13,6 +13,7 @@ import * as m009 from './migrations/009-sftp-credentials.ts';
 import * as m010 from './migrations/010-server-suspension.ts';
 import * as m011 from './migrations/011-lockdown.ts';
 import * as m012 from './migrations/012-console-tickets.ts';
+import * as m013 from './migrations/013-node-reachability.ts';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -29,6 +30,7 @@ const MIGRATIONS: ReadonlyArray<[string, Migration]> = [
   ['010-server-suspension', m010],
   ['011-lockdown', m011],
   ['012-console-tickets', m012],
+  ['013-node-reachability', m013],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {

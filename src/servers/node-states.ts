@@ -1,5 +1,6 @@
 // Servers' states following their node's engine: read back from Docker (at start, and when a node answers again), shown
-// unknown while it does not answer; each time a node stops or starts answering is audited once.
+// unknown while it does not answer; each time a node stops or starts answering is audited once, by one panel however
+// many replicas check it.
 import type { AuditService } from '../audit/index.ts';
 import { auditFrom, systemCaller } from '../auth/caller.ts';
 import type { Db } from '../db/index.ts';
@@ -60,6 +61,14 @@ export function createNodeStates(deps: {
   /** Health changes handled one after another, so a node that flaps ends in the state it was last seen in. */
   let queue: Promise<void> = Promise.resolve();
 
+  /**
+   * Records a change of the node's answer for every panel on the database; true for the one panel that recorded it
+   * (replicas checking the same node each see the change; one of them audits it).
+   */
+  async function recordChange(nodeId: string, reachable: boolean): Promise<boolean> {
+    return (await db('nodes').where({ id: nodeId, reachable: !reachable }).update({ reachable })) > 0;
+  }
+
   /** A node stopped or started answering: its servers shown unknown, or their real state read back; audited once. */
   function onNodeHealth(nodeId: string, now: NodeHealth): void {
     queue = queue
@@ -70,17 +79,22 @@ export function createNodeStates(deps: {
         const target = { type: 'node', id: node.id, name: node.name };
         if (now.reachable) {
           const { changed } = await reconcileNode(nodeId);
-          await audit.record({ type: 'node.reachable', ...auditFrom(system), target, outcome: 'success', details: { servers: rows.length, statesRestored: changed } });
+          if (await recordChange(nodeId, true)) await audit.record({ type: 'node.reachable', ...auditFrom(system), target, outcome: 'success', details: { servers: rows.length, statesRestored: changed } });
         } else {
           // Handled late (the queue was busy) after the node answered again: its servers are not marked unknown then;
           // the answer that came since is handled next and reads their real state.
           const changed = node.health?.reachable ? 0 : await markUnknown(rows);
           const reason = now.error ?? 'its Docker Engine does not answer';
-          await audit.record({ type: 'node.unreachable', ...auditFrom(system), target, outcome: 'failure', details: { reason, servers: rows.length, markedUnknown: changed } });
+          if (await recordChange(nodeId, false)) await audit.record({ type: 'node.unreachable', ...auditFrom(system), target, outcome: 'failure', details: { reason, servers: rows.length, markedUnknown: changed } });
         }
       })
       .catch((err: unknown) => logger.error({ err, node: nodeId }, 'handling a node that stopped or started answering failed'));
   }
 
-  return { reconcileNode, onNodeHealth };
+  return {
+    reconcileNode,
+    onNodeHealth,
+    /** Settles once every change told so far is handled. */
+    idle: (): Promise<void> => queue,
+  };
 }

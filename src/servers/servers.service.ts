@@ -11,6 +11,7 @@ import { auditFrom, systemCaller, type Caller } from '../auth/caller.ts';
 import { can, type Actor } from '../auth/permissions.ts';
 import type { Db } from '../db/index.ts';
 import type { Clock } from '../shared/clock.ts';
+import { withClusterLock } from '../db/cluster-lock.ts';
 import { AppError, badRequest, conflict, notFound } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -501,11 +502,7 @@ export function createServersService(deps: {
         input.node === null
           ? await placeByCapacity(template.ports, limits, input.ports ?? {})
           : { node: await nodes.live(input.node), placement: { mode: 'named', reason: 'the node named in the request' } };
-      const ports = await allocatePorts(node.id, node.portRange, node.publicIp, template.ports, input.ports ?? {});
-      // The server's own values are kept; the full environment (defaults, port variables) is built from them, here to
-      // refuse bad values before anything is made, and again for the container.
       const env = input.env ?? {};
-      resolveEnv(template, env, ports);
       const id = newId();
       const shortId = id.replace(/-/g, '').slice(0, 8);
       const now = clock.now();
@@ -522,7 +519,7 @@ export function createServersService(deps: {
         pids: limits.pids,
         disk_mb: limits.diskMb,
         env: JSON.stringify(env),
-        ports: JSON.stringify(ports),
+        ports: '[]',
         state: 'stopped',
         container_id: null,
         network: networkName,
@@ -537,7 +534,17 @@ export function createServersService(deps: {
         suspended_by: null,
         suspended_reason: null,
       };
-      await db('servers').insert(base);
+      // Ports chosen and the row written under a lock on the node's ports, so servers created at once (here or on
+      // another replica) never get the same one.
+      const ports = await withClusterLock(db, `aether.ports.${node.id}`, { waitSeconds: 30, busy: () => new AppError(503, 'busy', 'Another server is being created on this node; try again shortly.') }, async () => {
+        const chosen = await allocatePorts(node.id, node.portRange, node.publicIp, template.ports, input.ports ?? {});
+        // The server's own values are kept; the full environment (defaults, port variables) is built from them, here
+        // to refuse bad values before anything is made, and again for the container.
+        resolveEnv(template, env, chosen);
+        base.ports = JSON.stringify(chosen);
+        await db('servers').insert(base);
+        return chosen;
+      });
       try {
         await nodes.call(node.id, async (docker) => {
           await ensureImage(docker, template.image, node.name);
@@ -787,6 +794,10 @@ export function createServersService(deps: {
       diskTimer.unref();
     },
     checkDisks,
+    /** Settles once every node that started or stopped answering so far has been handled (its servers, its event). */
+    nodeChangesHandled(): Promise<void> {
+      return nodeStates.idle();
+    },
     stop(): void {
       unfollowNodes();
       if (diskTimer) clearInterval(diskTimer);

@@ -1,7 +1,8 @@
 // Two panels on one MariaDB or PostgreSQL database, as two replicas behind one proxy: a session made on one works on
 // the other, so does an OAuth2 token (and its revocation), and 1,000 audit events written at once through both verify
 // as one chain, none lost and none forked. With one Redis, their failed-login counters are one: a guesser split
-// between them is blocked on both. Polling one outbox, they send each notification once.
+// between them is blocked on both. Polling one outbox, they send each notification once. A node both check that stops
+// answering is one event and one alert.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
@@ -13,6 +14,7 @@ import { verifyAuditChain } from '../../src/audit/index.ts';
 import { TestClient } from '../helpers/client.ts';
 import { cleanups } from '../helpers/cleanup.ts';
 import { createTestDatabase, needsEngine, SERVER_ENGINES, type ServerEngine } from '../helpers/databases.ts';
+import { engineLink, needsDocker } from '../helpers/docker.ts';
 import { ADMIN, setupAdmin } from '../helpers/fixtures.ts';
 import { bearer, oauthPost, requestToken } from '../helpers/oauth.ts';
 import { needs } from '../helpers/require-component.ts';
@@ -201,3 +203,37 @@ test('two replicas sending one outbox: every notification is mailed once', { tim
   for (let i = 0; i < 40; i += 1) assert.equal(subjects.filter((s) => s.endsWith(`Outbox alert ${i}`)).length, 1, `alert ${i}: ${subjects.join(' | ')}`);
   assert.equal(mail.mails.length, 40);
 });
+
+for (const engine of SERVER_ENGINES) {
+  test(`two replicas on one ${engine} database checking one node: its silence is one event and one alert, its return one event`, async (t) => {
+    if (!needsEngine(t, engine) || !needsDocker(t)) return;
+    const defer = cleanups(t);
+    // Both replicas' local node is the engine behind a socket this test can cut.
+    const dir = mkdtempSync(join(tmpdir(), 'aether-replica-engine-'));
+    defer(() => rmSync(dir, { recursive: true, force: true }));
+    const link = engineLink(join(dir, 'docker.sock'));
+    await link.up();
+    defer(() => link.down());
+    const [a, b] = await twoReplicas(t, engine, { servers: { dockerSocket: join(dir, 'docker.sock') } });
+    const admin = await setupAdmin(a);
+    const nodeId = (await admin.get('/api/v1/nodes')).body.items[0].id as string;
+    const checkBoth = async () => Promise.all([a.services.nodes.check(nodeId), b.services.nodes.check(nodeId)]);
+    const handled = async () => Promise.all([a.services.servers.nodeChangesHandled(), b.services.servers.nodeChangesHandled()]);
+    const events = async (type: string) => ((await admin.get(`/api/v1/audit?type=${type}`)).body.items as Array<{ target: { id: string } }>).filter((e) => e.target.id === nodeId).length;
+    const openAlerts = async () => ((await admin.get('/api/v1/alerts?source=servers')).body.items as Array<{ title: string; status: string }>).filter((x) => x.title.startsWith('Node local does not answer') && x.status !== 'resolved');
+    assert.deepEqual((await checkBoth()).map((h) => h.reachable), [true, true]);
+
+    await link.down();
+    assert.deepEqual((await checkBoth()).map((h) => h.reachable), [false, false]);
+    await handled();
+    assert.equal(await events('node.unreachable'), 1, 'one event, though both replicas saw the node go silent');
+    await eventually(async () => (await openAlerts()).length === 1, 'the alert');
+
+    await link.up();
+    assert.deepEqual((await checkBoth()).map((h) => h.reachable), [true, true]);
+    await handled();
+    assert.equal(await events('node.reachable'), 1);
+    assert.equal(await events('node.unreachable'), 1);
+    await eventually(async () => (await openAlerts()).length === 0, 'the alert resolved');
+  });
+}

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { execFileSync, spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { createServer as createTlsServer } from 'node:tls';
@@ -214,4 +214,67 @@ export async function tlsEngineEndpoint(socketPath: string, tls: { ca: string; c
       for (const s of open) s.destroy();
     },
   };
+}
+
+/**
+ * A Unix socket that forwards to the local Docker Engine until cut, and again once restored (a panel on it sees its
+ * engine go away and come back while other tests keep theirs). It can also withhold the event
+ * stream alone (the panel's follow of container events), while every other call goes through.
+ */
+export function engineLink(path: string) {
+  let server: Server | null = null;
+  const sockets = new Set<Socket>();
+  const eventStreams = new Set<Socket>();
+  let eventsWithheld = false;
+  const up = () =>
+    new Promise<void>((resolve, reject) => {
+      // Already up: nothing to do (a second listener would leave the first one open for ever).
+      if (server) return resolve();
+      rmSync(path, { force: true });
+      server = createServer((client) => {
+        const engine = connect(DOCKER_SOCKET);
+        for (const s of [client, engine]) {
+          sockets.add(s);
+          s.on('close', () => {
+            sockets.delete(s);
+            eventStreams.delete(s);
+          });
+          s.on('error', () => {
+            client.destroy();
+            engine.destroy();
+          });
+        }
+        // A kept-alive connection carries one request after another: each is looked at.
+        client.on('data', (chunk: Buffer) => {
+          if (/(^|\r\n)GET [^ ]*\/events[? ]/.test(chunk.toString('latin1'))) {
+            if (eventsWithheld) {
+              client.destroy();
+              engine.destroy();
+              return;
+            }
+            eventStreams.add(client);
+          }
+          engine.write(chunk);
+        });
+        engine.pipe(client);
+      });
+      server.once('error', reject);
+      server.listen(path, () => resolve());
+    });
+  const down = () =>
+    new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      if (!server) return resolve();
+      server.close(() => resolve());
+      server = null;
+    });
+  /** Cuts the event streams now open and refuses new ones until allowed again. */
+  const withholdEvents = () => {
+    eventsWithheld = true;
+    for (const s of eventStreams) s.destroy();
+  };
+  const allowEvents = () => {
+    eventsWithheld = false;
+  };
+  return { up, down, withholdEvents, allowEvents };
 }

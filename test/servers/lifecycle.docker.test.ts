@@ -37,7 +37,7 @@ describe('servers on a real Docker Engine', () => {
 
   before(async () => {
     // A port range of its own, so test files running at once do not compete for ports.
-    const ports = testPortRange();
+    const ports = testPortRange(20);
     ({ panel, admin } = await panelWithAdmin({ servers: { portRange: ports, restartBaseSeconds: 0.2 } }));
   });
   after(async () => {
@@ -205,6 +205,22 @@ describe('servers on a real Docker Engine', () => {
     assert.deepEqual(seen.body.server.myScopes, ['server.backup.view', 'server.files.view', 'server.view']);
     assert.deepEqual((await creator.get('/api/v1/servers')).body.items.map((s: { id: string }) => s.id), [own.body.server.id], 'the owner sees their own server');
     assert.equal((await creator.get(`/api/v1/servers/${mine.body.server.id}`)).status, 403);
+  });
+
+  test('servers created at once each get a port of their own, and each starts', async (t) => {
+    if (!needsDocker(t) || !dockerOk) return;
+    const made = await Promise.all(Array.from({ length: 6 }, (_, i) => admin.post('/api/v1/servers', { name: `Crowd ${i}`, template: 'test-server' })));
+    for (const res of made) {
+      assert.equal(res.status, 201, res.text);
+      created.push(res.body.server.id);
+    }
+    const ports = made.map((res) => res.body.server.ports[0].hostPort as number);
+    assert.equal(new Set(ports).size, 6, `six different ports: ${ports.join(', ')}`);
+    for (const res of made) {
+      const started = await admin.post(`/api/v1/servers/${res.body.server.id}/power`, { action: 'start' });
+      assert.equal(started.status, 200, started.text);
+    }
+    for (const res of made) assert.equal((await admin.del(`/api/v1/servers/${res.body.server.id}`)).status, 204);
   });
 
   test('a template asking for anything outside the whitelist is refused with the reason', async (t) => {

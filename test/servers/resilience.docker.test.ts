@@ -1,90 +1,26 @@
 // Servers when things go wrong, on a real Docker Engine: a memory hog is killed by its limit and reported as such; an
 // engine that goes away gives 503 docker_unreachable while the panel stays up, and everything works again once it is
-// back (the panel reaches the engine through a socket this test can cut, so other tests keep their engine).
+// back (the panel reaches the engine through a socket this test can cut, so other tests keep their engine); an exit
+// whose event the engine no longer keeps, or replays late, is still told apart as a stop or a crash.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { TestClient } from '../helpers/client.ts';
-import { needsDocker } from '../helpers/docker.ts';
+import { DOCKER_SOCKET, engineLink, needsDocker } from '../helpers/docker.ts';
 import { panelWithAdmin } from '../helpers/fixtures.ts';
 import { eventually } from '../helpers/mail-server.ts';
 import type { TestPanel } from '../helpers/panel.ts';
 import { testPortRange } from '../helpers/ports.ts';
 
-const ENGINE = '/var/run/docker.sock';
-
-/**
- * A Unix socket that forwards to the Docker Engine until cut, and again once restored. It can also withhold the event
- * stream alone (the panel's follow of container events), while every other call goes through.
- */
-function engineLink(path: string) {
-  let server: Server | null = null;
-  const sockets = new Set<Socket>();
-  const eventStreams = new Set<Socket>();
-  let eventsWithheld = false;
-  const up = () =>
-    new Promise<void>((resolve, reject) => {
-      // Already up: nothing to do (a second listener would leave the first one open for ever).
-      if (server) return resolve();
-      rmSync(path, { force: true });
-      server = createServer((client) => {
-        const engine = connect(ENGINE);
-        for (const s of [client, engine]) {
-          sockets.add(s);
-          s.on('close', () => {
-            sockets.delete(s);
-            eventStreams.delete(s);
-          });
-          s.on('error', () => {
-            client.destroy();
-            engine.destroy();
-          });
-        }
-        // A kept-alive connection carries one request after another: each is looked at.
-        client.on('data', (chunk: Buffer) => {
-          if (/(^|\r\n)GET [^ ]*\/events[? ]/.test(chunk.toString('latin1'))) {
-            if (eventsWithheld) {
-              client.destroy();
-              engine.destroy();
-              return;
-            }
-            eventStreams.add(client);
-          }
-          engine.write(chunk);
-        });
-        engine.pipe(client);
-      });
-      server.once('error', reject);
-      server.listen(path, () => resolve());
-    });
-  const down = () =>
-    new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      if (!server) return resolve();
-      server.close(() => resolve());
-      server = null;
-    });
-  /** Cuts the event streams now open and refuses new ones until allowed again. */
-  const withholdEvents = () => {
-    eventsWithheld = true;
-    for (const s of eventStreams) s.destroy();
-  };
-  const allowEvents = () => {
-    eventsWithheld = false;
-  };
-  return { up, down, withholdEvents, allowEvents };
-}
-
 /** Docker keeps only its latest events (256) for a follower that reconnects: this many events push older ones out. */
 async function floodEngineEvents(count: number): Promise<void> {
   const call = (method: string, path: string, body?: unknown) =>
     new Promise<void>((resolve, reject) => {
-      const req = httpRequest({ socketPath: ENGINE, method, path, headers: { 'content-type': 'application/json' } }, (res) => {
+      const req = httpRequest({ socketPath: DOCKER_SOCKET, method, path, headers: { 'content-type': 'application/json' } }, (res) => {
         res.resume();
         res.on('end', () => (res.statusCode! < 300 ? resolve() : reject(new Error(`${method} ${path}: ${res.statusCode}`))));
       });
@@ -137,7 +73,9 @@ describe('servers under failure on a real Docker Engine', () => {
     assert.equal(crash.details.oomKilled, true);
     assert.match(crash.details.reason, /memory/);
     const state = JSON.parse(spawnSync('docker', ['inspect', `aether-${shortId}`], { encoding: 'utf8' }).stdout)[0].State;
-    assert.equal(state.OOMKilled, true);
+    // Killed (SIGKILL) by the kernel's OOM killer. Docker's own OOMKilled flag is not asserted: the engine sets it from
+    // an oom notice that can come after the exit (seen on cgroup v2), and then leaves it false.
+    assert.equal(state.ExitCode, 137);
     assert.equal((await admin.get(`/api/v1/servers/${id}`)).body.server.state, 'crashed');
     const alert = (await admin.get('/api/v1/alerts?source=servers')).body.items.find((a: { title: string }) => a.title.startsWith('Server Hog crashed'));
     assert.ok(alert, 'the crash is an alert');
