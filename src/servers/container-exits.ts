@@ -5,6 +5,7 @@
 // exit's event can be lost, and a replay can bring the exit of a run that is over (the container runs again). The
 // container's own state says which exit this is (its FinishedAt), with what code, and whether it was killed for memory.
 import type { Clock } from '../shared/clock.ts';
+import { isAppError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { dockerStatus, isUnreachable, type Docker } from './docker.ts';
 import { LABEL_SERVER } from './node-states.ts';
@@ -113,7 +114,13 @@ export function createContainerExits(deps: {
             s.on('error', again);
             s.on('close', again);
           })
-          .catch(() => {
+          .catch((err: unknown) => {
+            // The node was removed: nothing left to follow.
+            if (isAppError(err) && err.status === 404) {
+              closed = true;
+              followers.delete(nodeId);
+              return;
+            }
             if (!closed) retry = setTimeout(connect, RETRY_MS);
           });
       };
