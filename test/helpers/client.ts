@@ -46,7 +46,12 @@ export class TestClient {
           });
         },
       );
-      req.on('error', reject);
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        // A kept-alive connection the panel closed as idle just as this request went out on it: the request never
+        // reached the panel, and goes again on a new connection (as Node's documentation advises).
+        if (req.reusedSocket && err.code === 'ECONNRESET') this.raw(method, path, init).then(resolve, reject);
+        else reject(err);
+      });
       if (init.body !== undefined) req.write(init.body);
       req.end();
     });
