@@ -93,7 +93,7 @@ function runFiles(group, concurrency) {
 // The tests that drive Chromium run after the others: Chromium drops its requests (net::ERR_NETWORK_CHANGED) when a
 // network interface comes or goes, as the Docker tests' networks do. Those that need no Docker run two at a time, those
 // that do (and make networks themselves) one at a time, last.
-const concurrency = Number(process.env.AETHER_TEST_CONCURRENCY) || 5;
+const concurrency = Number(process.env.AETHER_TEST_CONCURRENCY) || 3;
 const textOf = (f) => readFileSync(join(root, f), 'utf8');
 const usesBrowser = (f) => /helpers\/(browser|chromium)|playwright-core/.test(textOf(f));
 const usesDocker = (f) => f.endsWith('.docker.test.ts') || /helpers\/docker|needsDocker/.test(textOf(f));
