@@ -192,6 +192,9 @@ export async function createPanel(opts: { config: LoadedConfig; logger: Logger; 
       await sftp?.close();
       services.servers.stop();
       services.nodes.stop();
+      // Work already under way ends before the database closes: a node's change audited, the alert it raises.
+      await services.servers.nodeChangesHandled();
+      await services.alertsFromEventsDone();
       await services.bans.flushHits();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -46,6 +46,8 @@ export type CoreServices = Services & {
   redis: Redis | null;
   /** Ends the connection that hears other replicas' changes. */
   stopShared: () => void;
+  /** Settles once the alerts that recorded events raise or resolve are written (the panel stops after them). */
+  alertsFromEventsDone: () => Promise<void>;
 };
 
 export function createServices(deps: {
@@ -188,11 +190,16 @@ export function createServices(deps: {
   });
   replicas?.subscribe('alerts', (change) => alerting.alerts.hear(change as AlertChange));
   // Events that are alerts by themselves (a crashed server, a failed backup), as they are recorded.
+  const alertWork = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>) => {
+    alertWork.add(work);
+    void work.finally(() => alertWork.delete(work));
+  };
   bus.subscribe((event) => {
     const alert = auditEventAlert(event);
-    if (alert) alerting.alerts.raise(alert).catch((err: unknown) => logger.error({ err, type: event.type }, 'raising an alert failed'));
+    if (alert) track(alerting.alerts.raise(alert).catch((err: unknown) => logger.error({ err, type: event.type }, 'raising an alert failed')));
     const resolves = auditEventResolves(event);
-    if (resolves) alerting.alerts.resolveByKey(resolves, `Resolved by ${event.type}.`).catch((err: unknown) => logger.error({ err, type: event.type }, 'resolving an alert failed'));
+    if (resolves) track(alerting.alerts.resolveByKey(resolves, `Resolved by ${event.type}.`).catch((err: unknown) => logger.error({ err, type: event.type }, 'resolving an alert failed')));
   });
   const monitor = createMonitorService({
     db,
@@ -275,6 +282,9 @@ export function createServices(deps: {
     db,
     redis,
     stopShared: () => replicas?.stop(),
+    alertsFromEventsDone: async () => {
+      await Promise.allSettled([...alertWork]);
+    },
     clock,
     audit,
     users,
