@@ -91,8 +91,23 @@ export function createNodeStates(deps: {
       .catch((err: unknown) => logger.error({ err, node: nodeId }, 'handling a node that stopped or started answering failed'));
   }
 
+  /**
+   * At start, after the node's servers were read back: an answer unlike the one last recorded (it changed while no
+   * panel ran, or the node was silent from the start) is audited as any change is, so its alert is raised or resolved.
+   */
+  async function recordAtStart(nodeId: string, health: NodeHealth, result: { changed: number }): Promise<void> {
+    if (!(await recordChange(nodeId, health.reachable))) return;
+    const node = await nodes.get(nodeId).catch(() => null);
+    if (!node) return;
+    const servers = (await rowsOf(nodeId)).length;
+    const target = { type: 'node', id: node.id, name: node.name };
+    if (health.reachable) await audit.record({ type: 'node.reachable', ...auditFrom(system), target, outcome: 'success', details: { servers, statesRestored: result.changed, atStart: true } });
+    else await audit.record({ type: 'node.unreachable', ...auditFrom(system), target, outcome: 'failure', details: { reason: health.error ?? 'its Docker Engine does not answer', servers, markedUnknown: result.changed, atStart: true } });
+  }
+
   return {
     reconcileNode,
+    recordAtStart,
     onNodeHealth,
     /** Settles once every change told so far is handled. */
     idle: (): Promise<void> => queue,

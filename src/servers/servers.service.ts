@@ -724,7 +724,13 @@ export function createServersService(deps: {
     async reconcile(): Promise<{ checked: number; changed: number }> {
       nodes.follow();
       const all = await nodes.checkAll();
-      const results = await Promise.all(all.map((n) => nodeStates.reconcileNode(n.id)));
+      const results = await Promise.all(
+        all.map(async (n) => {
+          const result = await nodeStates.reconcileNode(n.id);
+          if (n.health) await nodeStates.recordAtStart(n.id, n.health, result);
+          return result;
+        }),
+      );
       return results.reduce((a, b) => ({ checked: a.checked + b.checked, changed: a.changed + b.changed }), { checked: 0, changed: 0 });
     },
     /** CPU, memory, network and data-directory use now. */

@@ -1,10 +1,14 @@
 // Restarting the panel does not stop servers: their containers keep running, and the panel reads their state back from
-// Docker when it starts (also for a container that stopped while the panel was down).
+// Docker when it starts (also for a container that stopped while the panel was down). A node silent when the panel
+// starts is audited and alerted then; answering when the panel starts again resolves it.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { TestClient } from '../helpers/client.ts';
-import { needsDocker } from '../helpers/docker.ts';
+import { engineLink, needsDocker } from '../helpers/docker.ts';
 import { ADMIN, setupAdmin } from '../helpers/fixtures.ts';
 import { eventually } from '../helpers/mail-server.ts';
 import { restartablePanel } from '../helpers/panel.ts';
@@ -45,6 +49,45 @@ test('servers keep running across a panel restart, and their state is read back 
     for (const id of ids) await admin?.del(`/api/v1/servers/${id}`).catch(() => undefined);
     await panel.close();
     data.remove();
+  }
+});
+
+test('a node silent when the panel starts is audited and alerted at start; answering at the next start resolves it', { timeout: 120_000 }, async (t) => {
+  if (!needsDocker(t)) return;
+  // The local node is the engine behind a socket this test can cut; it is cut before the panel first starts.
+  const dir = mkdtempSync(join(tmpdir(), 'aether-start-engine-'));
+  const link = engineLink(join(dir, 'docker.sock'));
+  const data = restartablePanel({ servers: { dockerSocket: join(dir, 'docker.sock'), portRange: testPortRange() } });
+  let panel = await data.start();
+  try {
+    const admin = await setupAdmin(panel);
+    const events = async (client: TestClient, type: string) => (await client.get(`/api/v1/audit?type=${type}`)).body.items as Array<{ details: Record<string, unknown> }>;
+    const nodeAlerts = async (client: TestClient) => ((await client.get('/api/v1/alerts?source=servers')).body.items as Array<{ title: string; status: string }>).filter((a) => a.title.startsWith('Node local does not answer') && a.status !== 'resolved');
+    const silent = await events(admin, 'node.unreachable');
+    assert.equal(silent.length, 1, 'the silent node is audited when the panel starts');
+    assert.equal(silent[0]!.details.atStart, true);
+    await eventually(async () => (await nodeAlerts(admin)).length === 1, 'the alert');
+    await panel.close();
+
+    // The engine answers again while the panel is stopped: the next start says so, and the alert is resolved.
+    await link.up();
+    panel = await data.start();
+    const again = await setupAdminSession(panel.url);
+    const back = await events(again, 'node.reachable');
+    assert.equal(back.length, 1);
+    assert.equal(back[0]!.details.atStart, true);
+    await eventually(async () => (await nodeAlerts(again)).length === 0, 'the alert resolved');
+    // A start that finds the node as it was left audits nothing.
+    await panel.close();
+    panel = await data.start();
+    const third = await setupAdminSession(panel.url);
+    assert.equal((await events(third, 'node.reachable')).length, 1);
+    assert.equal((await events(third, 'node.unreachable')).length, 1);
+  } finally {
+    await panel.close();
+    await link.down();
+    data.remove();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
