@@ -5,7 +5,6 @@
 // growing delay).
 import { chmodSync, chownSync, lchownSync, lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Duplex } from 'node:stream';
 import type { AuditService } from '../audit/index.ts';
 import { auditFrom, systemCaller, type Caller } from '../auth/caller.ts';
 import { can, type Actor } from '../auth/permissions.ts';
@@ -19,6 +18,7 @@ import { createConsoleHub } from './console.ts';
 import { containerSpec } from './container-spec.ts';
 import { resolveEnv } from './templates/index.ts';
 import { createContainerExits, type ContainerExit } from './container-exits.ts';
+import { containerUser, ensureImage, waitExit, writeStdin } from './containers.ts';
 import { dockerStatus, engineUnreachable, isUnreachable, type Docker } from './docker.ts';
 import { createNodeStates, LABEL_SERVER } from './node-states.ts';
 import type { LiveNode, NodesService } from './nodes.service.ts';
@@ -260,18 +260,6 @@ export function createServersService(deps: {
     return join(deps.dataRoot, id);
   }
 
-  /**
-   * The account a server's container runs as: its template's user when the panel runs as root (the data directory is
-   * handed to that user); otherwise the panel's own account, the only one a panel without root (the appliance image,
-   * the systemd unit) can give the directory to, so that the server can write its files and the file manager and
-   * SFTP can read them. Never 0: the panel's account is not root in that case, and templates may not name root.
-   */
-  function containerUser(templateUser: string): string {
-    const uid = process.getuid?.();
-    const gid = process.getgid?.();
-    return uid === undefined || gid === undefined || uid === 0 ? templateUser : `${uid}:${gid}`;
-  }
-
   /** The data directory, owned by the container's user (the only host path a container ever sees). */
   function makeDataDir(id: string, user: string): string {
     const dir = dataDirOf(id);
@@ -286,26 +274,6 @@ export function createServersService(deps: {
       logger.warn({ err, dir, user }, 'could not give the data directory to the container user');
     }
     return dir;
-  }
-
-  async function ensureImage(docker: Docker, image: string, nodeName: string): Promise<void> {
-    try {
-      await docker.getImage(image).inspect();
-      return;
-    } catch (err) {
-      if (dockerStatus(err) !== 404) throw err;
-    }
-    try {
-      await new Promise<void>((resolve, reject) => {
-        docker.pull(image, (err: Error | null, stream?: NodeJS.ReadableStream) => {
-          if (err || !stream) return reject(err ?? new Error('no pull stream'));
-          docker.modem.followProgress(stream, (e: Error | null) => (e ? reject(e) : resolve()));
-        });
-      });
-    } catch (err) {
-      if (isUnreachable(err)) throw err;
-      throw conflict('image_unavailable', `The image ${image} is not on node "${nodeName}" and could not be pulled.`);
-    }
   }
 
   /** Creates the server's container from its row and template (its data directory made if missing). */
@@ -331,24 +299,6 @@ export function createServersService(deps: {
     });
     const container = await docker.createContainer({ ...spec, name: `aether-${r.short_id}` });
     await db('servers').where({ id: r.id }).update({ container_id: container.id, updated_at: clock.now() });
-  }
-
-  /** Waits for a container to exit, at most ms; true when it did. */
-  async function waitExit(docker: Docker, containerId: string, ms: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-    try {
-      return await Promise.race([docker.getContainer(containerId).wait({ condition: 'not-running' }).then(() => true), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  /** Writes a line to the container's stdin (the console, and a template's stop command). */
-  async function writeStdin(docker: Docker, containerId: string, line: string): Promise<void> {
-    const stream = (await docker.getContainer(containerId).attach({ stream: true, stdin: true, hijack: true })) as unknown as Duplex;
-    await new Promise<void>((resolve, reject) => stream.write(`${line}\n`, (err) => (err ? reject(err) : resolve())));
-    stream.end();
   }
 
   /**
