@@ -231,6 +231,7 @@ export function createServices(deps: {
     nodes,
     templates,
     dataRoot: config.servers.dataDir ?? join(config.paths.dataDir, 'servers'),
+    networkPool: config.servers.networkPool,
     maxLimits: config.servers.maxLimits,
     restartBaseMs: config.servers.restartBaseSeconds * 1000,
     restartMaxMs: config.servers.restartMaxSeconds * 1000,

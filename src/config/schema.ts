@@ -1,6 +1,6 @@
 // The one configuration schema: every key, its default and what it means. Unknown keys are refused.
 import { z } from 'zod';
-import { isIp, isValidCidr } from '../shared/cidr.ts';
+import { isIp, isIpv4Range, isValidCidr } from '../shared/cidr.ts';
 
 const cidr = z.string().refine(isValidCidr, { message: 'must be an IPv4/IPv6 address or CIDR range' });
 
@@ -185,6 +185,11 @@ export const configSchema = z
           .refine((r) => r.min <= r.max, { message: 'min must not be above max' })
           .default({ min: 25565, max: 26565 })
           .describe('Host ports the local node hands to servers.'),
+        networkPool: z
+          .string()
+          .refine((v) => isIpv4Range(v, 28), { message: 'must be an IPv4 range of /28 or larger, like 10.213.0.0/16' })
+          .default('10.213.0.0/16')
+          .describe('Addresses for servers\' own networks, on every node: each server gets a /28 of it (4,096 in a /16). Choose a range your LAN and VPNs do not use.'),
         maxLimits: z
           .strictObject({
             memoryMb: z.number().int().min(16).default(65_536),

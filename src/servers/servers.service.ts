@@ -8,23 +8,24 @@ import { join } from 'node:path';
 import type { AuditService } from '../audit/index.ts';
 import { auditFrom, systemCaller, type Caller } from '../auth/caller.ts';
 import { can, type Actor } from '../auth/permissions.ts';
+import { withClusterLock } from '../db/cluster-lock.ts';
 import type { Db } from '../db/index.ts';
 import type { Clock } from '../shared/clock.ts';
-import { withClusterLock } from '../db/cluster-lock.ts';
 import { AppError, badRequest, conflict, notFound } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createConsoleHub } from './console.ts';
-import { containerSpec } from './container-spec.ts';
-import { resolveEnv } from './templates/index.ts';
 import { createContainerExits, type ContainerExit } from './container-exits.ts';
+import { containerSpec } from './container-spec.ts';
 import { containerUser, ensureImage, waitExit, writeStdin } from './containers.ts';
 import { dockerStatus, engineUnreachable, isUnreachable, type Docker } from './docker.ts';
+import { createServerNetwork } from './networks.ts';
 import { createNodeStates, LABEL_SERVER } from './node-states.ts';
 import type { LiveNode, NodesService } from './nodes.service.ts';
 import { choosePlacement, type PlacementCandidate } from './placement.ts';
 import { directorySize, serverReadings, serverStats, type ServerReadings, type ServerStats } from './stats.ts';
 import type { TemplatesService } from './templates.service.ts';
+import { resolveEnv } from './templates/index.ts';
 
 export type ServerState = 'stopped' | 'starting' | 'running' | 'stopping' | 'crashed' | 'unknown';
 
@@ -111,6 +112,8 @@ export function createServersService(deps: {
   templates: TemplatesService;
   /** Host directory holding one data directory per server. */
   dataRoot: string;
+  /** Where each server's own network gets its subnet (servers.networkPool). */
+  networkPool: string;
   /** Upper bounds for any server's limits. */
   maxLimits: { memoryMb: number; cpu: number; pids: number; diskMb: number };
   /** Delay before the first automatic restart of a crashed server; doubled per crash in a row, up to restartMaxMs. */
@@ -499,8 +502,8 @@ export function createServersService(deps: {
         await nodes.call(node.id, async (docker) => {
           await ensureImage(docker, template.image, node.name);
           if (networkName) {
-            // Its own bridge: servers do not see each other; no inter-container traffic on it either.
-            await docker.createNetwork({ Name: networkName, Driver: 'bridge', Labels: { [LABEL_SERVER]: id, 'io.aether.managed': 'true' }, Options: { 'com.docker.network.bridge.enable_icc': 'false' } });
+            // Its own bridge, on a subnet of servers.networkPool: servers do not see each other.
+            await createServerNetwork(docker, { name: networkName, labels: { [LABEL_SERVER]: id, 'io.aether.managed': 'true' }, pool: deps.networkPool, nodeName: node.name });
           }
           await makeContainer(docker, base, template);
         });

@@ -37,6 +37,9 @@ export function parseCidr(text: string): Cidr {
   return { text: `${addr.toString()}/${bits}`, range: [addr, bits] };
 }
 
+/** Whether the text is an IPv4 range of at least /maxPrefix (10.213.0.0/16 for a maxPrefix of 28). */
+export const isIpv4Range = (text: string, maxPrefix: number): boolean => ipaddr.IPv4.isValidCIDR(text) && ipaddr.IPv4.parseCIDR(text)[1] <= maxPrefix;
+
 export const isValidCidr = (text: string): boolean => {
   try {
     parseCidr(text);

@@ -90,6 +90,8 @@ describe('config loader', () => {
     { name: 'bad allowlist entry', file: { security: { adminAllowlist: ['nope'] } }, mentions: /security\.adminAllowlist\.0/ },
     { name: 'weak policy', file: { passwordPolicy: { minLength: 4 } }, mentions: /passwordPolicy\.minLength/ },
     { name: 'unknown database client', file: { database: { client: 'oracle' } }, mentions: /database\.client/ },
+    { name: 'a network pool smaller than a /28', file: { servers: { networkPool: '10.213.0.0/29' } }, mentions: /servers\.networkPool: must be an IPv4 range of \/28 or larger/ },
+    { name: 'an IPv6 network pool', file: { servers: { networkPool: 'fd00::/64' } }, mentions: /servers\.networkPool/ },
     { name: 'not JSON', text: '{ "http": ', mentions: /not valid JSON/ },
     { name: 'JSON array', text: '[]', mentions: /must contain a JSON object/ },
     { name: 'bad env port', file: {}, env: { AETHER_HTTP_PORT: 'eighty' }, mentions: /http\.port/ },

@@ -216,6 +216,10 @@ describe('servers on a real Docker Engine', () => {
     }
     const ports = made.map((res) => res.body.server.ports[0].hostPort as number);
     assert.equal(new Set(ports).size, 6, `six different ports: ${ports.join(', ')}`);
+    // Each on a network of its own, a /28 of servers.networkPool (10.213.0.0/16 by default).
+    const subnets = made.map((res) => docker('network', 'inspect', '-f', '{{(index .IPAM.Config 0).Subnet}}', `aether-${res.body.server.shortId}`).stdout.trim());
+    for (const subnet of subnets) assert.match(subnet, /^10\.213\.\d+\.\d+\/28$/);
+    assert.equal(new Set(subnets).size, 6, `six different subnets: ${subnets.join(', ')}`);
     for (const res of made) {
       const started = await admin.post(`/api/v1/servers/${res.body.server.id}/power`, { action: 'start' });
       assert.equal(started.status, 200, started.text);
@@ -242,4 +246,32 @@ describe('servers on a real Docker Engine', () => {
     const ok = await admin.post('/api/v1/templates', { ...template, id: 'test-server-copy', name: 'Copy' });
     assert.equal(ok.status, 201, ok.text);
   });
+});
+
+test('servers\' networks come from servers.networkPool; once it is full, creating is a 409 that leaves nothing behind', async (t) => {
+  if (!needsDocker(t)) return;
+  // A /27 holds two /28s (a random one, so that runs at once do not share it).
+  const pool = `10.215.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 8) * 32}/27`;
+  const { panel, admin } = await panelWithAdmin({ servers: { portRange: testPortRange(), networkPool: pool } });
+  const ids: string[] = [];
+  try {
+    for (const name of ['First', 'Second']) {
+      const res = await admin.post('/api/v1/servers', { name, template: 'test-server' });
+      assert.equal(res.status, 201, res.text);
+      ids.push(res.body.server.id);
+    }
+    const full = await admin.post('/api/v1/servers', { name: 'Third', template: 'test-server' });
+    assert.equal(full.status, 409, full.text);
+    assert.equal(full.body.error.code, 'network_pool_exhausted');
+    assert.match(full.body.error.message, new RegExp(`servers\\.networkPool \\(${pool.replace(/\./g, '\\.')}\\)`));
+    assert.deepEqual(((await admin.get('/api/v1/servers')).body.items as Array<{ name: string }>).map((x) => x.name).sort(), ['First', 'Second']);
+    // A server deleted gives its subnet back.
+    assert.equal((await admin.del(`/api/v1/servers/${ids.shift()}`)).status, 204);
+    const again = await admin.post('/api/v1/servers', { name: 'Third', template: 'test-server' });
+    assert.equal(again.status, 201, again.text);
+    ids.push(again.body.server.id);
+  } finally {
+    for (const id of ids) await admin.del(`/api/v1/servers/${id}`).catch(() => undefined);
+    await panel.close();
+  }
 });
