@@ -24,6 +24,8 @@ export function createContainerExits(deps: {
   nodes: Pick<NodesService, 'live'>;
   /** The server's current container (null: the server is gone). */
   containerOf: (serverId: string) => Promise<string | null>;
+  /** The servers on a node that have a container. */
+  containersOn: (nodeId: string) => Promise<Array<{ serverId: string; containerId: string }>>;
   /** Told once per exit of a server's current container. */
   onExit: (exit: ContainerExit) => Promise<void>;
 }) {
@@ -51,9 +53,17 @@ export function createContainerExits(deps: {
     if (action !== 'die') return;
     // Deleted, or the container of before a reinstall.
     if ((await deps.containerOf(serverId)) !== e.id) return;
+    await exitOf(serverId, e.id, docker, 0);
+  }
+
+  /**
+   * Hands on the container's exit if it is not running, exited at `after` (ms since the epoch) or later, and that
+   * exit was not handed on yet.
+   */
+  async function exitOf(serverId: string, containerId: string, docker: Docker, after: number): Promise<void> {
     let info: Awaited<ReturnType<ReturnType<Docker['getContainer']>['inspect']>>;
     try {
-      info = await docker.getContainer(e.id).inspect();
+      info = await docker.getContainer(containerId).inspect();
     } catch (err) {
       // Gone meanwhile, or the engine with it (its servers' states are read again when it answers).
       if (dockerStatus(err) !== 404 && !isUnreachable(err)) throw err;
@@ -63,10 +73,16 @@ export function createContainerExits(deps: {
       oomSeen.delete(serverId);
       return;
     }
-    if (handled.get(serverId) === info.State.FinishedAt) return;
-    handled.set(serverId, info.State.FinishedAt);
+    const finished = info.State.FinishedAt;
+    if (Date.parse(finished) < after || handled.get(serverId) === finished) return;
+    handled.set(serverId, finished);
     const oomKilled = oomSeen.delete(serverId) || info.State.OOMKilled;
     await deps.onExit({ serverId, exitCode: info.State.ExitCode, oomKilled });
+  }
+
+  /** After a cut: the node's containers that exited since it began, in case Docker no longer has those events. */
+  async function catchUp(nodeId: string, docker: Docker, sinceMs: number): Promise<void> {
+    for (const { serverId, containerId } of await deps.containersOn(nodeId)) await exitOf(serverId, containerId, docker, sinceMs);
   }
 
   return {
@@ -90,6 +106,9 @@ export function createContainerExits(deps: {
           })
           .then((s) => {
             stream = s;
+            // A reconnection: an exit while the stream was cut is found from the containers themselves too, in case
+            // Docker no longer keeps its event (it keeps only its latest ones).
+            if (since !== null) catchUp(nodeId, docker, since * 1000).catch((err: unknown) => logger.error({ err, node: nodeId }, 'reading the exits missed while the event stream was cut failed'));
             since = Math.floor(clock.now() / 1000) - 1;
             let buf = '';
             s.on('data', (chunk: Buffer) => {

@@ -404,6 +404,8 @@ export function createServersService(deps: {
     logger,
     nodes,
     containerOf: async (serverId) => ((await db<ServerRow>('servers').where({ id: serverId }).first()) as ServerRow | undefined)?.container_id ?? null,
+    containersOn: async (nodeId) =>
+      ((await db<ServerRow>('servers').where({ node_id: nodeId }).whereNotNull('container_id').select('id', 'container_id')) as ServerRow[]).map((r) => ({ serverId: r.id, containerId: r.container_id! })),
     onExit,
   });
   const nodeStates = createNodeStates({ db, audit, logger, nodes, setStateFrom, watch: exits.follow });
