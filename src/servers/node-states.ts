@@ -62,11 +62,17 @@ export function createNodeStates(deps: {
   let queue: Promise<void> = Promise.resolve();
 
   /**
-   * Records a change of the node's answer for every panel on the database; true for the one panel that recorded it
-   * (replicas checking the same node each see the change; one of them audits it).
+   * Records a change of the node's answer for every panel on the database, and audits it if this panel is the one
+   * that recorded it (replicas checking the same node each see the change; one of them audits it).
    */
-  async function recordChange(nodeId: string, reachable: boolean): Promise<boolean> {
-    return (await db('nodes').where({ id: nodeId, reachable: !reachable }).update({ reachable })) > 0;
+  async function recordChange(node: { id: string; name: string }, health: NodeHealth, details: { servers: number; changed: number; atStart?: true }): Promise<void> {
+    const recorded = (await db('nodes').where({ id: node.id, reachable: !health.reachable }).update({ reachable: health.reachable })) > 0;
+    if (!recorded) return;
+    const target = { type: 'node', id: node.id, name: node.name };
+    const { servers, changed, atStart } = details;
+    const when = atStart ? { atStart } : {};
+    if (health.reachable) await audit.record({ type: 'node.reachable', ...auditFrom(system), target, outcome: 'success', details: { servers, statesRestored: changed, ...when } });
+    else await audit.record({ type: 'node.unreachable', ...auditFrom(system), target, outcome: 'failure', details: { reason: health.error ?? 'its Docker Engine does not answer', servers, markedUnknown: changed, ...when } });
   }
 
   /** A node stopped or started answering: its servers shown unknown, or their real state read back; audited once. */
@@ -76,17 +82,10 @@ export function createNodeStates(deps: {
         const node = await nodes.get(nodeId).catch(() => null);
         if (!node) return;
         const rows = await rowsOf(nodeId);
-        const target = { type: 'node', id: node.id, name: node.name };
-        if (now.reachable) {
-          const { changed } = await reconcileNode(nodeId);
-          if (await recordChange(nodeId, true)) await audit.record({ type: 'node.reachable', ...auditFrom(system), target, outcome: 'success', details: { servers: rows.length, statesRestored: changed } });
-        } else {
-          // Handled late (the queue was busy) after the node answered again: its servers are not marked unknown then;
-          // the answer that came since is handled next and reads their real state.
-          const changed = node.health?.reachable ? 0 : await markUnknown(rows);
-          const reason = now.error ?? 'its Docker Engine does not answer';
-          if (await recordChange(nodeId, false)) await audit.record({ type: 'node.unreachable', ...auditFrom(system), target, outcome: 'failure', details: { reason, servers: rows.length, markedUnknown: changed } });
-        }
+        // Handled late (the queue was busy) after the node answered again: its servers are not marked unknown then;
+        // the answer that came since is handled next and reads their real state.
+        const changed = now.reachable ? (await reconcileNode(nodeId)).changed : node.health?.reachable ? 0 : await markUnknown(rows);
+        await recordChange(node, now, { servers: rows.length, changed });
       })
       .catch((err: unknown) => logger.error({ err, node: nodeId }, 'handling a node that stopped or started answering failed'));
   }
@@ -96,13 +95,9 @@ export function createNodeStates(deps: {
    * panel ran, or the node was silent from the start) is audited as any change is, so its alert is raised or resolved.
    */
   async function recordAtStart(nodeId: string, health: NodeHealth, result: { changed: number }): Promise<void> {
-    if (!(await recordChange(nodeId, health.reachable))) return;
     const node = await nodes.get(nodeId).catch(() => null);
     if (!node) return;
-    const servers = (await rowsOf(nodeId)).length;
-    const target = { type: 'node', id: node.id, name: node.name };
-    if (health.reachable) await audit.record({ type: 'node.reachable', ...auditFrom(system), target, outcome: 'success', details: { servers, statesRestored: result.changed, atStart: true } });
-    else await audit.record({ type: 'node.unreachable', ...auditFrom(system), target, outcome: 'failure', details: { reason: health.error ?? 'its Docker Engine does not answer', servers, markedUnknown: result.changed, atStart: true } });
+    await recordChange(node, health, { servers: (await rowsOf(nodeId)).length, changed: result.changed, atStart: true });
   }
 
   return {
